@@ -106,7 +106,7 @@ extension RegisterCatalog {
             ]),
             RegisterSpec(0x0E, width: 1, "Header Type", setpci: "HEADER_TYPE", fields: [
                 RegisterField(0...6, "Header Layout", .readOnly, "Layout of bytes 0x10-0x3F",
-                              .values([FieldValueName(0, "type 0 (endpoint)"), FieldValueName(1, "type 1 (PCI-to-PCI bridge)"), FieldValueName(2, "type 2 (CardBus bridge)")])),
+                              .values([FieldValueName(0, "endpoint"), FieldValueName(1, "PCI-to-PCI bridge"), FieldValueName(2, "CardBus bridge")])),
                 RegisterField(7, "Multi-Function Device", .readOnly, "The device implements more than one function"),
             ]),
             RegisterSpec(0x0F, width: 1, "BIST", setpci: "BIST", fields: [

@@ -1,0 +1,55 @@
+# cfgtui: two commands do all the set-up on a fresh Debian machine with Swift at /opt/swift.
+#   make run    install what is missing, build, run cfgtui on this host (demo set when nothing is readable)
+#   make test   install what is missing, build, run every test (what CI runs)
+# Other targets: make build, make bench, make screenshots, make lint, make deps.
+
+SHELL := /bin/bash
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+# Debian packages cfgtui needs: ncursesw and libpci headers to build, lspci (the test oracle) and tmux for tests.
+PACKAGES := libncursesw5-dev libpci-dev pciutils pci.ids tmux
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: run test build release deps lint bench screenshots clean
+
+run: deps release
+	./.build/release/cfgtui $(ARGS)
+
+test: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	swift test --skip-build $(SWIFT_BUILD_FLAGS)
+	$(MAKE) --no-print-directory lint
+
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+release: deps
+	swift build -c release $(SWIFT_BUILD_FLAGS)
+
+# Installs the Debian packages that are missing (apt-get update first, sudo when not root).
+deps:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@command -v swift >/dev/null || { echo "swift not found (expected /opt/swift/usr/bin/swift)"; exit 1; }
+
+# Style and layer checks: swift-format, and C modules imported only at the edges.
+lint:
+	swift format lint --strict -r Sources Tests
+	@bad=$$(grep -rl '^import CCurses' Sources | grep -v '^Sources/cfgtui/Terminal/' || true); \
+	if [ -n "$$bad" ]; then echo "import CCurses outside Sources/cfgtui/Terminal: $$bad"; exit 1; fi
+	@bad=$$(grep -rl '^import CPCI' Sources | grep -v '^Sources/cfgtui/PCI/LibPCISource.swift$$' || true); \
+	if [ -n "$$bad" ]; then echo "import CPCI outside Sources/cfgtui/PCI/LibPCISource.swift: $$bad"; exit 1; fi
+	@echo "lint: ok"
+
+bench: deps release
+	./scripts/bench.sh
+
+screenshots: deps release
+	./scripts/screenshots.sh
+
+clean:
+	rm -rf .build

@@ -1,0 +1,100 @@
+/// One PCI function as a source delivered it: where it is, its bytes, names and relations.
+public struct PCIFunction: Hashable, Sendable {
+    public var address: PCIAddress
+    public var space: ConfigSpace
+    /// The function's identity. Equal to the ID registers, except for VFs, whose ID registers
+    /// read 0xFFFF: then the PF's vendor and its SR-IOV VF Device ID (as sysfs reports them).
+    public var vendorID: UInt16
+    public var deviceID: UInt16
+    /// Names from the PCI ID database, when known.
+    public var names: FunctionNames
+    public var relation: FunctionRelation
+    /// The kernel driver bound to it (live host only).
+    public var driver: String?
+    public var origin: FunctionOrigin
+    /// The short read is the kernel's limit for unprivileged readers.
+    public var isUnprivilegedRead: Bool
+    /// Problems the source found (holes in a dump, libpci warnings).
+    public var sourceDiagnostics: [Diagnostic]
+
+    public init(
+        address: PCIAddress, space: ConfigSpace, vendorID: UInt16? = nil, deviceID: UInt16? = nil,
+        names: FunctionNames = FunctionNames(), relation: FunctionRelation = .none, driver: String? = nil,
+        origin: FunctionOrigin, isUnprivilegedRead: Bool = false, sourceDiagnostics: [Diagnostic] = []
+    ) {
+        self.address = address
+        self.space = space
+        self.vendorID = vendorID ?? space.word(at: 0) ?? 0xFFFF
+        self.deviceID = deviceID ?? space.word(at: 2) ?? 0xFFFF
+        self.names = names
+        self.relation = relation
+        self.driver = driver
+        self.origin = origin
+        self.isUnprivilegedRead = isUnprivilegedRead
+        self.sourceDiagnostics = sourceDiagnostics
+    }
+
+    /// The 24-bit class code (base, sub-class, programming interface), when readable.
+    public var classCode: Int? { space.value(at: 0x09, length: 3).map { Int($0) } }
+
+    /// Whether the function is an SR-IOV virtual function.
+    public var isVirtualFunction: Bool {
+        if case .virtualFunction = relation { return true }
+        return false
+    }
+
+    /// Analyzes the function's configuration space.
+    public func analyze() -> FunctionAnalysis {
+        FunctionAnalysis(
+            space: space, address: address, isVirtualFunction: isVirtualFunction,
+            isUnprivilegedRead: isUnprivilegedRead, extraDiagnostics: sourceDiagnostics)
+    }
+}
+
+/// Names from the PCI ID database (pci.ids), each nil when unknown.
+public struct FunctionNames: Hashable, Sendable {
+    public var vendor: String?
+    public var device: String?
+    public var subsystemVendor: String?
+    public var subsystem: String?
+    /// The class name (sub-class when known, else base class).
+    public var className: String?
+    public var programmingInterface: String?
+    /// What the source itself said (a dump's description after the address).
+    public var sourceTitle: String?
+
+    public init(
+        vendor: String? = nil, device: String? = nil, subsystemVendor: String? = nil, subsystem: String? = nil,
+        className: String? = nil, programmingInterface: String? = nil, sourceTitle: String? = nil
+    ) {
+        self.vendor = vendor
+        self.device = device
+        self.subsystemVendor = subsystemVendor
+        self.subsystem = subsystem
+        self.className = className
+        self.programmingInterface = programmingInterface
+        self.sourceTitle = sourceTitle
+    }
+}
+
+/// SR-IOV relations between functions.
+public enum FunctionRelation: Hashable, Sendable {
+    case none
+    /// A physical function and its present virtual functions.
+    case physicalFunction(virtualFunctions: [PCIAddress])
+    /// A virtual function and its physical function.
+    case virtualFunction(physicalFunction: PCIAddress)
+}
+
+/// Where a function's bytes came from.
+public enum FunctionOrigin: Hashable, Sendable {
+    /// This host, through libpci and sysfs.
+    case host
+    /// A dump file, at a line (0 for binary files).
+    case dump(file: String, line: Int)
+    /// The built-in demo set.
+    case demo
+
+    /// Whether re-reading can give new bytes.
+    public var isLive: Bool { self == .host }
+}

@@ -1,0 +1,128 @@
+/// A growable byte buffer for fast text and JSON output.
+///
+/// Reports append straight into bytes (no intermediate Strings per value), because `show` on a
+/// 4,096-function dump writes about 100 MB.
+public struct OutputBuffer: Sendable {
+    public var bytes: [UInt8]
+
+    public init(capacity: Int = 4096) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public var count: Int { bytes.count }
+
+    @inlinable
+    public mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    @inlinable
+    public mutating func append(_ byte: UInt8) { bytes.append(byte) }
+
+    public mutating func append(_ other: OutputBuffer) { bytes.append(contentsOf: other.bytes) }
+
+    @inlinable
+    public mutating func newline() { bytes.append(0x0A) }
+
+    /// `count` spaces.
+    @inlinable
+    public mutating func spaces(_ count: Int) {
+        guard count > 0 else { return }
+        bytes.append(contentsOf: repeatElement(0x20, count: count))
+    }
+
+    /// Text padded with spaces to `width` columns (longer text is not cut).
+    public mutating func append(_ text: String, paddedTo width: Int) {
+        let before = bytes.count
+        append(text)
+        let written = bytes.count - before
+        // Pad by columns: count UTF-8 lead bytes, not bytes.
+        var columns = written
+        if written > 0 {
+            for index in before..<bytes.count where bytes[index] & 0xC0 == 0x80 { columns -= 1 }
+        }
+        spaces(width - columns)
+    }
+
+    /// Lower-case hex with at least `digits` digits.
+    @inlinable
+    public mutating func appendHex(_ value: UInt64, digits: Int = 1) {
+        var significant = 1
+        var rest = value >> 4
+        while rest != 0 {
+            significant += 1
+            rest >>= 4
+        }
+        let total = max(significant, digits)
+        var shift = (total - 1) * 4
+        while shift >= 0 {
+            bytes.append(Self.hexDigits[Int((value >> UInt64(shift)) & 0xF)])
+            shift -= 4
+        }
+    }
+
+    /// `0x` and lower-case hex.
+    @inlinable
+    public mutating func appendHexLiteral(_ value: UInt64, digits: Int = 1) {
+        bytes.append(0x30)
+        bytes.append(0x78)
+        appendHex(value, digits: digits)
+    }
+
+    @inlinable
+    public mutating func appendDecimal(_ value: Int) {
+        if value < 0 {
+            bytes.append(0x2D)
+            appendDecimal(UInt64(-(value + 1)) + 1)
+        } else {
+            appendDecimal(UInt64(value))
+        }
+    }
+
+    @inlinable
+    public mutating func appendDecimal(_ value: UInt64) {
+        if value < 10 {
+            bytes.append(0x30 + UInt8(value))
+            return
+        }
+        var digits = [UInt8](repeating: 0, count: 20)
+        var index = 20
+        var rest = value
+        while rest > 0 {
+            index -= 1
+            digits[index] = 0x30 + UInt8(rest % 10)
+            rest /= 10
+        }
+        bytes.append(contentsOf: digits[index...])
+    }
+
+    /// A JSON string literal, escaped.
+    public mutating func appendJSONString(_ text: String) {
+        bytes.append(0x22)
+        var text = text
+        text.withUTF8 { utf8 in
+            for byte in utf8 {
+                switch byte {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+                case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+                case 0..<0x20:
+                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
+                    bytes.append(Self.hexDigits[Int(byte >> 4)])
+                    bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(0x22)
+    }
+
+    public static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// The text, for tests and small outputs.
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// The `cfgtui` command.
+struct CfgTUICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cfgtui",
+        abstract: "Explore PCI/PCIe configuration space: decode it, map it, plan virtual capabilities. Read-only.",
+        discussion: """
+            Sources: this host through libpci (the default), -F dump files, --demo.
+            Exit status: 0 success, 1 a source could not be read, 3 the selection matched nothing, 64 usage error.
+            """,
+        subcommands: [ExploreCommand.self, ListCommand.self, ShowCommand.self],
+        defaultSubcommand: ExploreCommand.self)
+}
