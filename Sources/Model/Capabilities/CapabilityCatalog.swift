@@ -45,10 +45,10 @@ public enum CapabilityCatalog {
             let entry = descriptor(for: id)
             if entry.setpciName == wanted { return .extended(id) }
         }
-        if wanted.hasPrefix("ECAP"), let value = UInt16(wanted.dropFirst(4).drop { $0 == "_" || $0 == "X" }, radix: 16) {
+        if wanted.hasPrefix("ECAP"), let value = UInt16(numeral(wanted.dropFirst(4)), radix: 16) {
             return .extended(ExtendedCapabilityID(value))
         }
-        if wanted.hasPrefix("CAP"), let value = UInt8(wanted.dropFirst(3).drop { $0 == "_" || $0 == "X" }, radix: 16) {
+        if wanted.hasPrefix("CAP"), let value = UInt8(numeral(wanted.dropFirst(3)), radix: 16) {
             return .standard(CapabilityID(value))
         }
         for id in extendedIDs where descriptor(for: id).abbreviation.uppercased() == wanted {
@@ -58,6 +58,13 @@ public enum CapabilityCatalog {
             return .standard(id)
         }
         return nil
+    }
+
+    /// setpci's numeric suffix: `10`, `_10` or `0x10`.
+    private static func numeral(_ text: Substring) -> Substring {
+        var rest = text.drop { $0 == "_" }
+        if rest.hasPrefix("0X") { rest = rest.dropFirst(2) }
+        return rest
     }
 
     static let unknownStandard = CapabilityDescriptor(
