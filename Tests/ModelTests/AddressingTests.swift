@@ -30,13 +30,16 @@ import Testing
         ] {
             var filter = DeviceFilter()
             try filter.parseSlot(slot)
-            #expect(filter.matches(address, vendorID: 0x8086, deviceID: 0x1572, classCode: 0x0200) == matches, "\(slot)")
+            #expect(
+                filter.matches(address, vendorID: 0x8086, deviceID: 0x1572, classCode: 0x0200) == matches, "\(slot)")
         }
     }
 
     @Test func idFiltersWorkLikeLspci() throws {
         let address = try #require(PCIAddress(parsing: "00:00.0"))
-        for (ids, matches) in [("8086:", true), (":1572", true), ("8086:1572", true), ("10de:", false), ("8086::0200", true), (":", true)] {
+        for (ids, matches) in [
+            ("8086:", true), (":1572", true), ("8086:1572", true), ("10de:", false), ("8086::0200", true), (":", true),
+        ] {
             var filter = DeviceFilter()
             try filter.parseID(ids)
             #expect(filter.matches(address, vendorID: 0x8086, deviceID: 0x1572, classCode: 0x0200) == matches, "\(ids)")

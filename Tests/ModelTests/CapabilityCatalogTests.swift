@@ -57,14 +57,19 @@ import Testing
         #expect(CapabilityCatalog.kind(named: "nonsense") == nil)
     }
 
-    static func length(_ kind: CapabilityKind, _ build: (inout SpaceBuilder) -> Void, express: ExpressInfo? = nil) -> CapabilityLength {
+    static func length(_ kind: CapabilityKind, _ build: (inout SpaceBuilder) -> Void, express: ExpressInfo? = nil)
+        -> CapabilityLength
+    {
         var builder = SpaceBuilder()
         build(&builder)
         let offset = kind.space == .standard ? 0x40 : 0x100
-        return CapabilityCatalog.length(of: kind, at: offset, in: builder.space, context: FunctionContext(express: express))
+        return CapabilityCatalog.length(
+            of: kind, at: offset, in: builder.space, context: FunctionContext(express: express))
     }
 
-    @Test(arguments: [(0x0000 as UInt16, 10), (0x0080, 14), (0x0100, 20), (0x0180, 24)])
+    @Test(arguments: [
+        (0x0000 as UInt16, 10), (0x0080, 14), (0x0100, 20), (0x0180, 24), (0x0200, 12), (0x0280, 16), (0x0380, 24),
+    ])
     func msiHasFourLayouts(flags: UInt16, length: Int) {
         #expect(Self.length(.standard(.msi), { $0.set16(0x42, flags) }) == .computed(length))
     }
@@ -75,15 +80,21 @@ import Testing
         (2, .rootPort, 0x3C), (2, .downstreamPort, 0x3C),
     ])
     func pciExpressLengthFollowsVersionAndPortType(version: Int, portType: PortType, length: Int) {
-        #expect(Self.length(.standard(.pciExpress), { $0.express(0x40, next: 0, version: UInt16(version), portType: portType) }) == .computed(length))
+        #expect(
+            Self.length(
+                .standard(.pciExpress), { $0.express(0x40, next: 0, version: UInt16(version), portType: portType) })
+                == .computed(length))
     }
 
     @Test func vendorLengthsComeFromTheirFieldsAndInvalidOnesAreUnknown() {
         #expect(Self.length(.standard(.vendorSpecific), { $0.bytes[0x42] = 0x14 }) == .computed(0x14))
-        #expect(Self.length(.standard(.vendorSpecific), { $0.bytes[0x42] = 2 }) == .unknown(.invalidField(0x42, value: 2)))
+        #expect(
+            Self.length(.standard(.vendorSpecific), { $0.bytes[0x42] = 2 }) == .unknown(.invalidField(0x42, value: 2)))
         #expect(Self.length(.extended(.vendorSpecific), { $0.set32(0x104, 0x0181_0001) }) == .computed(0x18))
         #expect(Self.length(.extended(.designatedVendorSpecific), { $0.set32(0x104, 0x0381_1E98) }) == .computed(0x38))
-        #expect(Self.length(.extended(.designatedVendorSpecific), { $0.set32(0x104, 0x0081_1E98) }) == .unknown(.invalidField(0x104, value: 8)))
+        #expect(
+            Self.length(.extended(.designatedVendorSpecific), { $0.set32(0x104, 0x0081_1E98) })
+                == .unknown(.invalidField(0x104, value: 8)))
     }
 
     @Test func aclEgressVectorAndResizableBARCounts() {
@@ -91,11 +102,14 @@ import Testing
         #expect(Self.length(.extended(.accessControlServices), { $0.set16(0x104, 0x2020) }) == .computed(12))
         #expect(Self.length(.extended(.accessControlServices), { $0.set16(0x104, 0x0020) }) == .computed(8 + 32))
         #expect(Self.length(.extended(.resizableBAR), { $0.set32(0x108, 3 << 5) }) == .computed(4 + 24))
-        #expect(Self.length(.extended(.resizableBAR), { $0.set32(0x108, 0) }) == .unknown(.invalidField(0x108, value: 0)))
+        #expect(
+            Self.length(.extended(.resizableBAR), { $0.set32(0x108, 0) }) == .unknown(.invalidField(0x108, value: 0)))
     }
 
     @Test func perLaneStructuresNeedTheLinkWidth() {
-        let x8 = ExpressInfo(offset: 0x40, version: 2, portType: .endpoint, maxLinkWidth: 8, deviceCapabilities2: 0, isSlotImplemented: false)
+        let x8 = ExpressInfo(
+            offset: 0x40, version: 2, portType: .endpoint, maxLinkWidth: 8, deviceCapabilities2: 0,
+            isSlotImplemented: false)
         #expect(Self.length(.extended(.secondaryPCIExpress), { _ in }, express: x8) == .computed(0x0C + 16))
         #expect(Self.length(.extended(.physicalLayer16), { _ in }, express: x8) == .computed(0x20 + 8))
         #expect(Self.length(.extended(.laneMarginingAtReceiver), { _ in }, express: x8) == .computed(0x08 + 32))
@@ -104,16 +118,25 @@ import Testing
 
     @Test func aerGrowsWithRootRegistersAndThePrefixLog() {
         func express(_ type: PortType, _ capabilities2: UInt32) -> ExpressInfo {
-            ExpressInfo(offset: 0x40, version: 2, portType: type, maxLinkWidth: 1, deviceCapabilities2: capabilities2, isSlotImplemented: false)
+            ExpressInfo(
+                offset: 0x40, version: 2, portType: type, maxLinkWidth: 1, deviceCapabilities2: capabilities2,
+                isSlotImplemented: false)
         }
-        #expect(Self.length(.extended(.advancedErrorReporting), { _ in }, express: express(.endpoint, 0)) == .computed(0x2C))
-        #expect(Self.length(.extended(.advancedErrorReporting), { _ in }, express: express(.rootPort, 0)) == .computed(0x38))
-        #expect(Self.length(.extended(.advancedErrorReporting), { _ in }, express: express(.endpoint, 1 << 21)) == .computed(0x48))
+        #expect(
+            Self.length(.extended(.advancedErrorReporting), { _ in }, express: express(.endpoint, 0)) == .computed(0x2C)
+        )
+        #expect(
+            Self.length(.extended(.advancedErrorReporting), { _ in }, express: express(.rootPort, 0)) == .computed(0x38)
+        )
+        #expect(
+            Self.length(.extended(.advancedErrorReporting), { _ in }, express: express(.endpoint, 1 << 21))
+                == .computed(0x48))
     }
 
     @Test func unreadableLengthFieldsMakeTheLengthUnknown() {
         let space = ConfigSpace(bytes: [UInt8](repeating: 0, count: 0x102), size: 4096)
-        #expect(CapabilityCatalog.length(of: .extended(.vendorSpecific), at: 0x100, in: space, context: FunctionContext())
-            == .unknown(.fieldUnreadable(0x104)))
+        #expect(
+            CapabilityCatalog.length(of: .extended(.vendorSpecific), at: 0x100, in: space, context: FunctionContext())
+                == .unknown(.fieldUnreadable(0x104)))
     }
 }

@@ -46,9 +46,10 @@ import Testing
         builder.standard(0x50, id: 0x05, next: 0)
         let chain = CapabilityChain.walkStandard(builder.space, layout: .endpoint)
         #expect(chain.capabilities.map(\.offset.rawValue) == [0x40, 0x50])
-        #expect(chain.diagnostics.map(\.kind) == [
-            .misalignedPointer(raw: 0x42, space: .standard), .misalignedPointer(raw: 0x51, space: .standard),
-        ])
+        #expect(
+            chain.diagnostics.map(\.kind) == [
+                .misalignedPointer(raw: 0x42, space: .standard), .misalignedPointer(raw: 0x51, space: .standard),
+            ])
     }
 
     @Test func aShortUnprivilegedReadStopsWithoutInventingBytes() {
@@ -88,10 +89,11 @@ import Testing
         #expect(chain.diagnostics.isEmpty)
     }
 
-    @Test(arguments: [
-        (UInt32(0x0000_0000), DiagnosticKind.noExtendedCapabilities),
-        (UInt32(0xFFFF_FFFF), DiagnosticKind.allOnesExtendedHeader),
-    ] as [(UInt32, DiagnosticKind)])
+    @Test(
+        arguments: [
+            (UInt32(0x0000_0000), DiagnosticKind.noExtendedCapabilities),
+            (UInt32(0xFFFF_FFFF), DiagnosticKind.allOnesExtendedHeader),
+        ] as [(UInt32, DiagnosticKind)])
     func reportsTheHeaderAt0x100(header: UInt32, kind: DiagnosticKind) {
         var builder = SpaceBuilder()
         builder.set32(0x100, header)
@@ -104,7 +106,10 @@ import Testing
         var loop = SpaceBuilder()
         loop.extended(0x100, id: 1, next: 0x200)
         loop.extended(0x200, id: 3, next: 0x100)
-        #expect(CapabilityChain.walkExtended(loop.space).diagnostics.map(\.kind) == [.chainLoop(pointer: 0x100, space: .extended)])
+        #expect(
+            CapabilityChain.walkExtended(loop.space).diagnostics.map(\.kind) == [
+                .chainLoop(pointer: 0x100, space: .extended)
+            ])
 
         var below = SpaceBuilder()
         below.extended(0x100, id: 1, next: 0x40)

@@ -18,9 +18,10 @@ import Testing
     @Test func findsBothListsAndTheirLengths() {
         let analysis = Self.endpoint().analysis()
         #expect(analysis.capabilities.map(\.offset.rawValue) == [0x40, 0x50, 0x90, 0x100, 0x200])
-        #expect(analysis.capabilities.map(\.length) == [
-            .fixed(8), .computed(0x34), .fixed(12), .computed(0x2C), .unknown(.notCatalogued),
-        ])
+        #expect(
+            analysis.capabilities.map(\.length) == [
+                .fixed(8), .computed(0x34), .fixed(12), .computed(0x2C), .unknown(.notCatalogued),
+            ])
         #expect(analysis.context.express?.portType == .endpoint)
         #expect(analysis.context.express?.maxLinkWidth == 4)
         #expect(analysis.hasExtendedList)
@@ -65,7 +66,8 @@ import Testing
 
     @Test func saysWhenALengthIsUnknownAndWhatMayBelongToIt() {
         let analysis = Self.endpoint().analysis()
-        #expect(analysis.kinds.contains(.lengthUnknown(.notCatalogued, possibleExtent: ConfigRange(0x200, length: 0xE00))))
+        #expect(
+            analysis.kinds.contains(.lengthUnknown(.notCatalogued, possibleExtent: ConfigRange(0x200, length: 0xE00))))
         #expect(analysis.kinds.contains(.unknownCapabilityID(0x39, space: .extended)) == false)
     }
 
@@ -85,7 +87,8 @@ import Testing
     }
 
     @Test func aShortReadIsPartialAndTheRestIsUnreadable() {
-        let analysis = FunctionAnalysis(space: ConfigSpace(bytes: Array(Self.endpoint().bytes.prefix(64)), size: 4096), isUnprivilegedRead: true)
+        let analysis = FunctionAnalysis(
+            space: ConfigSpace(bytes: Array(Self.endpoint().bytes.prefix(64)), size: 4096), isUnprivilegedRead: true)
         #expect(analysis.kinds.contains(.partialRead(readable: 64, size: 4096, needsRoot: true)))
         #expect(analysis.map.owner(at: 0x40) == .unreadable)
         #expect(analysis.map.gaps.isEmpty)

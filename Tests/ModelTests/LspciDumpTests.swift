@@ -8,7 +8,8 @@ import Testing
     }
 
     @Test func readsDevicesOfEveryAddressFormAndIgnoresVerboseLines() throws {
-        let functions = try Self.parse("""
+        let functions = try Self.parse(
+            """
             00:1f.3 SMBus: Intel Corporation Device 2930
             \tSubsystem: whatever
             00: 86 80 30 29 00 00 00 00 02 00 05 0c 00 00 00 00

@@ -12,7 +12,8 @@ import Testing
         var previousEnd = 0
         for register in registers {
             if register.offset < previousEnd {
-                problems.append("\(name): register '\(register.name)' at +\(register.offset) overlaps or is out of order")
+                problems.append(
+                    "\(name): register '\(register.name)' at +\(register.offset) overlaps or is out of order")
             }
             previousEnd = max(previousEnd, register.offset + register.width)
             if !register.fields.isEmpty && ![1, 2, 3, 4, 8].contains(register.width) {
@@ -35,7 +36,9 @@ import Testing
             if !register.fields.isEmpty {
                 let all: UInt64 = register.width >= 8 ? .max : (UInt64(1) << UInt64(register.width * 8)) - 1
                 if usedBits != all {
-                    problems.append("\(name): register '\(register.name)' leaves bits uncovered (mask \(String(usedBits, radix: 16)))")
+                    problems.append(
+                        "\(name): register '\(register.name)' leaves bits uncovered (mask \(String(usedBits, radix: 16)))"
+                    )
                 }
             }
         }
@@ -63,8 +66,9 @@ import Testing
                     let context = FunctionContext(
                         headerLayout: layout,
                         express: express
-                            ? ExpressInfo(offset: 0x40, version: 2, portType: .endpoint, maxLinkWidth: 1,
-                                          deviceCapabilities2: 0, isSlotImplemented: false) : nil,
+                            ? ExpressInfo(
+                                offset: 0x40, version: 2, portType: .endpoint, maxLinkWidth: 1,
+                                deviceCapabilities2: 0, isSlotImplemented: false) : nil,
                         isVirtualFunction: isVF)
                     let registers = RegisterCatalog.headerRegisters(in: space, context: context)
                     let found = Self.problems(in: registers, length: layout.headerLength, name: "header \(layout)")
@@ -86,8 +90,10 @@ import Testing
                     name: "\(file.lastPathComponent) \(function.address) header")
                 #expect(headerProblems.isEmpty, "\(headerProblems)")
                 for capability in analysis.capabilities {
-                    let registers = RegisterCatalog.registers(for: capability, in: analysis.space, context: analysis.context)
-                    let name = "\(file.lastPathComponent) \(function.address) \(capability.descriptor.name)@\(String(capability.offset.rawValue, radix: 16))"
+                    let registers = RegisterCatalog.registers(
+                        for: capability, in: analysis.space, context: analysis.context)
+                    let name =
+                        "\(file.lastPathComponent) \(function.address) \(capability.descriptor.name)@\(String(capability.offset.rawValue, radix: 16))"
                     let found = Self.problems(in: registers, length: capability.length.bytes, name: name)
                     #expect(found.isEmpty, "\(found)")
                     checked += 1

@@ -49,7 +49,9 @@ import Testing
         #expect(output.stderr.contains("no function matches -s 03:00.0"))
     }
 
-    @Test(arguments: [["list", "-s", "zz:00.0"], ["list", "-d", "8086"], ["show", "--json", "--hex"], ["list", "--demo", "-F", "x"]])
+    @Test(arguments: [
+        ["list", "-s", "zz:00.0"], ["list", "-d", "8086"], ["show", "--json", "--hex"], ["list", "--demo", "-F", "x"],
+    ])
     func usageErrorsExit64(arguments: [String]) throws {
         guard let output = try Tooling.runCfgtui(arguments) else { return }
         #expect(output.status == 64, "\(arguments): \(output.status) \(output.stderr)")
@@ -74,11 +76,12 @@ import Testing
     }
 
     @Test func showJSONCarriesRegistersFieldsAndGaps() throws {
-        let file = try Self.temporaryFile(Self.healthyDump.replacingOccurrences(of: "\n\n", with: "\n") + """
-            40: 01 00 03 00 08 00 00 00 00 00 00 00 00 00 00 00
-            50: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
+        let file = try Self.temporaryFile(
+            Self.healthyDump.replacingOccurrences(of: "\n\n", with: "\n") + """
+                40: 01 00 03 00 08 00 00 00 00 00 00 00 00 00 00 00
+                50: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
 
-            """)
+                """)
         guard let output = try Tooling.runCfgtui(["show", "--json", "-F", file.path]) else { return }
         #expect(output.status == 0, "\(output.stderr)")
         let device = try #require(try CfgtuiListing(output.stdout).devices.first)

@@ -33,7 +33,8 @@ import Testing
         let lspci = LspciListing(lspciText)
         let cfgtui = try CfgtuiListing(cfgtuiJSON)
         guard lspci.functions.count == cfgtui.devices.count else {
-            result.mismatches.append("\(file): lspci lists \(lspci.functions.count) functions, cfgtui \(cfgtui.devices.count)")
+            result.mismatches.append(
+                "\(file): lspci lists \(lspci.functions.count) functions, cfgtui \(cfgtui.devices.count)")
             return result
         }
         for (reference, device) in zip(lspci.functions, cfgtui.devices) {
@@ -49,7 +50,8 @@ import Testing
             for capability in reference.capabilities where !capability.isExtended {
                 if capability.offset < headerLength {
                     if !kinds.contains("pointerIntoHeader") {
-                        result.mismatches.append("\(file) \(address): lspci follows into the header but cfgtui reports no pointerIntoHeader")
+                        result.mismatches.append(
+                            "\(file) \(address): lspci follows into the header but cfgtui reports no pointerIntoHeader")
                     }
                     result.deviations.append(.standardPointerIntoHeader)
                     break
@@ -60,7 +62,9 @@ import Testing
             for capability in reference.capabilities where capability.isExtended {
                 if capability.offset < 0x100 {
                     if !kinds.contains("pointerBelowExtendedSpace") {
-                        result.mismatches.append("\(file) \(address): lspci follows below 0x100 but cfgtui reports no pointerBelowExtendedSpace")
+                        result.mismatches.append(
+                            "\(file) \(address): lspci follows below 0x100 but cfgtui reports no pointerBelowExtendedSpace"
+                        )
                     }
                     result.deviations.append(.extendedPointerBelow0x100)
                     break
@@ -98,7 +102,8 @@ import Testing
             #expect(lspci.status == 0, "lspci failed on \(file.lastPathComponent): \(lspci.stderr)")
             guard let cfgtui = try Tooling.runCfgtui(["show", "--json", "-F", file.path]) else { return }
             #expect(cfgtui.status == 0, "cfgtui failed on \(file.lastPathComponent): \(cfgtui.stderr)")
-            let comparison = try Self.compare(lspciText: lspci.text, cfgtuiJSON: cfgtui.stdout, file: file.lastPathComponent)
+            let comparison = try Self.compare(
+                lspciText: lspci.text, cfgtuiJSON: cfgtui.stdout, file: file.lastPathComponent)
             total.mismatches += comparison.mismatches
             total.deviations += comparison.deviations
             total.functions += comparison.functions

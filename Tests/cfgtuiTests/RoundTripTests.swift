@@ -24,11 +24,13 @@ import Testing
         let original = try Tooling.run(Tooling.lspciPath, ["-D", "-F", file.path, "-xxxx"])
         guard let hex = try Tooling.runCfgtui(["show", "--hex", "-F", file.path]) else { return nil }
         #expect(hex.status == 0, "\(hex.stderr)")
-        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-roundtrip-\(UUID().uuidString).txt")
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cfgtui-roundtrip-\(UUID().uuidString).txt")
         try hex.stdout.write(to: copy)
         defer { try? FileManager.default.removeItem(at: copy) }
         let again = try Tooling.run(Tooling.lspciPath, ["-D", "-F", copy.path, "-xxxx"])
-        #expect(again.status == 0, "lspci rejected cfgtui's --hex output for \(file.lastPathComponent): \(again.stderr)")
+        #expect(
+            again.status == 0, "lspci rejected cfgtui's --hex output for \(file.lastPathComponent): \(again.stderr)")
         return (hexByFunction(original.text), hexByFunction(again.text))
     }
 
@@ -48,7 +50,8 @@ import Testing
         guard Tooling.oracleAvailable() else { return }
         for size in [64, 256, 0x180, 4096] {
             let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-bin-\(UUID().uuidString)/0000:05:00.1")
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "cfgtui-bin-\(UUID().uuidString)/0000:05:00.1")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let file = directory.appendingPathComponent("config")
             try Data(bytes).write(to: file)

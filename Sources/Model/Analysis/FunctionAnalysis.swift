@@ -38,7 +38,8 @@ public struct FunctionAnalysis: Sendable {
         }
         if readable < space.size {
             diagnostics.append(
-                Diagnostic(.partialRead(readable: readable, size: space.size, needsRoot: isUnprivilegedRead), at: readable))
+                Diagnostic(
+                    .partialRead(readable: readable, size: space.size, needsRoot: isUnprivilegedRead), at: readable))
         }
 
         let headerType = space.byte(at: 0x0E).map { HeaderType(rawValue: $0) }
@@ -52,7 +53,8 @@ public struct FunctionAnalysis: Sendable {
             self.context = context
             self.capabilities = []
             self.hasExtendedList = false
-            self.map = ConfigSpaceMap(space: space, headerLength: layout.headerLength, capabilities: [], extendedIsAliased: false)
+            self.map = ConfigSpaceMap(
+                space: space, headerLength: layout.headerLength, capabilities: [], extendedIsAliased: false)
             self.diagnostics = diagnostics
             return
         }
@@ -116,7 +118,8 @@ public struct FunctionAnalysis: Sendable {
                 of: capability.kind, at: capability.offset.rawValue, in: space, context: context)
             if !capability.descriptor.isKnown {
                 diagnostics.append(
-                    Diagnostic(.unknownCapabilityID(capability.kind.rawID, space: capability.space), at: capability.offset))
+                    Diagnostic(
+                        .unknownCapabilityID(capability.kind.rawID, space: capability.space), at: capability.offset))
             }
             if isVirtualFunction, case .extended(let id) = capability.kind,
                 id == .processAddressSpaceID || id == .pageRequest
@@ -136,7 +139,8 @@ public struct FunctionAnalysis: Sendable {
             let end = tail?.range.end ?? capability.extent.end
             diagnostics.append(
                 Diagnostic(
-                    .lengthUnknown(reason, possibleExtent: ConfigRange(start: capability.offset, length: end - capability.offset)),
+                    .lengthUnknown(
+                        reason, possibleExtent: ConfigRange(start: capability.offset, length: end - capability.offset)),
                     at: capability.offset))
         }
         for gap in map.gaps where gap.nonZeroBytes > 0 {
@@ -194,7 +198,8 @@ public struct FunctionAnalysis: Sendable {
             for second in sorted[(position + 1)...] {
                 guard second.offset < first.extent.end else { break }
                 let shared = first.extent.clamped(to: second.extent)
-                diagnostics.append(Diagnostic(.overlap(shared, first: first.offset, second: second.offset), at: second.offset))
+                diagnostics.append(
+                    Diagnostic(.overlap(shared, first: first.offset, second: second.offset), at: second.offset))
                 reported += 1
                 if reported >= 64 { return diagnostics }
             }

@@ -14,8 +14,12 @@ extension CapabilityCatalog {
         case .unknown:
             return .unknown(.notCatalogued)
         case .msi:
+            // 10, +4 with 64-bit addresses, +10 with per-vector masking; without masking, an
+            // Extended Message Data register (Message Control bit 9) adds 2 more bytes.
             return reader.word(2).map { flags in
-                .computed(10 + (flags & 0x80 != 0 ? 4 : 0) + (flags & 0x100 != 0 ? 10 : 0))
+                let isMaskable = flags & 0x100 != 0
+                let hasExtendedData = flags & 0x200 != 0
+                return .computed(10 + (flags & 0x80 != 0 ? 4 : 0) + (isMaskable ? 10 : hasExtendedData ? 2 : 0))
             } ?? reader.unreadable(2)
         case .pcix:
             return pcixLength(reader, layout: context.headerLayout)
@@ -23,7 +27,8 @@ extension CapabilityCatalog {
             return hyperTransportLength(reader)
         case .vendorSpecificByte:
             guard let length = reader.byte(2) else { return reader.unreadable(2) }
-            return length < 3 ? .unknown(.invalidField(ConfigOffset(offset + 2), value: Int(length))) : .computed(Int(length))
+            return length < 3
+                ? .unknown(.invalidField(ConfigOffset(offset + 2), value: Int(length))) : .computed(Int(length))
         case .pciExpress:
             return pciExpressLength(reader)
         case .sata:
@@ -90,10 +95,10 @@ extension CapabilityCatalog {
     // PCI-X (PCI-X 2.0 §7.2): type 0 version in Command bits 13:12; bridges carry no version there.
     private static func pcixLength(_ reader: FieldReader, layout: HeaderLayout) -> CapabilityLength {
         if layout == .bridge {
-            guard let status = reader.dword(4) else { return reader.unreadable(4) }
-            // Bridge Status bits 30:29 hold the version; 2.0 bridges add ECC registers whose
-            // extent is not catalogued here.
-            return (status >> 29) & 3 == 0 ? .computed(16) : .unknown(.notCatalogued)
+            // Secondary Status (+2) bits 13:12 hold a bridge's version; 2.0 bridges add ECC
+            // registers whose extent is not catalogued here.
+            guard let secondaryStatus = reader.word(2) else { return reader.unreadable(2) }
+            return (secondaryStatus >> 12) & 3 == 0 ? .computed(16) : .unknown(.notCatalogued)
         }
         guard let command = reader.word(2) else { return reader.unreadable(2) }
         return .computed((command >> 12) & 3 == 0 ? 8 : 24)
@@ -108,7 +113,8 @@ extension CapabilityCatalog {
         default: break
         }
         switch command & 0xF8 {
-        case 0x80: return .computed(4)  // Revision ID
+        case 0x80: return .computed(8)  // Interrupt Discovery and Configuration: index at +2, data at +4
+        case 0x88: return .computed(4)  // Revision ID
         case 0xA8:  // MSI Mapping: the address registers are absent when Fixed (bit 1 at +2) is set
             guard let flags = reader.byte(2) else { return reader.unreadable(2) }
             return .computed(flags & 2 != 0 ? 4 : 12)
@@ -170,8 +176,14 @@ extension CapabilityCatalog {
             guard tableOffset != 0 else { continue }
             // Port (Function) Arbitration Capability: WRR 32/64/128, time-based WRR 128, WRR 256.
             let supported = resourceCapability & 0xFF
-            let phases = supported & 0x20 != 0 ? 256 : supported & 0x18 != 0 ? 128 : supported & 0x04 != 0 ? 64
-                : supported & 0x02 != 0 ? 32 : 0
+            let phases =
+                supported & 0x20 != 0
+                ? 256
+                : supported & 0x18 != 0
+                    ? 128
+                    : supported & 0x04 != 0
+                        ? 64
+                        : supported & 0x02 != 0 ? 32 : 0
             end = max(end, tableOffset + (phases * entryBits + 7) / 8)
         }
         return .computed(end)

@@ -37,7 +37,8 @@ public struct CapabilityChain: Hashable, Sendable {
         else { return chain }
         guard status & 0x10 != 0 else {
             if rawPointer != 0 {
-                chain.diagnostics.append(Diagnostic(.capabilityPointerIgnored(pointer: Int(rawPointer)), at: pointerOffset))
+                chain.diagnostics.append(
+                    Diagnostic(.capabilityPointerIgnored(pointer: Int(rawPointer)), at: pointerOffset))
             }
             return chain
         }
@@ -47,20 +48,24 @@ public struct CapabilityChain: Hashable, Sendable {
         var hops = 0
         while true {
             if raw & 3 != 0 {
-                chain.diagnostics.append(Diagnostic(.misalignedPointer(raw: raw, space: .standard), at: pointerLocation))
+                chain.diagnostics.append(
+                    Diagnostic(.misalignedPointer(raw: raw, space: .standard), at: pointerLocation))
             }
             let pointer = raw & 0xFC
             if pointer == 0 { break }
             if pointer < layout.headerLength {
-                chain.diagnostics.append(Diagnostic(.pointerIntoHeader(pointer: pointer, space: .standard), at: pointerLocation))
+                chain.diagnostics.append(
+                    Diagnostic(.pointerIntoHeader(pointer: pointer, space: .standard), at: pointerLocation))
                 break
             }
             if visited[pointer] {
-                chain.diagnostics.append(Diagnostic(.chainLoop(pointer: pointer, space: .standard), at: pointerLocation))
+                chain.diagnostics.append(
+                    Diagnostic(.chainLoop(pointer: pointer, space: .standard), at: pointerLocation))
                 break
             }
             guard hops < standardHopLimit else {
-                chain.diagnostics.append(Diagnostic(.hopLimit(limit: standardHopLimit, space: .standard), at: pointerLocation))
+                chain.diagnostics.append(
+                    Diagnostic(.hopLimit(limit: standardHopLimit, space: .standard), at: pointerLocation))
                 break
             }
             guard let id = space.byte(at: pointer), let next = space.byte(at: pointer + 1) else {
@@ -117,7 +122,8 @@ public struct CapabilityChain: Hashable, Sendable {
             }
             if visited.contains(pointer) {
                 chain.diagnostics.append(
-                    Diagnostic(.chainLoop(pointer: pointer, space: .extended), at: pointerLocation.map { ConfigOffset($0) }))
+                    Diagnostic(
+                        .chainLoop(pointer: pointer, space: .extended), at: pointerLocation.map { ConfigOffset($0) }))
                 break
             }
             guard hops < extendedHopLimit else {

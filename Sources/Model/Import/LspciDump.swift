@@ -103,7 +103,8 @@ public enum LspciDump {
     /// and an empty line. `lspci -F` reads it back byte for byte.
     public static func write(_ functions: [(address: PCIAddress, title: String, space: ConfigSpace)]) -> [UInt8] {
         var output = [UInt8]()
-        output.reserveCapacity(functions.reduce(0) { $0 + $1.space.readableLength * 3 + $1.space.readableLength / 16 * 6 + 80 })
+        output.reserveCapacity(
+            functions.reduce(0) { $0 + $1.space.readableLength * 3 + $1.space.readableLength / 16 * 6 + 80 })
         for function in functions {
             output.append(contentsOf: function.address.description.utf8)
             output.append(0x20)
@@ -164,7 +165,9 @@ private struct Parser {
             finishFunction()
             address = parsed
             headerLine = number
-            title = titleStart < line.count ? String(decoding: UnsafeBufferPointer(rebasing: line[titleStart...]), as: UTF8.self) : ""
+            title =
+                titleStart < line.count
+                ? String(decoding: UnsafeBufferPointer(rebasing: line[titleStart...]), as: UTF8.self) : ""
             return
         }
         guard let (offset, dataStart) = hexLineOffset(line) else { return }
@@ -189,7 +192,8 @@ private struct Parser {
             guard let address = PCIAddress(domain: domain, bus: bus, device: device, function: function) else {
                 throw DumpError(
                     file: file, line: number,
-                    problem: .invalidAddress(String(decoding: UnsafeBufferPointer(rebasing: line[..<length]), as: UTF8.self)))
+                    problem: .invalidAddress(
+                        String(decoding: UnsafeBufferPointer(rebasing: line[..<length]), as: UTF8.self)))
             }
             return (address, min(length + 1, line.count))
         }
@@ -210,7 +214,9 @@ private struct Parser {
         return (value, digits + 2)
     }
 
-    mutating func hexBytes(_ line: UnsafeBufferPointer<UInt8>, from start: Int, offset: Int, number: Int) throws(DumpError) {
+    mutating func hexBytes(_ line: UnsafeBufferPointer<UInt8>, from start: Int, offset: Int, number: Int)
+        throws(DumpError)
+    {
         var position = start
         var index = offset
         let count = line.count
@@ -240,10 +246,12 @@ private struct Parser {
         if readable < highest {
             var holeEnd = readable
             while holeEnd < highest && !present[holeEnd] { holeEnd += 1 }
-            diagnostics.append(Diagnostic(.missingBytes(ConfigRange(readable, length: holeEnd - readable)), at: readable))
+            diagnostics.append(
+                Diagnostic(.missingBytes(ConfigRange(readable, length: holeEnd - readable)), at: readable))
         }
         let space = ConfigSpace(bytes: Array(bytes[0..<readable]))
-        functions.append(DumpedFunction(address: address, space: space, title: title, line: headerLine, diagnostics: diagnostics))
+        functions.append(
+            DumpedFunction(address: address, space: space, title: title, line: headerLine, diagnostics: diagnostics))
         for index in 0..<highest { present[index] = false }
         highest = 0
         self.address = nil

@@ -100,8 +100,9 @@ public struct ConfigSpaceMap: Hashable, Sendable {
             let areaEnd = capability.space == .standard ? ConfigSpace.conventionalSize : ConfigSpace.extendedSize
             let start = capability.offset.rawValue
             claims.append(
-                Claim(start: start, end: min(start + capability.extent.length, areaEnd, size), owner: .capability(index),
-                      unknownTailEnd: capability.length.bytes == nil ? min(areaEnd, size) : nil))
+                Claim(
+                    start: start, end: min(start + capability.extent.length, areaEnd, size), owner: .capability(index),
+                    unknownTailEnd: capability.length.bytes == nil ? min(areaEnd, size) : nil))
         }
         claims.sort { $0.start < $1.start }
 
@@ -114,7 +115,10 @@ public struct ConfigSpaceMap: Hashable, Sendable {
             if let pending = tail {
                 let tailEnd = min(end, pending.end)
                 if tailEnd > cursor {
-                    owners.append(MapRegion(range: ConfigRange(cursor, length: tailEnd - cursor), owner: .possiblyCapability(pending.index)))
+                    owners.append(
+                        MapRegion(
+                            range: ConfigRange(cursor, length: tailEnd - cursor),
+                            owner: .possiblyCapability(pending.index)))
                     cursor = tailEnd
                 }
                 tail = nil
@@ -145,7 +149,10 @@ public struct ConfigSpaceMap: Hashable, Sendable {
             let end = region.range.end.rawValue
             if extendedIsAliased, end > ConfigSpace.conventionalSize {
                 if start < ConfigSpace.conventionalSize {
-                    result.append(MapRegion(range: ConfigRange(start, length: ConfigSpace.conventionalSize - start), owner: region.owner))
+                    result.append(
+                        MapRegion(
+                            range: ConfigRange(start, length: ConfigSpace.conventionalSize - start), owner: region.owner
+                        ))
                     start = ConfigSpace.conventionalSize
                 }
                 Self.append(MapRegion(range: ConfigRange(start, length: end - start), owner: .alias), to: &result)
@@ -164,8 +171,10 @@ public struct ConfigSpaceMap: Hashable, Sendable {
                 if start < readable {
                     clipped.append(MapRegion(range: ConfigRange(start, length: readable - start), owner: region.owner))
                 }
-                Self.append(MapRegion(range: ConfigRange(max(start, readable), length: end - max(start, readable)),
-                                      owner: .unreadable), to: &clipped)
+                Self.append(
+                    MapRegion(
+                        range: ConfigRange(max(start, readable), length: end - max(start, readable)),
+                        owner: .unreadable), to: &clipped)
             }
         }
         regions = clipped
@@ -195,7 +204,8 @@ public struct ConfigSpaceMap: Hashable, Sendable {
                     for index in start..<min(areaEnd, buffer.count) where buffer[index] != 0 { nonZero += 1 }
                 }
                 result.append(
-                    Gap(range: ConfigRange(start, length: areaEnd - start),
+                    Gap(
+                        range: ConfigRange(start, length: areaEnd - start),
                         area: start < ConfigSpace.conventionalSize ? .standard : .extended, nonZeroBytes: nonZero))
                 start = areaEnd
             }

@@ -19,7 +19,8 @@ public enum RegisterCatalog {
         case .standard(let id):
             return standardCapabilityRegisters(id, at: base, in: space, context: context)
         case .extended(let id):
-            return extendedCapabilityRegisters(id, at: base, version: capability.version ?? 0, in: space, context: context)
+            return extendedCapabilityRegisters(
+                id, at: base, version: capability.version ?? 0, in: space, context: context)
         }
     }
 
@@ -43,7 +44,9 @@ public enum RegisterCatalog {
         0, width: 2, "Capability Header",
         fields: [
             RegisterField(0...7, "Capability ID", .readOnly, "Identifies the capability structure"),
-            RegisterField(8...15, "Next Capability Pointer", .readOnly, "Offset of the next capability; 0 ends the list", .configPointer),
+            RegisterField(
+                8...15, "Next Capability Pointer", .readOnly, "Offset of the next capability; 0 ends the list",
+                .configPointer),
         ])
 
     /// The first dword of every extended capability (PCIe §7.6.3).
@@ -52,7 +55,9 @@ public enum RegisterCatalog {
         fields: [
             RegisterField(0...15, "Capability ID", .readOnly, "Identifies the extended capability structure"),
             RegisterField(16...19, "Capability Version", .readOnly, "Version of the structure"),
-            RegisterField(20...31, "Next Capability Offset", .readOnly, "Offset of the next extended capability; 0 ends the list", .configPointer),
+            RegisterField(
+                20...31, "Next Capability Offset", .readOnly, "Offset of the next extended capability; 0 ends the list",
+                .configPointer),
         ])
 
     /// An opaque block of `width` bytes at `offset` (vendor-defined bodies, unknown structures).

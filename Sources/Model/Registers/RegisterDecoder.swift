@@ -58,11 +58,13 @@ public enum RegisterDecoder {
         let capability = analysis.capabilities[index]
         let specs = RegisterCatalog.registers(for: capability, in: analysis.space, context: analysis.context)
         let areaEnd = capability.space == .standard ? ConfigSpace.conventionalSize : ConfigSpace.extendedSize
-        let limit = min(capability.length.bytes ?? (areaEnd - capability.offset.rawValue), areaEnd - capability.offset.rawValue)
+        let limit = min(
+            capability.length.bytes ?? (areaEnd - capability.offset.rawValue), areaEnd - capability.offset.rawValue)
         return DecodedStructure(
             owner: .capability(index),
             registers: place(specs, at: capability.offset.rawValue, limit: limit, in: analysis.space),
-            derivedValues: RegisterCatalog.derivedValues(for: capability, in: analysis.space, context: analysis.context))
+            derivedValues: RegisterCatalog.derivedValues(for: capability, in: analysis.space, context: analysis.context)
+        )
     }
 
     /// Every structure: the header, then each capability in list order.

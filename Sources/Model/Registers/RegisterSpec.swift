@@ -69,7 +69,9 @@ public struct RegisterField: Hashable, Sendable {
     }
 
     /// A one-bit field.
-    public init(_ bit: Int, _ name: String, _ access: RegisterAccess, _ meaning: String, _ decoding: FieldDecoding? = nil) {
+    public init(
+        _ bit: Int, _ name: String, _ access: RegisterAccess, _ meaning: String, _ decoding: FieldDecoding? = nil
+    ) {
         self.init(bit...bit, name, access, meaning, decoding)
     }
 

@@ -62,19 +62,24 @@ public enum DiagnosticText {
         case .headerTruncated(let readable):
             return "only \(readable) bytes readable: the 64-byte header itself is incomplete"
         case .allOnesFunction:
-            return "every byte reads 0xff: the function is absent, powered off (D3cold) or unreachable; nothing is decoded"
+            return
+                "every byte reads 0xff: the function is absent, powered off (D3cold) or unreachable; nothing is decoded"
         case .invalidVendorID(let vendor):
-            return "Vendor ID \(HexFormat.literal(UInt64(vendor), digits: 4)) is not a valid vendor: no function responded here"
+            return
+                "Vendor ID \(HexFormat.literal(UInt64(vendor), digits: 4)) is not a valid vendor: no function responded here"
         case .virtualFunctionIDs:
-            return "VF: the Vendor and Device ID registers read 0xffff, as SR-IOV requires; the IDs shown come from the PF"
+            return
+                "VF: the Vendor and Device ID registers read 0xffff, as SR-IOV requires; the IDs shown come from the PF"
         case .reservedHeaderLayout(let code):
             return "Header Type names reserved layout \(code); only the first 16 bytes are decoded"
         case .missingBytes(let range):
-            return "the dump leaves out \(HexFormat.range(range)); bytes from \(HexFormat.literal(UInt64(range.start.rawValue), digits: 2)) on are treated as unreadable"
+            return
+                "the dump leaves out \(HexFormat.range(range)); bytes from \(HexFormat.literal(UInt64(range.start.rawValue), digits: 2)) on are treated as unreadable"
         case .capabilityPointerIgnored(let pointer):
             return "capability pointer is \(hex(pointer)) but Status.Capabilities List is clear, so there is no list"
         case .pointerIntoHeader(let pointer, let space):
-            return "\(list(space)) points to \(hex(pointer)), inside the header; stopped here (lspci would decode header bytes as a capability)"
+            return
+                "\(list(space)) points to \(hex(pointer)), inside the header; stopped here (lspci would decode header bytes as a capability)"
         case .pointerPastReadable(let pointer, let readable, let space):
             return "\(list(space)) continues at \(hex(pointer)), past the \(readable) readable bytes"
         case .misalignedPointer(let raw, let space):
@@ -102,9 +107,11 @@ public enum DiagnosticText {
         case .extendedSpaceAliased:
             return "the 4 KiB space repeats the first 256 bytes: there is no real extended space"
         case .extendedDataWithoutExpress(let nonZero):
-            return "extended space holds \(nonZero) non-zero bytes, but without a PCI Express capability there is no extended capability list"
+            return
+                "extended space holds \(nonZero) non-zero bytes, but without a PCI Express capability there is no extended capability list"
         case .overlap(let range, let first, let second):
-            return "structures at \(HexFormat.literal(UInt64(first.rawValue), digits: 2)) and \(HexFormat.literal(UInt64(second.rawValue), digits: 2)) overlap in \(HexFormat.range(range))"
+            return
+                "structures at \(HexFormat.literal(UInt64(first.rawValue), digits: 2)) and \(HexFormat.literal(UInt64(second.rawValue), digits: 2)) overlap in \(HexFormat.range(range))"
         case .extendsPastArea(let end, let areaEnd):
             return "structure ends at \(hex(end)), past the end of its area (\(hex(areaEnd)))"
         case .truncatedStructure(let end, let readable):
@@ -113,8 +120,11 @@ public enum DiagnosticText {
             let why: String
             switch reason {
             case .notCatalogued: why = "its layout is not public or not catalogued"
-            case .fieldUnreadable(let offset): why = "the field at \(HexFormat.literal(UInt64(offset.rawValue), digits: 2)) is unreadable"
-            case .invalidField(let offset, let value): why = "the field at \(HexFormat.literal(UInt64(offset.rawValue), digits: 2)) holds an invalid value (\(value))"
+            case .fieldUnreadable(let offset):
+                why = "the field at \(HexFormat.literal(UInt64(offset.rawValue), digits: 2)) is unreadable"
+            case .invalidField(let offset, let value):
+                why =
+                    "the field at \(HexFormat.literal(UInt64(offset.rawValue), digits: 2)) holds an invalid value (\(value))"
             case .linkWidthUnknown: why = "it depends on the link width, which is unknown"
             }
             return "length unknown (\(why)); \(HexFormat.range(possibleExtent)) may belong to it"

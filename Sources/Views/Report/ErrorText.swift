@@ -6,13 +6,16 @@ public enum ErrorText {
         let place = error.line.map { "\(error.file):\($0)" } ?? error.file
         switch error.problem {
         case .malformedHexLine(let column):
-            return "\(place): malformed hex line at column \(column): expected two-digit hex bytes separated by single spaces"
+            return
+                "\(place): malformed hex line at column \(column): expected two-digit hex bytes separated by single spaces"
         case .offsetPastConfigSpace(let offset):
-            return "\(place): byte offset \(HexFormat.literal(UInt64(offset))) is past the 4096-byte configuration space"
+            return
+                "\(place): byte offset \(HexFormat.literal(UInt64(offset))) is past the 4096-byte configuration space"
         case .invalidAddress(let text):
             return "\(place): '\(text)' is not a valid PCI address (device 00-1f, function 0-7)"
         case .noFunctions:
-            return "\(place): no functions found (expected lines like '00:1f.0 ...' followed by hex lines '00: 86 80 ...', or a binary config file)"
+            return
+                "\(place): no functions found (expected lines like '00:1f.0 ...' followed by hex lines '00: 86 80 ...', or a binary config file)"
         case .binaryTooLarge(let size):
             return "\(place): binary file of \(size) bytes is larger than a 4096-byte configuration space"
         case .empty:

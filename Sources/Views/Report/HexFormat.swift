@@ -26,12 +26,15 @@ public enum HexFormat {
     /// `0x100-0x1ff` for a range (inclusive end).
     public static func range(_ range: ConfigRange) -> String {
         guard range.length > 0 else { return literal(UInt64(range.start.rawValue), digits: 3) + " (empty)" }
-        return literal(UInt64(range.start.rawValue), digits: 3) + "-" + literal(UInt64(range.end.rawValue - 1), digits: 3)
+        return literal(UInt64(range.start.rawValue), digits: 3) + "-"
+            + literal(UInt64(range.end.rawValue - 1), digits: 3)
     }
 
     /// A byte count: `12 bytes`, `4 KiB`, `256 MiB`, exact (`1.5 KiB` is written `1536 bytes`).
     public static func size(_ bytes: UInt64) -> String {
-        let units: [(UInt64, String)] = [(1 << 60, "EiB"), (1 << 50, "PiB"), (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")]
+        let units: [(UInt64, String)] = [
+            (1 << 60, "EiB"), (1 << 50, "PiB"), (1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB"),
+        ]
         for (unit, name) in units where bytes >= unit && bytes % unit == 0 {
             return String(bytes / unit) + " " + name
         }

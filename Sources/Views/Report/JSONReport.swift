@@ -33,7 +33,8 @@ public enum JSONReport {
         }
         object.integer("readableLength", function.space.readableLength, &buffer)
         object.integer("size", function.space.size, &buffer)
-        object.bool("needsRoot", function.isUnprivilegedRead && function.space.readableLength < function.space.size, &buffer)
+        object.bool(
+            "needsRoot", function.isUnprivilegedRead && function.space.readableLength < function.space.size, &buffer)
 
         object.key("names", &buffer)
         var names = JSONObject(&buffer)
@@ -183,7 +184,8 @@ public enum JSONReport {
                 entry.string("meaning", field.meaning, &buffer)
                 let raw = register.value(of: field)
                 entry.unsigned("value", raw, &buffer)
-                entry.string("decoded", raw.map { ValueText.describe(field.decoding.decode($0, lowBit: field.lowBit)) }, &buffer)
+                entry.string(
+                    "decoded", raw.map { ValueText.describe(field.decoding.decode($0, lowBit: field.lowBit)) }, &buffer)
                 entry.close(&buffer)
             }
             buffer.append(0x5D)

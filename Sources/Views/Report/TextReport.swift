@@ -100,7 +100,9 @@ public enum TextReport {
         }
     }
 
-    static func appendCapabilityTitle(_ capability: Capability, analysis: FunctionAnalysis, to buffer: inout OutputBuffer) {
+    static func appendCapabilityTitle(
+        _ capability: Capability, analysis: FunctionAnalysis, to buffer: inout OutputBuffer
+    ) {
         let descriptor = capability.descriptor
         buffer.append("  [")
         buffer.appendHex(UInt64(capability.offset.rawValue), digits: 2)

@@ -51,7 +51,9 @@ public enum ValueText {
                 }
                 buffer.append(" GT/s")
             }
-        case .linkWidth(let width): buffer.append(0x78); buffer.appendDecimal(width)
+        case .linkWidth(let width):
+            buffer.append(0x78)
+            buffer.appendDecimal(width)
         case .address(let address): buffer.appendHexLiteral(address)
         case .configOffset(let offset): buffer.appendHexLiteral(UInt64(max(0, offset.rawValue)), digits: 2)
         case .busNumber(let bus): buffer.appendHex(UInt64(bus), digits: 2)
@@ -87,7 +89,9 @@ public enum ValueText {
             case .memory32(let prefetchable), .memory64(let prefetchable), .memoryBelow1M(let prefetchable):
                 buffer.append("memory at ")
                 buffer.appendHexLiteral(address)
-                if case .memory64 = kind { buffer.append(" (64-bit") } else if case .memoryBelow1M = kind {
+                if case .memory64 = kind {
+                    buffer.append(" (64-bit")
+                } else if case .memoryBelow1M = kind {
                     buffer.append(" (below 1M")
                 } else {
                     buffer.append(" (32-bit")

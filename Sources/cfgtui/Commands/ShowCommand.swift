@@ -54,7 +54,8 @@ struct ShowCommand: ParsableCommand {
 /// output of a 4,096-function dump never sits in memory all at once.
 enum ParallelReport {
     static func write(
-        _ functions: [PCIFunction], separator: String?, render: @escaping @Sendable (PCIFunction, inout OutputBuffer) -> Void
+        _ functions: [PCIFunction], separator: String?,
+        render: @escaping @Sendable (PCIFunction, inout OutputBuffer) -> Void
     ) {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let roundSize = 128

@@ -23,7 +23,10 @@ struct SourceOptions: ParsableArguments {
             valueName: "file"))
     var files: [String] = []
 
-    @Flag(help: "Use the built-in demo set (an SR-IOV PF with ATS/PRI/PASID and two VFs, a root port, a conventional PCI device).")
+    @Flag(
+        help:
+            "Use the built-in demo set (an SR-IOV PF with ATS/PRI/PASID and two VFs, a root port, a conventional PCI device)."
+    )
     var demo = false
 
     @Option(

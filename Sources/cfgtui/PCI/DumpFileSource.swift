@@ -46,7 +46,8 @@ enum FunctionSet {
         }
         // Stable sort by address, as lspci lists them.
         return result.enumerated().sorted { lhs, rhs in
-            lhs.element.address != rhs.element.address ? lhs.element.address < rhs.element.address : lhs.offset < rhs.offset
+            lhs.element.address != rhs.element.address
+                ? lhs.element.address < rhs.element.address : lhs.offset < rhs.offset
         }.map(\.element)
     }
 }

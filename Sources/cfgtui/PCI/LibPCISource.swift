@@ -90,7 +90,8 @@ struct LibPCISource: ConfigSpaceSource {
             let space = ConfigSpace(bytes: bytes, size: size)
             let readable = space.readableLength
             var function = PCIFunction(
-                address: address, space: space, vendorID: current.pointee.vendor_id, deviceID: current.pointee.device_id,
+                address: address, space: space, vendorID: current.pointee.vendor_id,
+                deviceID: current.pointee.device_id,
                 relation: relation, driver: driver, origin: .host,
                 isUnprivilegedRead: readable < space.size && (readable == 64 || readable == 128),
                 sourceDiagnostics: [])
@@ -156,7 +157,9 @@ final class PCINameDatabase {
         if let classCode = function.classCode {
             let classID = Int32(classCode >> 8)
             names.className = lookup { cpci_lookup_class(access, $0, $1, classID) }
-            names.programmingInterface = lookup { cpci_lookup_prog_if(access, $0, $1, classID, Int32(classCode & 0xFF)) }
+            names.programmingInterface = lookup {
+                cpci_lookup_prog_if(access, $0, $1, classID, Int32(classCode & 0xFF))
+            }
         }
         if (function.space.byte(at: 0x0E) ?? 0) & 0x7F == 0, let subsystemVendor = function.space.word(at: 0x2C),
             let subsystem = function.space.word(at: 0x2E), subsystemVendor != 0

@@ -40,7 +40,8 @@ enum Corpus {
     static func check(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
         if isAvailable { return true }
         if isRequired {
-            Issue.record("../shared/corpus is missing and CI=true: the corpus tests cannot run", sourceLocation: sourceLocation)
+            Issue.record(
+                "../shared/corpus is missing and CI=true: the corpus tests cannot run", sourceLocation: sourceLocation)
         }
         return false
     }

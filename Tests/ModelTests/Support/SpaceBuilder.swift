@@ -33,7 +33,9 @@ struct SpaceBuilder {
     }
 
     /// A PCI Express capability of `version` and port type.
-    mutating func express(_ offset: Int, next: UInt8, version: UInt16 = 2, portType: PortType = .endpoint, linkWidth: UInt32 = 4) {
+    mutating func express(
+        _ offset: Int, next: UInt8, version: UInt16 = 2, portType: PortType = .endpoint, linkWidth: UInt32 = 4
+    ) {
         standard(offset, id: 0x10, next: next)
         set16(offset + 2, version | UInt16(portType.rawValue) << 4)
         set32(offset + 0x0C, linkWidth << 4 | 3)

@@ -36,7 +36,8 @@ enum Tooling {
     static var hasLspci: Bool { FileManager.default.isExecutableFile(atPath: lspciPath) }
 
     /// Runs a program; stdout goes through a temporary file so large outputs cannot block.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

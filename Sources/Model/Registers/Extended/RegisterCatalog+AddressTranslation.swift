@@ -1,0 +1,112 @@
+// Address Translation Services (0x000F, PCIe Base §10.5.1), Page Request Interface (0x0013,
+// §10.5.2) and Process Address Space ID (0x001B, §7.8.9). Bits from Linux pci_regs.h
+// (PCI_ATS_*, PCI_PRI_*, PCI_PASID_*); attributes and the VF rules from registers.md §14-16.
+
+extension RegisterCatalog {
+    /// ATS. On a VF the Invalidate Queue Depth and the Smallest Translation Unit are hardwired
+    /// to 0: the PF's values apply to all its VFs.
+    static func addressTranslationRegisters(context: FunctionContext) -> [RegisterSpec] {
+        context.isVirtualFunction ? atsVirtualFunctionRegisters : atsRegisters
+    }
+
+    private static func atsTable(isVirtualFunction: Bool) -> [RegisterSpec] {
+        let depth =
+            isVirtualFunction
+            ? RegisterField(
+                0...4, "Invalidate Queue Depth", .readOnly, "Hardwired 0 on a VF: the PF's queue depth applies",
+                .number)
+            : RegisterField(
+                0...4, "Invalidate Queue Depth", .readOnly,
+                "Invalidation requests the function can queue (0 means 32)", .number)
+        let unit =
+            isVirtualFunction
+            ? RegisterField(
+                0...4, "Smallest Translation Unit", .readOnly, "Hardwired 0 on a VF: the PF's STU applies",
+                .bytesPowerOfTwo(exponentOffset: 12))
+            : RegisterField(
+                0...4, "Smallest Translation Unit", .readWrite,
+                "Smallest translation the function requests: 2^(STU+12) bytes",
+                .bytesPowerOfTwo(exponentOffset: 12))
+        return [
+            extendedCapabilityHeader,
+            RegisterSpec(
+                0x04, width: 2, "ATS Capability",
+                fields: [
+                    depth,
+                    RegisterField(
+                        5, "Page Aligned Request", .readOnly, "Translation requests use page-aligned addresses"),
+                    RegisterField(6, "Global Invalidate Supported", .readOnly, "Handles invalidations for all PASIDs"),
+                    RegisterField(
+                        7, "Relaxed Ordering Supported", .readOnly, "May use relaxed ordering for translations"),
+                    .reserved(8...15),
+                ]),
+            RegisterSpec(
+                0x06, width: 2, "ATS Control",
+                fields: [
+                    unit,
+                    .reserved(5...14),
+                    RegisterField(15, "Enable", .readWrite, "The function may request and cache translations"),
+                ]),
+        ]
+    }
+
+    private static let atsRegisters = atsTable(isVirtualFunction: false)
+    private static let atsVirtualFunctionRegisters = atsTable(isVirtualFunction: true)
+
+    /// PRI (VFs must not implement it; a VF shares its PF's).
+    static let pageRequestRegisters: [RegisterSpec] = [
+        extendedCapabilityHeader,
+        RegisterSpec(
+            0x04, width: 2, "Page Request Control",
+            fields: [
+                RegisterField(0, "Enable", .readWrite, "The function may issue page requests"),
+                RegisterField(
+                    1, "Reset", .writeOnlyReadsZero, "Write 1 (with Enable clear) to drop outstanding requests"),
+                .reserved(2...15),
+            ]),
+        RegisterSpec(
+            0x06, width: 2, "Page Request Status",
+            fields: [
+                RegisterField(0, "Response Failure", .writeOneToClear, "A page request response reported failure"),
+                RegisterField(
+                    1, "Unexpected Page Request Group Index", .writeOneToClear, "A response named an unknown group"),
+                .reserved(2...7, .reservedZero),
+                RegisterField(
+                    8, "Stopped", .readOnly, "No page requests are outstanding (valid while Enable is clear)"),
+                .reserved(9...14, .reservedZero),
+                RegisterField(
+                    15, "PRG Response PASID Required", .readOnly, "Responses must carry a PASID when the request did"),
+            ]),
+        whole(
+            0x08, width: 4, "Outstanding Page Request Capacity", .readOnly,
+            "Most page requests the function can have outstanding", .number),
+        whole(
+            0x0C, width: 4, "Outstanding Page Request Allocation", .readWrite,
+            "Page requests software allows to be outstanding", .number),
+    ]
+
+    /// PASID (VFs must not implement it; the PF's configuration is shared by its VFs).
+    static let processAddressSpaceIDRegisters: [RegisterSpec] = [
+        extendedCapabilityHeader,
+        RegisterSpec(
+            0x04, width: 2, "PASID Capability",
+            fields: [
+                .reserved(0),
+                RegisterField(1, "Execute Permission Supported", .readOnly, "Can request execute permission"),
+                RegisterField(2, "Privileged Mode Supported", .readOnly, "Can issue privileged-mode requests"),
+                .reserved(3...7),
+                RegisterField(
+                    8...12, "Max PASID Width", .readOnly, "PASID bits supported (0-20; PASIDs 0 to 2^width - 1)",
+                    .number),
+                .reserved(13...15),
+            ]),
+        RegisterSpec(
+            0x06, width: 2, "PASID Control",
+            fields: [
+                RegisterField(0, "PASID Enable", .readWrite, "Requests may carry a PASID prefix"),
+                RegisterField(1, "Execute Permission Enable", .readWrite, "Requests may ask for execute permission"),
+                RegisterField(2, "Privileged Mode Enable", .readWrite, "Requests may be marked privileged"),
+                .reserved(3...15),
+            ]),
+    ]
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""cfgtui benchmarks: prints numbers, asserts nothing (targets are in the issues).
+
+Generates a dump of 4,096 real 4 KiB functions (the 4 KiB functions of ../shared/corpus,
+repeated under distinct addresses; about 56 MB of `lspci -xxxx` text) into bench-out/, then
+times, best and median of several runs:
+  * lspci -F dump -vvv            (the reference: pciutils)
+  * cfgtui show -F dump           (text, every register and field)
+  * cfgtui show --json -F dump
+  * cfgtui list -F dump
+and the peak resident memory of `cfgtui show` (GNU time). The corpus is read in place and the
+generated dump is not committed.
+"""
+import glob
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.join(ROOT, "..", "shared", "corpus")
+OUT = os.path.join(ROOT, "bench-out")
+DUMP = os.path.join(OUT, "bench-4096x4k.txt")
+CFGTUI = os.environ.get("CFGTUI", os.path.join(ROOT, ".build", "release", "cfgtui"))
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+ADDRESS = re.compile(r"^(?:[0-9a-f]{4,5}:)?[0-9a-f]{2}:[0-9a-f]{2}\.[0-7] ")
+
+
+def corpus_functions():
+    files = sorted(glob.glob(os.path.join(CORPUS, "raw", "*.txt")) + glob.glob(os.path.join(CORPUS, "qemu", "*.txt")))
+    for path in files:
+        if path.endswith(".lspci-vvv.txt") or path.endswith("-cmdline.txt"):
+            continue
+        title, lines = None, []
+        with open(path) as handle:
+            for line in handle:
+                line = line.rstrip("\n")
+                match = ADDRESS.match(line)
+                if match:
+                    if title is not None:
+                        yield title, lines
+                    title, lines = line[match.end():], []
+                elif title is not None and re.match(r"^[0-9a-f]{2,3}: ", line):
+                    lines.append(line)
+        if title is not None:
+            yield title, lines
+
+
+def generate():
+    if os.path.exists(DUMP):
+        return
+    os.makedirs(OUT, exist_ok=True)
+    full = [(title, lines) for title, lines in corpus_functions() if len(lines) == 256]
+    if not full:
+        sys.exit("bench: no 4 KiB functions found in " + CORPUS)
+    out = []
+    for index in range(4096):
+        title, lines = full[index % len(full)]
+        out.append("%04x:%02x:%02x.%d %s" % (index >> 13, (index >> 5) & 0xFF, index & 0x1F, 0, title))
+        out.extend(lines)
+        out.append("")
+    with open(DUMP, "w") as handle:
+        handle.write("\n".join(out) + "\n")
+    print("generated %s: 4096 functions from %d distinct 4 KiB corpus functions" % (os.path.relpath(DUMP, ROOT), len(full)))
+
+
+def timed(command):
+    samples = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+        if result.returncode != 0:
+            sys.exit("bench: %s exited %d" % (" ".join(command), result.returncode))
+    return min(samples), statistics.median(samples)
+
+
+def peak_memory_kib(command):
+    result = subprocess.run(["/usr/bin/time", "-v"] + command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    for line in result.stderr.splitlines():
+        if "Maximum resident set size" in line:
+            return int(line.split(":")[1])
+    return None
+
+
+def main():
+    if not os.access(CFGTUI, os.X_OK):
+        sys.exit("bench: %s not built (make release)" % CFGTUI)
+    generate()
+    size = os.path.getsize(DUMP)
+    print("dump: %s, %.1f MB, 4096 functions" % (os.path.relpath(DUMP, ROOT), size / 1e6))
+    print("cores: %d, runs per command: %d (best / median, seconds)" % (os.cpu_count() or 1, RUNS))
+    lspci = timed(["lspci", "-F", DUMP, "-vvv"])
+    show = timed([CFGTUI, "show", "-F", DUMP])
+    show_json = timed([CFGTUI, "show", "--json", "-F", DUMP])
+    listing = timed([CFGTUI, "list", "-F", DUMP])
+    print("lspci -F dump -vvv        %.3f / %.3f" % lspci)
+    print("cfgtui show -F dump       %.3f / %.3f   ratio to lspci %.2f (target < 0.50, aim 0.25)" % (show + (show[0] / lspci[0],)))
+    print("cfgtui show --json -F     %.3f / %.3f" % show_json)
+    print("cfgtui list -F dump       %.3f / %.3f" % listing)
+    memory = peak_memory_kib([CFGTUI, "show", "-F", DUMP])
+    if memory:
+        print("cfgtui show peak RSS      %.1f MB" % (memory / 1024))
+    lspci_memory = peak_memory_kib(["lspci", "-F", DUMP, "-vvv"])
+    if lspci_memory:
+        print("lspci -vvv peak RSS       %.1f MB" % (lspci_memory / 1024))
+    extra = os.path.join(ROOT, "scripts", "bench-views.sh")
+    if os.access(extra, os.X_OK):
+        subprocess.run([extra])
+
+
+if __name__ == "__main__":
+    main()
