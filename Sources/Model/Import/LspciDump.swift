@@ -71,7 +71,16 @@ public enum LspciDump {
 
     /// Parses dump text.
     public static func parse(_ bytes: [UInt8], file: String) throws(DumpError) -> [DumpedFunction] {
-        var parser = Parser(file: file)
+        // Scratch storage for the function being filled, allocated once for the whole file.
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: ConfigSpace.extendedSize)
+        let present = UnsafeMutableBufferPointer<Bool>.allocate(capacity: ConfigSpace.extendedSize)
+        scratch.initialize(repeating: 0)
+        present.initialize(repeating: false)
+        defer {
+            scratch.deallocate()
+            present.deallocate()
+        }
+        var parser = Parser(file: file, bytes: scratch, present: present)
         let result: Result<Void, DumpError> = bytes.withUnsafeBufferPointer { buffer in
             var lineStart = 0
             var lineNumber = 0
@@ -146,15 +155,19 @@ private struct Parser {
     let file: String
     var functions: [DumpedFunction] = []
 
-    // The function being filled.
+    // The function being filled. `bytes` and `present` hold 4096 entries each (owned by parse()).
     var address: PCIAddress?
     var title = ""
     var headerLine = 0
-    var bytes = [UInt8](repeating: 0, count: ConfigSpace.extendedSize)
-    var present = [Bool](repeating: false, count: ConfigSpace.extendedSize)
+    let bytes: UnsafeMutableBufferPointer<UInt8>
+    let present: UnsafeMutableBufferPointer<Bool>
     var highest = 0
 
-    init(file: String) { self.file = file }
+    init(file: String, bytes: UnsafeMutableBufferPointer<UInt8>, present: UnsafeMutableBufferPointer<Bool>) {
+        self.file = file
+        self.bytes = bytes
+        self.present = present
+    }
 
     mutating func consume(_ line: UnsafeBufferPointer<UInt8>, line number: Int) throws(DumpError) {
         if line.isEmpty {
@@ -249,7 +262,7 @@ private struct Parser {
             diagnostics.append(
                 Diagnostic(.missingBytes(ConfigRange(readable, length: holeEnd - readable)), at: readable))
         }
-        let space = ConfigSpace(bytes: Array(bytes[0..<readable]))
+        let space = ConfigSpace(bytes: Array(UnsafeBufferPointer(rebasing: bytes[0..<readable])))
         functions.append(
             DumpedFunction(address: address, space: space, title: title, line: headerLine, diagnostics: diagnostics))
         for index in 0..<highest { present[index] = false }

@@ -25,6 +25,9 @@ public enum RegisterAccess: String, Hashable, Sendable, CaseIterable {
     /// Defined by the vendor (vendor-specific and designated vendor-specific bodies).
     case vendorDefined = "Vendor"
 
+    /// RsvdP or RsvdZ.
+    public var isReserved: Bool { self == .reservedPreserve || self == .reservedZero }
+
     /// Whether software can change the bit (the simulator's view).
     public var isWritable: Bool {
         switch self {

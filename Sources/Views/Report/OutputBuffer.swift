@@ -30,8 +30,21 @@ public struct OutputBuffer: Sendable {
     @inlinable
     public mutating func spaces(_ count: Int) {
         guard count > 0 else { return }
-        bytes.append(contentsOf: repeatElement(0x20, count: count))
+        var remaining = count
+        while remaining > 0 {
+            let chunk = min(remaining, Self.blanks.count)
+            Self.blanks.withUnsafeBufferPointer {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<chunk]))
+            }
+            remaining -= chunk
+        }
     }
+
+    @usableFromInline
+    static let blanks = [UInt8](repeating: 0x20, count: 64)
+
+    /// Empties the buffer, keeping its storage for reuse.
+    public mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
 
     /// Text padded with spaces to `width` columns (longer text is not cut).
     public mutating func append(_ text: String, paddedTo width: Int) {

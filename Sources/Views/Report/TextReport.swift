@@ -149,7 +149,11 @@ public enum TextReport {
             buffer.appendHexLiteral(value, digits: register.spec.width * 2)
             buffer.newline()
             for field in register.spec.fields {
-                appendField(field, registerValue: value, to: &buffer)
+                // Reserved bits that read 0 are noise in a text listing (JSON keeps them); set
+                // reserved bits are worth seeing.
+                if !field.access.isReserved || field.value(in: value) != 0 {
+                    appendField(field, registerValue: value, to: &buffer)
+                }
             }
         }
         for derived in structure.derivedValues {
