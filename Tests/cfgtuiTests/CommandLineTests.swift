@@ -3,6 +3,7 @@ import Testing
 
 /// The commands as a script or a person uses them: output formats, errors, exit statuses.
 @Suite(.serialized) struct CommandLineTests {
+    /// Writes `text` to a fresh file; the caller removes it with `remove(_:)`.
     static func temporaryFile(_ text: String, name: String = "dump.txt") throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -10,6 +11,8 @@ import Testing
         try Data(text.utf8).write(to: file)
         return file
     }
+
+    static func remove(_ file: URL) { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
 
     static let healthyDump = """
         00:1f.3 SMBus: Intel Corporation Device 2930 (rev 02)
@@ -22,6 +25,7 @@ import Testing
 
     @Test func malformedDumpNamesFileLineAndColumn() throws {
         let file = try Self.temporaryFile(Self.healthyDump.replacingOccurrences(of: "10: 04 10", with: "10: 04 1g"))
+        defer { Self.remove(file) }
         guard let output = try Tooling.runCfgtui(["show", "-F", file.path]) else { return }
         #expect(output.status == 1)
         #expect(output.stdout.isEmpty)
@@ -31,6 +35,7 @@ import Testing
 
     @Test func fileWithoutFunctionsIsAnError() throws {
         let file = try Self.temporaryFile("hello\nworld\n")
+        defer { Self.remove(file) }
         guard let output = try Tooling.runCfgtui(["list", "-F", file.path]) else { return }
         #expect(output.status == 1)
         #expect(output.stderr.contains("no functions found"))
@@ -44,6 +49,7 @@ import Testing
 
     @Test func selectionThatMatchesNothingExitsThree() throws {
         let file = try Self.temporaryFile(Self.healthyDump)
+        defer { Self.remove(file) }
         guard let output = try Tooling.runCfgtui(["list", "-F", file.path, "-s", "03:00.0"]) else { return }
         #expect(output.status == 3)
         #expect(output.stderr.contains("no function matches -s 03:00.0"))
@@ -60,6 +66,7 @@ import Testing
 
     @Test func listJSONHasTheDocumentedKeysAsIntegers() throws {
         let file = try Self.temporaryFile(Self.healthyDump)
+        defer { Self.remove(file) }
         guard let output = try Tooling.runCfgtui(["list", "--json", "-F", file.path]) else { return }
         #expect(output.status == 0)
         let listing = try CfgtuiListing(output.stdout)
@@ -82,6 +89,7 @@ import Testing
                 50: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00
 
                 """)
+        defer { Self.remove(file) }
         guard let output = try Tooling.runCfgtui(["show", "--json", "-F", file.path]) else { return }
         #expect(output.status == 0, "\(output.stderr)")
         let device = try #require(try CfgtuiListing(output.stdout).devices.first)
