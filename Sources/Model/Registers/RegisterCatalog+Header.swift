@@ -354,10 +354,9 @@ extension RegisterCatalog {
         RegisterSpec(
             offset, width: 1, "Capabilities Pointer", setpci: offset == 0x34 ? "CAPABILITIES" : "CB_CAPABILITIES",
             fields: [
-                RegisterField(0...1, "Reserved", .reservedZero, "Low bits of the pointer; must be 0"),
                 RegisterField(
-                    2...7, "Capabilities Pointer", .readOnly,
-                    "Offset of the first capability (with the low bits, the whole byte)", .number),
+                    0...7, "Capabilities Pointer", .readOnly,
+                    "Offset of the first capability; bits 1:0 are reserved (0)", .configPointer)
             ])
     }
 

@@ -1,0 +1,46 @@
+import Model
+
+/// Everything that can happen to the explorer. Keys become actions through the `KeyMap`;
+/// I/O results come back from the run loop as actions.
+public enum Action: Hashable, Sendable {
+    /// Move the focused pane's selection (rows) or the map cursor (rows of 16 bytes).
+    case moveVertically(Int)
+    /// Move the map cursor by bytes.
+    case moveHorizontally(Int)
+    /// A page up (-1) or down (+1) in the focused pane.
+    case page(Int)
+    /// To the first (false) or last (true) entry of the focused pane.
+    case jumpToEnd(Bool)
+    case focusNext
+    case focusPrevious
+    case focus(Focus)
+    /// Enter: follow what is under the cursor or selection.
+    case activate
+    /// n / N: the next or previous capability in the map.
+    case nextCapability
+    case previousCapability
+    case startSearch
+    case startFilter
+    case type(Character)
+    case deleteBackward
+    case commitInput
+    case cancelInput
+    case toggleHelp
+    case togglePause
+    case toggleFold
+    case resized(Size)
+    /// Time passes (seconds on a monotonic clock); drives live re-reads and change highlights.
+    case tick(now: Double)
+    /// The result of re-reading a function.
+    case reread(PCIAddress, PCIFunction?, failure: String?, now: Double)
+    case click(x: Int, y: Int)
+    case scroll(Int)
+    case quit
+}
+
+/// I/O the run loop performs for `update`, reporting back with an action.
+public enum Effect: Hashable, Sendable {
+    /// Read this function's configuration space again (live sources only).
+    case reread(PCIAddress)
+    case quit
+}

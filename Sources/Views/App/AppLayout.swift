@@ -1,0 +1,63 @@
+/// Where each pane goes for a terminal size. Pure, shared by the view (drawing) and `update`
+/// (mouse hit-testing, page sizes), so both always agree.
+public struct AppLayout: Hashable, Sendable {
+    public var title: Rect
+    public var devices: Rect?
+    public var chain: Rect?
+    public var map: Rect?
+    public var fields: Rect?
+    public var legend: Rect
+    public var functionBar: Rect
+    /// Below 110 columns the left and right columns take turns.
+    public var isCompact: Bool
+    public var isTooSmall: Bool
+
+    /// The smallest size the explorer draws in; below it a message says what is needed.
+    public static let minimum = Size(width: 60, height: 15)
+    /// From this width on, the device and chain panes sit beside the map.
+    public static let sideBySideWidth = 110
+    /// Inner width a full hex row needs: offset, 16 bytes in dword groups.
+    public static let hexRowWidth = 58
+
+    public static func compute(size: Size, focus: Focus) -> AppLayout {
+        let full = Rect(size: size)
+        let tooSmall = size.width < minimum.width || size.height < minimum.height
+        var layout = AppLayout(
+            title: full.row(0), devices: nil, chain: nil, map: nil, fields: nil,
+            legend: full.row(size.height - 2), functionBar: full.row(size.height - 1),
+            isCompact: size.width < sideBySideWidth, isTooSmall: tooSmall)
+        guard !tooSmall else { return layout }
+        let body = Rect(x: 0, y: 1, width: size.width, height: size.height - 3)
+        if layout.isCompact {
+            if focus == .devices || focus == .chain {
+                let parts = Layout.rows([.percent(50), .fill], in: body)
+                layout.devices = parts[0]
+                layout.chain = parts[1]
+            } else {
+                let parts = Layout.rows([.fill, .fixed(max(7, body.height * 38 / 100))], in: body)
+                layout.map = parts[0]
+                layout.fields = parts[1]
+            }
+        } else {
+            let leftWidth = min(56, max(34, size.width * 30 / 100))
+            let columns = Layout.columns([.fixed(leftWidth), .fill], in: body)
+            let left = Layout.rows([.percent(45), .fill], in: columns[0])
+            layout.devices = left[0]
+            layout.chain = left[1]
+            let right = Layout.rows([.fill, .fixed(max(8, body.height * 38 / 100))], in: columns[1])
+            layout.map = right[0]
+            layout.fields = right[1]
+        }
+        return layout
+    }
+
+    /// Rows of data a boxed pane shows (inside its border).
+    public static func innerHeight(_ rect: Rect?) -> Int { max(0, (rect?.height ?? 0) - 2) }
+
+    /// Map rows visible: the box minus its border and the column header.
+    public var mapRowsVisible: Int { max(1, Self.innerHeight(map) - 1) }
+    public var deviceRowsVisible: Int { max(1, Self.innerHeight(devices)) }
+    public var chainRowsVisible: Int { max(1, Self.innerHeight(chain)) }
+    /// Field rows visible below the register's title lines.
+    public var fieldRowsVisible: Int { max(1, Self.innerHeight(fields) - 2) }
+}

@@ -1,0 +1,234 @@
+import Model
+
+/// Everything the explorer's screen depends on. Changed only by `update(_:_:)`.
+public struct AppState: Sendable {
+    // MARK: Source
+    public private(set) var functions: [PCIFunction]
+    /// `this host`, `dump host.txt`, `built-in demo set`.
+    public var sourceDescription: String
+    public var isLive: Bool
+
+    // MARK: Devices pane
+    public private(set) var treeRows: [DeviceTreeRow]
+    public private(set) var visibleRows: [DeviceTreeRow]
+    public var deviceFilter: String = ""
+    public var deviceSelection: Int = 0
+    public var deviceScroll: Int = 0
+
+    // MARK: The selected function
+    public private(set) var selected: SelectedFunction?
+
+    // MARK: Map
+    public var cursor: Int = 0
+    public var mapScroll: Int = 0
+    public var foldZeroRows: Bool = true
+
+    // MARK: Chain and fields
+    public var chainSelection: Int = 0
+    public var chainScroll: Int = 0
+    /// The selected field of the register under the cursor.
+    public var fieldSelection: Int = 0
+    public var fieldScroll: Int = 0
+
+    // MARK: Screen
+    public var focus: Focus = .devices
+    public var mode: InputMode = .normal
+    public var size: Size
+    public var glyphs: GlyphSet
+    public var status: StatusMessage?
+
+    // MARK: Live reads
+    public var isPaused: Bool = false
+    /// Seconds between re-reads.
+    public var interval: Double
+    /// When the selected function was last read (seconds on the run loop's clock).
+    public var lastRead: Double?
+    public var now: Double = 0
+    /// Offsets that changed at a re-read, and when.
+    public var changedAt: [Int: Double] = [:]
+    /// How long changed bytes stay highlighted.
+    public static let changeHighlightSeconds = 3.0
+
+    public var shouldQuit: Bool = false
+
+    public init(
+        functions: [PCIFunction], sourceDescription: String, isLive: Bool, size: Size, glyphs: GlyphSet,
+        interval: Double = 1, preselect: PCIAddress? = nil, now: Double = 0
+    ) {
+        self.functions = functions
+        self.sourceDescription = sourceDescription
+        self.isLive = isLive
+        self.size = size
+        self.glyphs = glyphs
+        self.interval = interval
+        self.now = now
+        treeRows = DeviceTree.rows(for: functions)
+        visibleRows = treeRows
+        if let preselect, let row = visibleRows.firstIndex(where: { functions[$0.functionIndex].address == preselect })
+        {
+            deviceSelection = row
+            focus = .map
+        }
+        selectDevice(row: deviceSelection, readAt: isLive ? now : nil)
+    }
+
+    /// The selected function, if any.
+    public var selectedFunction: PCIFunction? { selected.map { functions[$0.functionIndex] } }
+
+    // MARK: - Changes used by update
+
+    /// Selects the device at a visible row and analyzes it.
+    mutating func selectDevice(row: Int, readAt time: Double?) {
+        guard !visibleRows.isEmpty else {
+            selected = nil
+            deviceSelection = 0
+            return
+        }
+        deviceSelection = max(0, min(row, visibleRows.count - 1))
+        let index = visibleRows[deviceSelection].functionIndex
+        if selected?.functionIndex == index { return }
+        selected = SelectedFunction(functionIndex: index, function: functions[index], foldZeroRows: foldZeroRows)
+        cursor = 0
+        mapScroll = 0
+        chainSelection = 0
+        chainScroll = 0
+        fieldSelection = 0
+        fieldScroll = 0
+        changedAt = [:]
+        lastRead = time
+    }
+
+    /// Replaces a function after a re-read, recording which bytes changed.
+    mutating func replaceFunction(_ function: PCIFunction, at time: Double) {
+        guard let index = functions.firstIndex(where: { $0.address == function.address }) else { return }
+        let old = functions[index].space.bytes
+        functions[index] = function
+        if selected?.functionIndex == index {
+            let new = function.space.bytes
+            for offset in 0..<max(old.count, new.count) {
+                let before = offset < old.count ? Int(old[offset]) : -1
+                let after = offset < new.count ? Int(new[offset]) : -1
+                if before != after { changedAt[offset] = time }
+            }
+            selected = SelectedFunction(functionIndex: index, function: function, foldZeroRows: foldZeroRows)
+            cursor = min(cursor, max(0, function.space.size - 1))
+            lastRead = time
+        }
+    }
+
+    /// Re-lays the map rows (after toggling folding).
+    mutating func relayoutMap() {
+        guard let current = selected else { return }
+        selected = SelectedFunction(
+            functionIndex: current.functionIndex, function: functions[current.functionIndex], foldZeroRows: foldZeroRows
+        )
+    }
+
+    /// Applies the device filter: rows whose address, names or IDs contain the text (case-insensitive).
+    mutating func applyFilter(_ text: String) {
+        deviceFilter = text
+        let selectedIndex = selected?.functionIndex
+        if text.isEmpty {
+            visibleRows = treeRows
+        } else {
+            let needle = text.lowercased()
+            visibleRows = treeRows.filter { row in
+                Self.searchText(functions[row.functionIndex]).contains(needle)
+            }.map { DeviceTreeRow(functionIndex: $0.functionIndex, depth: 0, continuing: [], isLastChild: true) }
+        }
+        deviceScroll = 0
+        if let selectedIndex, let row = visibleRows.firstIndex(where: { $0.functionIndex == selectedIndex }) {
+            deviceSelection = row
+        } else {
+            selectDevice(row: 0, readAt: isLive ? now : nil)
+        }
+    }
+
+    static func searchText(_ function: PCIFunction) -> String {
+        var text = function.address.description + " "
+        text += [function.names.className, function.names.vendor, function.names.device, function.names.sourceTitle]
+            .compactMap { $0 }.joined(separator: " ")
+        text += " " + String(function.vendorID, radix: 16) + ":" + String(function.deviceID, radix: 16)
+        return text.lowercased()
+    }
+}
+
+/// The selected function with what the views need, computed once per selection or re-read.
+public struct SelectedFunction: Sendable {
+    public var functionIndex: Int
+    public var analysis: FunctionAnalysis
+    public var rows: [MapRow]
+    public var chainEntries: [ChainEntry]
+
+    init(functionIndex: Int, function: PCIFunction, foldZeroRows: Bool) {
+        self.functionIndex = functionIndex
+        analysis = function.analyze()
+        rows = MapRows.rows(for: analysis, fold: foldZeroRows)
+        chainEntries = ChainEntry.entries(for: analysis)
+    }
+}
+
+/// A row of the capability chain pane.
+public enum ChainEntry: Hashable, Sendable {
+    /// "Standard capabilities" / "Extended capabilities".
+    case section(CapabilitySpace)
+    /// A capability, by index into the analysis.
+    case capability(Int)
+    /// A diagnostic, shown after the capability it concerns.
+    case diagnostic(Diagnostic)
+    /// A note when a list is empty or unreadable.
+    case note(String)
+
+    /// The chain pane's rows: each list in order, with diagnostics where they happen.
+    static func entries(for analysis: FunctionAnalysis) -> [ChainEntry] {
+        var entries = [ChainEntry]()
+        // Diagnostics about the whole function come first.
+        let chainKinds: (Diagnostic) -> Bool = { diagnostic in
+            switch diagnostic.kind {
+            case .nonZeroGap, .partialRead, .virtualFunctionIDs: false
+            default: true
+            }
+        }
+        var pending = analysis.diagnostics.filter(chainKinds)
+        func takeDiagnostics(in range: Range<Int>) {
+            let matching = pending.filter { diagnostic in
+                guard let offset = diagnostic.offset?.rawValue else { return false }
+                return range.contains(offset)
+            }
+            entries += matching.map { ChainEntry.diagnostic($0) }
+            pending.removeAll { matching.contains($0) }
+        }
+        takeDiagnostics(in: 0..<0x40)
+        for space in [CapabilitySpace.standard, .extended] {
+            let indexes = analysis.capabilities.indices.filter { analysis.capabilities[$0].space == space }
+            if space == .extended && indexes.isEmpty && !analysis.hasExtendedList
+                && !pending.contains(where: { ($0.offset?.rawValue ?? 0) >= 0x100 })
+            {
+                continue
+            }
+            entries.append(.section(space))
+            if indexes.isEmpty { entries.append(.note(space == .standard ? "none" : "none")) }
+            for index in indexes {
+                entries.append(.capability(index))
+                let capability = analysis.capabilities[index]
+                takeDiagnostics(
+                    in: capability.offset.rawValue..<(capability.offset.rawValue + max(1, capability.extent.length)))
+            }
+            takeDiagnostics(in: space == .standard ? 0..<0x100 : 0x100..<0x1001)
+        }
+        entries += pending.map { ChainEntry.diagnostic($0) }
+        return entries
+    }
+}
+
+/// A message on the status line.
+public struct StatusMessage: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable { case info, warning, error }
+    public var text: String
+    public var kind: Kind
+
+    public init(_ text: String, kind: Kind = .info) {
+        self.text = text
+        self.kind = kind
+    }
+}

@@ -1,0 +1,164 @@
+import Model
+
+/// The whole screen, rendered from the state. The only widget that sees all of `AppState`.
+public struct AppView: Widget {
+    public var state: AppState
+
+    public init(state: AppState) { self.state = state }
+
+    /// Renders a fresh frame of the state's size.
+    public static func frame(_ state: AppState) -> ScreenBuffer {
+        var buffer = ScreenBuffer(size: state.size)
+        AppView(state: state).render(into: &buffer, area: buffer.bounds)
+        return buffer
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        let layout = AppLayout.compute(size: area.size, focus: state.focus)
+        if layout.isTooSmall {
+            TooSmallView(size: area.size, needed: AppLayout.minimum).render(into: &buffer, area: area)
+            return
+        }
+        renderTitle(layout, into: &buffer)
+        if let devices = layout.devices {
+            let title =
+                state.deviceFilter.isEmpty
+                ? "Devices (\(state.functions.count))"
+                : "Devices: '\(state.deviceFilter)' \(state.visibleRows.count)/\(state.functions.count)"
+            DeviceListView(
+                functions: state.functions, rows: state.visibleRows, selection: state.deviceSelection,
+                scroll: state.deviceScroll,
+                isFocused: state.focus == .devices, glyphs: state.glyphs, title: title
+            ).render(into: &buffer, area: devices)
+        }
+        if let selected = state.selected {
+            let register = state.currentRegister
+            if let map = layout.map {
+                var highlight: Range<Int>?
+                if let register, register.spec.fields.indices.contains(state.fieldSelection) {
+                    let field = register.spec.fields[state.fieldSelection]
+                    let start = register.offset.rawValue + field.lowBit / 8
+                    highlight = start..<(register.offset.rawValue + field.highBit / 8 + 1)
+                }
+                let changed = Set(state.changedAt.keys)
+                HexMapView(
+                    analysis: selected.analysis, rows: selected.rows, scroll: state.mapScroll, cursor: state.cursor,
+                    highlight: highlight, changed: changed, isFocused: state.focus == .map, glyphs: state.glyphs,
+                    title: mapTitle(selected)
+                ).render(into: &buffer, area: map)
+            }
+            if let fields = layout.fields {
+                FieldDetailView(
+                    analysis: selected.analysis, cursor: state.cursor, register: register,
+                    selection: state.fieldSelection,
+                    scroll: state.fieldScroll, isFocused: state.focus == .fields, glyphs: state.glyphs
+                ).render(into: &buffer, area: fields)
+            }
+            if let chain = layout.chain {
+                CapabilityChainView(
+                    analysis: selected.analysis, entries: selected.chainEntries, selection: state.chainSelection,
+                    scroll: state.chainScroll, isFocused: state.focus == .chain, glyphs: state.glyphs
+                ).render(into: &buffer, area: chain)
+            }
+        } else {
+            for rect in [layout.map, layout.fields, layout.chain].compactMap({ $0 }) {
+                buffer.box(rect, title: nil, glyphs: state.glyphs, focused: false)
+                buffer.put("no device", x: rect.x + 2, y: rect.y + 1, style: CellStyle(.dim), clip: rect.inset(by: 1))
+            }
+        }
+        LegendBar(pieces: legendPieces()).render(into: &buffer, area: layout.legend)
+        FunctionKeyBar(entries: KeyMap.functionBar(for: state)).render(into: &buffer, area: layout.functionBar)
+        if state.mode == .help {
+            HelpView(glyphs: state.glyphs).render(
+                into: &buffer, area: Rect(x: 0, y: 1, width: area.width, height: area.height - 2))
+        }
+    }
+
+    /// ` · ` (or ` | ` with ASCII glyphs).
+    private var dot: String { " " + String(Character(state.glyphs.separator)) + " " }
+
+    private func mapTitle(_ selected: SelectedFunction) -> String {
+        let space = selected.analysis.space
+        var title = "Map \(space.readableLength)/\(space.size) bytes"
+        if space.readableLength < space.size { title += " (rest not readable)" }
+        return title + dot + "cursor " + HexFormat.literal(UInt64(state.cursor), digits: 3)
+    }
+
+    private func renderTitle(_ layout: AppLayout, into buffer: inout ScreenBuffer) {
+        var text = "cfgtui" + dot + state.sourceDescription
+        if let function = state.selectedFunction {
+            text +=
+                dot + function.address.description + " " + FunctionText.className(function) + ": "
+                + FunctionText.vendorName(function) + " " + FunctionText.deviceName(function)
+            if let relation = FunctionText.relation(function) { text += " [" + relation + "]" }
+        }
+        let right: String
+        let role: StyleRole
+        if !state.isLive {
+            right = "static dump" + dot + "read-only"
+            role = .info
+        } else if state.isPaused {
+            right = "PAUSED" + dot + "read-only"
+            role = .warning
+        } else if let lastRead = state.lastRead {
+            let age = max(0, state.now - lastRead)
+            right =
+                "live, read " + (age < 1 ? "just now" : "\(Int(age))s ago") + dot
+                + "every \(Self.seconds(state.interval))"
+                + dot + "read-only"
+            role = .info
+        } else {
+            right = "live" + dot + "read-only"
+            role = .info
+        }
+        TitleBar(text: text, right: right, rightRole: role).render(into: &buffer, area: layout.title)
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value))s" : "\(Double(Int(value * 10)) / 10)s"
+    }
+
+    private func legendPieces() -> [(String, CellStyle)] {
+        switch state.mode {
+        case .search(let text):
+            return [
+                ("Search (name, ECAP_PASID, 0x100):", CellStyle(.title, [.bold])),
+                (text + "_", CellStyle(.match, [.bold])),
+                ("Enter: go  Esc: cancel", CellStyle(.dim)),
+            ]
+        case .filter(let text):
+            return [
+                ("Filter devices:", CellStyle(.title, [.bold])), (text + "_", CellStyle(.match, [.bold])),
+                ("Enter: keep  Esc: clear", CellStyle(.dim)),
+            ]
+        default:
+            break
+        }
+        if let status = state.status {
+            let role: StyleRole = status.kind == .error ? .error : status.kind == .warning ? .warning : .info
+            return [(status.text, CellStyle(role, [.bold]))]
+        }
+        guard let selected = state.selected else { return [("no device selected", CellStyle(.dim))] }
+        var pieces: [(String, CellStyle)] = [("hdr", CellStyle(.header))]
+        for index in selected.analysis.capabilities.indices {
+            pieces.append(
+                (
+                    selected.analysis.capabilities[index].descriptor.abbreviation,
+                    ByteStyle.capabilityStyle(index, in: selected.analysis)
+                ))
+        }
+        pieces.append(("gap", CellStyle(.gap)))
+        if selected.analysis.map.gaps.contains(where: { $0.nonZeroBytes > 0 }) {
+            pieces.append(("hidden" + String(Character(state.glyphs.warning)), CellStyle(.hiddenRegister, [.bold])))
+        }
+        if selected.analysis.space.readableLength < selected.analysis.space.size {
+            pieces.append(
+                (
+                    String(repeating: String(Character(state.glyphs.unreadable)), count: 2) + " unreadable",
+                    CellStyle(.unreadable)
+                ))
+        }
+        pieces.append(("? help", CellStyle(.dim)))
+        return pieces
+    }
+}

@@ -1,0 +1,18 @@
+/// Which pane keys go to.
+public enum Focus: Hashable, Sendable, CaseIterable {
+    case devices
+    case map
+    case fields
+    case chain
+}
+
+/// What the keyboard is doing besides navigating.
+public enum InputMode: Hashable, Sendable {
+    case normal
+    /// The help overlay is open.
+    case help
+    /// Typing a search (capability name, setpci name or offset).
+    case search(String)
+    /// Typing a device filter.
+    case filter(String)
+}

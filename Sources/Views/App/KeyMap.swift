@@ -1,0 +1,147 @@
+/// One key binding: its keys, its labels and what it does. The function-key bar and the help
+/// screen are rendered from these, so labels never drift from behaviour.
+public struct Binding: Sendable {
+    public var keys: [Key]
+    /// How the help screen names the keys (`?, F1`).
+    public var keyLabel: String
+    /// The F-key that shows it in the bar, if any.
+    public var functionKey: Int?
+    /// The short label in the bar (`Help`).
+    public var barLabel: String
+    /// One line for the help screen.
+    public var help: String
+    public var action: Action
+    /// Where it applies (nil: everywhere).
+    public var focus: Set<Focus>?
+
+    public init(
+        _ keys: [Key], _ keyLabel: String, functionKey: Int? = nil, bar: String = "", help: String, action: Action,
+        focus: Set<Focus>? = nil
+    ) {
+        self.keys = keys
+        self.keyLabel = keyLabel
+        self.functionKey = functionKey
+        self.barLabel = bar
+        self.help = help
+        self.action = action
+        self.focus = focus
+    }
+}
+
+/// Keys to actions.
+public enum KeyMap {
+    /// Every binding, in help-screen order.
+    public static let bindings: [Binding] = [
+        Binding(
+            [.function(1), .character("?")], "F1 ?", functionKey: 1, bar: "Help", help: "Show or close this help",
+            action: .toggleHelp),
+        Binding(
+            [.function(3), .character("/")], "F3 /", functionKey: 3, bar: "Search",
+            help: "Search the map: a capability name, a setpci name (ECAP_PASID) or an offset (0x100)",
+            action: .startSearch,
+            focus: [.map, .chain, .fields]),
+        Binding(
+            [.function(4), .character("/")], "F4 /", functionKey: 4, bar: "Filter",
+            help: "Filter devices by address, name or vendor:device (in the device pane)", action: .startFilter,
+            focus: [.devices]),
+        Binding([.function(3)], "F3", functionKey: 3, bar: "Search", help: "", action: .startSearch),
+        Binding([.function(4)], "F4", functionKey: 4, bar: "Filter", help: "", action: .startFilter),
+        Binding(
+            [.function(5), .character("p")], "F5 p", functionKey: 5, bar: "Pause",
+            help: "Pause or resume live re-reading (this host only)", action: .togglePause),
+        Binding(
+            [.function(6), .character("z")], "F6 z", functionKey: 6, bar: "Fold",
+            help: "Fold or unfold runs of zero rows in the map", action: .toggleFold),
+        Binding(
+            [.function(10), .character("q"), .control("c")], "F10 q ^C", functionKey: 10, bar: "Quit",
+            help: "Quit (the terminal is restored)", action: .quit),
+        Binding([.tab], "Tab", help: "Next pane: devices, map, fields, chain", action: .focusNext),
+        Binding([.backTab], "Shift-Tab", help: "Previous pane", action: .focusPrevious),
+        Binding(
+            [.up, .character("k")], "Up k", help: "Up: a row in the map, an entry in lists", action: .moveVertically(-1)
+        ),
+        Binding([.down, .character("j")], "Down j", help: "Down", action: .moveVertically(1)),
+        Binding(
+            [.left, .character("h")], "Left h", help: "Previous byte in the map", action: .moveHorizontally(-1),
+            focus: [.map]),
+        Binding(
+            [.right, .character("l")], "Right l", help: "Next byte in the map", action: .moveHorizontally(1),
+            focus: [.map]),
+        Binding(
+            [.right, .character("l")], "Right l", help: "From the device list: open the map", action: .focus(.map),
+            focus: [.devices]),
+        Binding(
+            [.left, .character("h")], "Left h", help: "From the map's neighbours: back to the map",
+            action: .focus(.map), focus: [.fields, .chain]),
+        Binding([.pageUp], "PgUp", help: "Page up", action: .page(-1)),
+        Binding([.pageDown], "PgDn", help: "Page down", action: .page(1)),
+        Binding([.home, .character("g")], "Home g", help: "First byte / first entry", action: .jumpToEnd(false)),
+        Binding([.end, .character("G")], "End G", help: "Last byte / last entry", action: .jumpToEnd(true)),
+        Binding(
+            [.enter], "Enter",
+            help: "Jump: chain entry to the map, pointer byte to its target, field to its bytes, device to its map",
+            action: .activate),
+        Binding([.character("n")], "n", help: "Next capability in the map", action: .nextCapability),
+        Binding([.character("N")], "N", help: "Previous capability in the map", action: .previousCapability),
+    ]
+
+    /// The action for a key in the current state, if any.
+    public static func action(for key: Key, in state: AppState) -> Action? {
+        switch state.mode {
+        case .search, .filter:
+            switch key {
+            case .enter: return .commitInput
+            case .escape: return .cancelInput
+            case .backspace, .delete: return .deleteBackward
+            case .character(let character): return .type(character)
+            case .control("c"): return .quit
+            case .resize: return nil
+            default: return nil
+            }
+        case .help:
+            switch key {
+            case .escape, .character("?"), .function(1), .character("q"), .enter: return .toggleHelp
+            case .function(10), .control("c"): return .quit
+            default: return nil
+            }
+        case .normal:
+            break
+        }
+        switch key {
+        case .mouse(let x, let y, let button):
+            switch button {
+            case .left: return .click(x: x, y: y)
+            case .wheelUp: return .scroll(-3)
+            case .wheelDown: return .scroll(3)
+            case .right: return nil
+            }
+        case .escape:
+            return state.deviceFilter.isEmpty ? nil : .cancelInput
+        default:
+            break
+        }
+        for binding in bindings where binding.keys.contains(key) {
+            if let focus = binding.focus, !focus.contains(state.focus) { continue }
+            return binding.action
+        }
+        return nil
+    }
+
+    /// The bindings shown in the function-key bar, by F-key, for the current state.
+    public static func functionBar(for state: AppState) -> [(key: Int, label: String)] {
+        var entries = [(key: Int, label: String)]()
+        for binding in bindings {
+            guard let number = binding.functionKey else { continue }
+            if let focus = binding.focus, !focus.contains(state.focus) { continue }
+            if entries.contains(where: { $0.key == number }) { continue }
+            var label = binding.barLabel
+            if binding.action == .togglePause {
+                guard state.isLive else { continue }
+                label = state.isPaused ? "Resume" : "Pause"
+            }
+            if binding.action == .toggleFold { label = state.foldZeroRows ? "Unfold" : "Fold" }
+            entries.append((number, label))
+        }
+        return entries.sorted { $0.key < $1.key }
+    }
+}

@@ -1,0 +1,348 @@
+import Model
+
+/// The one place the explorer's state changes. Pure: no I/O, no clock (time arrives in
+/// `.tick` and `.reread`); I/O is asked for with the returned effects.
+///
+/// ```
+/// var effects = update(&state, .moveVertically(1))
+/// ```
+@discardableResult
+public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
+    let layout = AppLayout.compute(size: state.size, focus: state.focus)
+    switch action {
+    case .quit:
+        state.shouldQuit = true
+        return [.quit]
+    case .resized(let size):
+        state.size = size
+        state.keepSelectionsVisible()
+    case .toggleHelp:
+        state.mode = state.mode == .help ? .normal : .help
+    case .focusNext, .focusPrevious:
+        let order = Focus.allCases
+        let index = order.firstIndex(of: state.focus) ?? 0
+        let step = action == .focusNext ? 1 : order.count - 1
+        state.focus = order[(index + step) % order.count]
+        state.keepSelectionsVisible()
+    case .focus(let focus):
+        state.focus = focus
+        state.keepSelectionsVisible()
+    case .moveVertically(let rows):
+        state.move(rows: rows, layout: layout)
+    case .moveHorizontally(let bytes):
+        state.moveCursor(to: state.cursor + bytes)
+    case .page(let direction):
+        let rows: Int
+        switch state.focus {
+        case .devices: rows = layout.deviceRowsVisible
+        case .map: rows = layout.mapRowsVisible
+        case .chain: rows = layout.chainRowsVisible
+        case .fields: rows = layout.fieldRowsVisible
+        }
+        state.move(rows: direction * max(1, rows - 1), layout: layout)
+    case .jumpToEnd(let toEnd):
+        state.jumpToEnd(toEnd)
+    case .activate:
+        state.activate()
+    case .nextCapability, .previousCapability:
+        state.jumpToCapability(forward: action == .nextCapability)
+    case .startSearch:
+        state.mode = .search("")
+        if state.focus == .devices { state.focus = .map }
+    case .startFilter:
+        state.mode = .filter(state.deviceFilter)
+        state.focus = .devices
+    case .type(let character):
+        switch state.mode {
+        case .search(let text): state.mode = .search(text + String(character))
+        case .filter(let text):
+            state.mode = .filter(text + String(character))
+            state.applyFilter(text + String(character))
+        default: break
+        }
+    case .deleteBackward:
+        switch state.mode {
+        case .search(let text): state.mode = .search(String(text.dropLast()))
+        case .filter(let text):
+            state.mode = .filter(String(text.dropLast()))
+            state.applyFilter(String(text.dropLast()))
+        default: break
+        }
+    case .commitInput:
+        if case .search(let text) = state.mode { state.search(text) }
+        state.mode = .normal
+    case .cancelInput:
+        if case .filter = state.mode { state.applyFilter("") }
+        if state.mode == .normal && !state.deviceFilter.isEmpty { state.applyFilter("") }
+        state.mode = .normal
+    case .togglePause:
+        guard state.isLive else {
+            state.status = StatusMessage("this source is a static dump: nothing to re-read")
+            return []
+        }
+        state.isPaused.toggle()
+        state.status = StatusMessage(state.isPaused ? "live re-reading paused" : "live re-reading resumed")
+    case .toggleFold:
+        let offset = state.cursor
+        state.foldZeroRows.toggle()
+        state.relayoutMap()
+        state.moveCursor(to: offset)
+    case .tick(let now):
+        state.now = now
+        state.changedAt = state.changedAt.filter { now - $0.value < AppState.changeHighlightSeconds }
+        if state.isLive, !state.isPaused, let function = state.selectedFunction {
+            if state.lastRead.map({ now - $0 >= state.interval }) ?? true {
+                state.lastRead = now
+                return [.reread(function.address)]
+            }
+        }
+    case .reread(let address, let function, let failure, let now):
+        state.now = now
+        if let function {
+            state.replaceFunction(function, at: now)
+        } else if let failure {
+            state.status = StatusMessage("re-reading \(address) failed: \(failure)", kind: .error)
+        }
+    case .click(let x, let y):
+        state.click(x: x, y: y, layout: layout)
+    case .scroll(let rows):
+        state.move(rows: rows, layout: layout)
+    }
+    return []
+}
+
+extension AppState {
+    // MARK: - Movement
+
+    mutating func move(rows: Int, layout: AppLayout) {
+        switch focus {
+        case .devices:
+            selectDevice(row: deviceSelection + rows, readAt: isLive ? now : nil)
+        case .map:
+            guard let selected else { return }
+            let rowIndex = MapRows.rowIndex(of: cursor, in: selected.rows)
+            let target = max(0, min(selected.rows.count - 1, rowIndex + rows))
+            let row = selected.rows[target]
+            if case .bytes(let offset) = row {
+                moveCursor(to: offset + (cursor & 0xF))
+            } else {
+                moveCursor(to: row.start)
+            }
+        case .chain:
+            guard let selected else { return }
+            chainSelection = max(0, min(selected.chainEntries.count - 1, chainSelection + rows))
+        case .fields:
+            let count = currentRegister?.spec.fields.count ?? 0
+            fieldSelection = max(0, min(count - 1, fieldSelection + rows))
+        }
+        keepSelectionsVisible()
+    }
+
+    /// Puts the map cursor on `offset` (clamped) and selects the register and field there.
+    mutating func moveCursor(to offset: Int) {
+        guard let selected else { return }
+        cursor = max(0, min(selected.analysis.space.size - 1, offset))
+        selectFieldUnderCursor()
+        selectChainEntryUnderCursor()
+        keepSelectionsVisible()
+    }
+
+    mutating func jumpToEnd(_ toEnd: Bool) {
+        switch focus {
+        case .devices: selectDevice(row: toEnd ? visibleRows.count - 1 : 0, readAt: isLive ? now : nil)
+        case .map: moveCursor(to: toEnd ? (selected?.analysis.space.size ?? 1) - 1 : 0)
+        case .chain: chainSelection = toEnd ? max(0, (selected?.chainEntries.count ?? 1) - 1) : 0
+        case .fields: fieldSelection = toEnd ? max(0, (currentRegister?.spec.fields.count ?? 1) - 1) : 0
+        }
+        keepSelectionsVisible()
+    }
+
+    /// Enter.
+    mutating func activate() {
+        guard let selected else {
+            if focus == .devices { status = StatusMessage("no device selected") }
+            return
+        }
+        switch focus {
+        case .devices:
+            focus = .map
+        case .chain:
+            guard selected.chainEntries.indices.contains(chainSelection) else { return }
+            switch selected.chainEntries[chainSelection] {
+            case .capability(let index):
+                moveCursor(to: selected.analysis.capabilities[index].offset.rawValue)
+                focus = .map
+            case .diagnostic(let diagnostic):
+                if let offset = diagnostic.offset {
+                    moveCursor(to: offset.rawValue)
+                    focus = .map
+                }
+            default: break
+            }
+        case .fields:
+            if let register = currentRegister, register.spec.fields.indices.contains(fieldSelection) {
+                let field = register.spec.fields[fieldSelection]
+                moveCursor(to: register.offset.rawValue + field.lowBit / 8)
+                fieldSelection = register.spec.fields.firstIndex(of: field) ?? fieldSelection
+                focus = .map
+            }
+        case .map:
+            followPointerOrSelectCapability()
+        }
+        keepSelectionsVisible()
+    }
+
+    /// In the map, Enter on a pointer field follows it; elsewhere it selects the capability
+    /// that owns the byte in the chain pane.
+    mutating func followPointerOrSelectCapability() {
+        guard let selected else { return }
+        if let register = currentRegister, register.spec.fields.indices.contains(fieldSelection),
+            register.spec.fields[fieldSelection].decoding == .configPointer,
+            let value = register.value(of: register.spec.fields[fieldSelection])
+        {
+            // Pointers are dword-aligned: the low two bits are reserved.
+            let target = Int(value) & ~3
+            if target != 0 && target < selected.analysis.space.size {
+                moveCursor(to: target)
+                status = StatusMessage("followed the pointer to \(HexFormat.literal(UInt64(target), digits: 2))")
+                return
+            }
+            status = StatusMessage("the pointer is 0: the list ends here")
+            return
+        }
+        if case .capability(let index) = selected.analysis.map.owner(at: cursor),
+            let row = selected.chainEntries.firstIndex(of: .capability(index))
+        {
+            chainSelection = row
+            focus = .chain
+        }
+    }
+
+    /// n / N: the start of the next or previous capability after the cursor.
+    mutating func jumpToCapability(forward: Bool) {
+        guard let selected else { return }
+        let starts = selected.analysis.capabilities.map(\.offset.rawValue).sorted()
+        let target = forward ? starts.first { $0 > cursor } : starts.last { $0 < cursor }
+        guard let target else {
+            status = StatusMessage(forward ? "no capability after this byte" : "no capability before this byte")
+            return
+        }
+        moveCursor(to: target)
+        if focus != .map && focus != .fields { focus = .map }
+    }
+
+    /// Search by capability name, abbreviation, setpci name, or an offset.
+    mutating func search(_ query: String) {
+        let text = query.trimmingCharactersInSpaces()
+        guard !text.isEmpty, let selected else { return }
+        var offset: Int?
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("0x"), let value = Int(lowered.dropFirst(2), radix: 16) {
+            offset = value
+        } else if let kind = CapabilityCatalog.kind(named: text),
+            let capability = selected.analysis.capabilities.first(where: { $0.kind == kind })
+        {
+            offset = capability.offset.rawValue
+        } else if let capability = selected.analysis.capabilities.first(where: {
+            $0.descriptor.name.lowercased().contains(lowered) || $0.descriptor.abbreviation.lowercased() == lowered
+        }) {
+            offset = capability.offset.rawValue
+        } else if lowered.allSatisfy(\.isHexDigit), let value = Int(lowered, radix: 16) {
+            offset = value
+        }
+        guard let offset, offset >= 0, offset < selected.analysis.space.size else {
+            status = StatusMessage("no capability or offset matches '\(text)' on this device", kind: .warning)
+            return
+        }
+        moveCursor(to: offset)
+        focus = .map
+        status = StatusMessage("found '\(text)' at \(HexFormat.literal(UInt64(offset), digits: 2))")
+    }
+
+    // MARK: - Mouse
+
+    mutating func click(x: Int, y: Int, layout: AppLayout) {
+        if let devices = layout.devices, devices.inset(by: 1).contains(x: x, y: y) {
+            focus = .devices
+            selectDevice(row: deviceScroll + (y - devices.y - 1), readAt: isLive ? now : nil)
+        } else if let map = layout.map, map.inset(by: 1).contains(x: x, y: y), let selected {
+            focus = .map
+            let rowIndex = mapScroll + (y - map.y - 2)
+            guard y > map.y + 1, selected.rows.indices.contains(rowIndex) else { return }
+            let row = selected.rows[rowIndex]
+            if case .bytes(let offset) = row, let column = HexRowLayout.byteIndex(atColumn: x - map.x - 1) {
+                moveCursor(to: offset + column)
+            } else {
+                moveCursor(to: row.start)
+            }
+        } else if let chain = layout.chain, chain.inset(by: 1).contains(x: x, y: y), let selected {
+            focus = .chain
+            chainSelection = max(0, min(selected.chainEntries.count - 1, chainScroll + (y - chain.y - 1)))
+        } else if let fields = layout.fields, fields.inset(by: 1).contains(x: x, y: y) {
+            focus = .fields
+            let row = fieldScroll + (y - fields.y - 3)
+            if row >= 0, row < (currentRegister?.spec.fields.count ?? 0) { fieldSelection = row }
+        }
+        keepSelectionsVisible()
+    }
+
+    // MARK: - Selections that follow the cursor
+
+    /// The register under the cursor, placed and read.
+    public var currentRegister: DecodedRegister? {
+        guard let selected else { return nil }
+        return RegisterDecoder.register(at: cursor, in: selected.analysis)
+    }
+
+    /// Selects the first field whose bits lie in the cursor's byte.
+    mutating func selectFieldUnderCursor() {
+        guard let register = currentRegister else {
+            fieldSelection = 0
+            return
+        }
+        let byte = cursor - register.offset.rawValue
+        fieldSelection =
+            register.spec.fields.firstIndex { field in
+                field.lowBit / 8 <= byte && field.highBit / 8 >= byte
+            } ?? 0
+    }
+
+    mutating func selectChainEntryUnderCursor() {
+        guard let selected, case .capability(let index) = selected.analysis.map.owner(at: cursor),
+            let row = selected.chainEntries.firstIndex(of: .capability(index))
+        else { return }
+        chainSelection = row
+    }
+
+    /// Scrolls every pane so its selection is visible.
+    mutating func keepSelectionsVisible() {
+        let layout = AppLayout.compute(size: size, focus: focus)
+        deviceScroll = Self.scrolled(
+            deviceScroll, toShow: deviceSelection, visible: layout.deviceRowsVisible, count: visibleRows.count)
+        if let selected {
+            let row = MapRows.rowIndex(of: cursor, in: selected.rows)
+            mapScroll = Self.scrolled(
+                mapScroll, toShow: row, visible: layout.mapRowsVisible, count: selected.rows.count)
+            chainScroll = Self.scrolled(
+                chainScroll, toShow: chainSelection, visible: layout.chainRowsVisible,
+                count: selected.chainEntries.count)
+        }
+        fieldScroll = Self.scrolled(
+            fieldScroll, toShow: fieldSelection, visible: layout.fieldRowsVisible,
+            count: currentRegister?.spec.fields.count ?? 0)
+    }
+
+    /// The scroll offset that keeps `index` visible in `visible` rows of `count`.
+    static func scrolled(_ scroll: Int, toShow index: Int, visible: Int, count: Int) -> Int {
+        var result = scroll
+        if index < result { result = index }
+        if index >= result + visible { result = index - visible + 1 }
+        return max(0, min(result, max(0, count - visible)))
+    }
+}
+
+extension String {
+    func trimmingCharactersInSpaces() -> String {
+        String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}

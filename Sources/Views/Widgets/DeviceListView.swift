@@ -1,0 +1,66 @@
+import Model
+
+/// The device pane: functions as a tree (bridges over what sits behind them, PFs over their
+/// VFs), with class and names, scrolled to keep the selection visible.
+public struct DeviceListView: Widget {
+    public var functions: [PCIFunction]
+    public var rows: [DeviceTreeRow]
+    public var selection: Int
+    public var scroll: Int
+    public var isFocused: Bool
+    public var glyphs: GlyphSet
+    public var title: String
+
+    public init(
+        functions: [PCIFunction], rows: [DeviceTreeRow], selection: Int, scroll: Int, isFocused: Bool, glyphs: GlyphSet,
+        title: String
+    ) {
+        self.functions = functions
+        self.rows = rows
+        self.selection = selection
+        self.scroll = scroll
+        self.isFocused = isFocused
+        self.glyphs = glyphs
+        self.title = title
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        buffer.box(area, title: title, glyphs: glyphs, focused: isFocused)
+        let inner = area.inset(by: 1)
+        guard !inner.isEmpty else { return }
+        if rows.isEmpty {
+            buffer.put("no functions match", x: inner.x, y: inner.y, style: CellStyle(.dim), clip: inner)
+            return
+        }
+        for line in 0..<inner.height {
+            let index = scroll + line
+            guard rows.indices.contains(index) else { break }
+            let row = rows[index]
+            let function = functions[row.functionIndex]
+            let y = inner.y + line
+            let isSelected = index == selection
+            let base = CellStyle(
+                isSelected ? (isFocused ? .selection : .inactiveSelection) : .plain,
+                isSelected && isFocused ? [.reverse] : [])
+            if isSelected { buffer.fill(inner.row(line), with: Cell(" ", base)) }
+            var x = inner.x
+            for level in row.continuing.indices where level > 0 {
+                let guide = row.continuing[level] ? String(Character(glyphs.treeVertical)) + " " : "  "
+                x = buffer.put(guide, x: x, y: y, style: isSelected ? base : CellStyle(.guide), clip: inner)
+            }
+            if row.depth > 0 {
+                let branch = String(Character(row.isLastChild ? glyphs.treeLast : glyphs.treeBranch)) + " "
+                x = buffer.put(branch, x: x, y: y, style: isSelected ? base : CellStyle(.guide), clip: inner)
+            }
+            let address =
+                function.address.domain == 0
+                ? String(function.address.description.dropFirst(5)) : function.address.description
+            x = buffer.put(address + " ", x: x, y: y, style: isSelected ? base : CellStyle(.offset), clip: inner)
+            var name = FunctionText.className(function)
+            if let device = function.names.device { name += ": " + device }
+            if function.isVirtualFunction { name = "VF " + name }
+            if case .physicalFunction(let vfs) = function.relation { name = "PF(\(vfs.count)) " + name }
+            buffer.put(name, x: x, y: y, style: base, clip: inner)
+        }
+    }
+}

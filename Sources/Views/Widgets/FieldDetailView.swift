@@ -1,0 +1,185 @@
+import Model
+
+/// The field detail pane: the register under the cursor with every field's bits, value,
+/// decoded meaning and access attribute; the selected field's bytes are highlighted in the map.
+/// Off a register it explains what the byte is (gap, hidden register, unreadable).
+public struct FieldDetailView: Widget {
+    public var analysis: FunctionAnalysis
+    public var cursor: Int
+    public var register: DecodedRegister?
+    public var selection: Int
+    public var scroll: Int
+    public var isFocused: Bool
+    public var glyphs: GlyphSet
+
+    public init(
+        analysis: FunctionAnalysis, cursor: Int, register: DecodedRegister?, selection: Int, scroll: Int,
+        isFocused: Bool,
+        glyphs: GlyphSet
+    ) {
+        self.analysis = analysis
+        self.cursor = cursor
+        self.register = register
+        self.selection = selection
+        self.scroll = scroll
+        self.isFocused = isFocused
+        self.glyphs = glyphs
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        let owner = analysis.map.owner(at: cursor)
+        buffer.box(
+            area, title: "Fields at " + HexFormat.literal(UInt64(cursor), digits: 3), glyphs: glyphs, focused: isFocused
+        )
+        let inner = area.inset(by: 1)
+        guard !inner.isEmpty else { return }
+        guard let register else {
+            renderUnowned(owner, inner: inner, into: &buffer)
+            return
+        }
+        // Title: register, owner, value.
+        var x = buffer.put(
+            HexFormat.literal(UInt64(register.offset.rawValue), digits: 3) + " ", x: inner.x, y: inner.y,
+            style: CellStyle(.offset), clip: inner)
+        x = buffer.put(register.spec.name, x: x, y: inner.y, style: CellStyle(.title, [.bold]), clip: inner)
+        x = buffer.put(
+            "  " + structureName(owner) + " +"
+                + HexFormat.literal(UInt64(register.offset.rawValue - structureStart(owner)), digits: 2),
+            x: x, y: inner.y, style: ByteStyle.style(for: owner, offset: cursor, in: analysis), clip: inner)
+        if let value = register.value {
+            buffer.put(
+                "  = " + HexFormat.literal(value, digits: register.spec.width * 2), x: x, y: inner.y,
+                style: CellStyle(.plain, [.bold]), clip: inner)
+        } else if register.spec.isOpaque {
+            buffer.put(
+                "  (\(register.spec.width) bytes, no fields)", x: x, y: inner.y, style: CellStyle(.dim), clip: inner)
+        } else {
+            buffer.put("  (not readable)", x: x, y: inner.y, style: CellStyle(.unreadable), clip: inner)
+        }
+        guard inner.height > 1 else { return }
+        buffer.put(
+            " bits  field" + String(repeating: " ", count: 30) + "value           access  meaning", x: inner.x,
+            y: inner.y + 1, style: CellStyle(.dim), clip: inner)
+        let fields = register.spec.fields
+        for line in 0..<(inner.height - 2) {
+            let index = scroll + line
+            guard fields.indices.contains(index) else { break }
+            renderField(
+                fields[index], index: index, y: inner.y + 2 + line, register: register, inner: inner, into: &buffer)
+        }
+    }
+
+    private func renderField(
+        _ field: RegisterField, index: Int, y: Int, register: DecodedRegister, inner: Rect,
+        into buffer: inout ScreenBuffer
+    ) {
+        let isSelected = index == selection
+        let selectionStyle = CellStyle(
+            isFocused ? .selection : .inactiveSelection, isFocused ? [.reverse] : [.underline])
+        if isSelected {
+            buffer.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), with: Cell(" ", selectionStyle))
+        }
+        let bits = field.bitCount > 1 ? "\(field.highBit):\(field.lowBit)" : "\(field.lowBit)"
+        let pad = String(repeating: " ", count: max(0, 5 - bits.count))
+        var x = buffer.put(
+            pad + bits + "  ", x: inner.x, y: y, style: isSelected ? selectionStyle : CellStyle(.offset), clip: inner)
+        let nameWidth = 34
+        buffer.put(
+            field.name, x: x, y: y, style: isSelected ? selectionStyle : CellStyle(.plain),
+            clip: Rect(x: x, y: y, width: nameWidth, height: 1).intersection(inner))
+        x += nameWidth + 1
+        var valueText = "?"
+        if let raw = register.value(of: field) {
+            var output = OutputBuffer(capacity: 24)
+            ValueText.appendField(raw: raw, decoded: field.decoding.decode(raw, lowBit: field.lowBit), to: &output)
+            valueText = output.text
+        }
+        let valueWidth = 15
+        buffer.put(
+            valueText, x: x, y: y, style: isSelected ? selectionStyle : CellStyle(.plain, [.bold]),
+            clip: Rect(x: x, y: y, width: valueWidth, height: 1).intersection(inner))
+        x += valueWidth + 1
+        buffer.put(
+            field.access.rawValue, x: x, y: y,
+            style: isSelected ? selectionStyle : CellStyle(.access(Self.accessRole(field.access))), clip: inner)
+        x += 8
+        buffer.put(field.meaning, x: x, y: y, style: isSelected ? selectionStyle : CellStyle(.dim), clip: inner)
+    }
+
+    static func accessRole(_ access: RegisterAccess) -> AccessRole {
+        switch access {
+        case .readOnly, .readOnlySticky, .hardwareInit: .readOnly
+        case .readWrite, .readWriteSticky: .readWrite
+        case .writeOneToClear, .writeOneToClearSticky: .writeOneToClear
+        case .reservedPreserve, .reservedZero: .reserved
+        case .writeOnlyReadsZero, .vendorDefined: .other
+        }
+    }
+
+    private func structureName(_ owner: ByteOwner) -> String {
+        switch owner {
+        case .header: "header"
+        case .capability(let index): analysis.capabilities[index].descriptor.name
+        default: ""
+        }
+    }
+
+    private func structureStart(_ owner: ByteOwner) -> Int {
+        if case .capability(let index) = owner { return analysis.capabilities[index].offset.rawValue }
+        return 0
+    }
+
+    /// Explains a byte no register covers.
+    private func renderUnowned(_ owner: ByteOwner, inner: Rect, into buffer: inout ScreenBuffer) {
+        var lines = [(String, CellStyle)]()
+        let offsetText = HexFormat.literal(UInt64(cursor), digits: 3)
+        switch owner {
+        case .unreadable:
+            let readable = analysis.space.readableLength
+            lines.append(
+                (
+                    "\(offsetText) was not read: only \(readable) of \(analysis.space.size) bytes are readable.",
+                    CellStyle(.unreadable)
+                ))
+            if analysis.diagnostics.contains(where: {
+                if case .partialRead(_, _, true) = $0.kind { return true } else { return false }
+            }) {
+                lines.append(
+                    ("The kernel gives unprivileged readers 64 bytes; run as root to see the rest.", CellStyle(.info)))
+            }
+        case .unclaimed:
+            let gap = analysis.map.gaps.first { $0.range.contains(ConfigOffset(cursor)) }
+            let value = analysis.space.byte(at: cursor) ?? 0
+            if let gap {
+                lines.append(
+                    (
+                        "\(offsetText) is unclaimed: gap \(HexFormat.range(gap.range)), \(gap.range.length) bytes, \(gap.nonZeroBytes) non-zero.",
+                        CellStyle(.gap)
+                    ))
+            }
+            if value != 0 || (gap?.nonZeroBytes ?? 0) > 0 {
+                lines.append(
+                    (
+                        "Non-zero bytes outside every structure are likely hidden device registers (vfio passes gaps through raw).",
+                        CellStyle(.hiddenRegister, [.bold])
+                    ))
+            }
+        case .possiblyCapability(let index):
+            let capability = analysis.capabilities[index]
+            lines.append(
+                (
+                    "\(offsetText) may belong to \(capability.descriptor.name) at \(HexFormat.offset(capability.offset)):",
+                    CellStyle(.possiblyOwned)
+                ))
+            lines.append(("its length is unknown, so these bytes are neither claimed nor free.", CellStyle(.dim)))
+        case .alias:
+            lines.append(
+                ("\(offsetText) repeats the conventional space: there is no real extended space.", CellStyle(.alias)))
+        case .header, .capability:
+            lines.append(("\(offsetText): no register table covers this byte.", CellStyle(.dim)))
+        }
+        for (line, entry) in lines.enumerated() where line < inner.height {
+            buffer.put(entry.0, x: inner.x, y: inner.y + line, style: entry.1, clip: inner)
+        }
+    }
+}

@@ -1,0 +1,136 @@
+import Model
+
+/// The hex map pane: offset column, 16 bytes per row in dword groups, each byte coloured by its
+/// owner, unreadable bytes as `··`, folded zero runs, and an owner column naming what each row
+/// holds (so owners stay readable without colour).
+public struct HexMapView: Widget {
+    public var analysis: FunctionAnalysis
+    public var rows: [MapRow]
+    public var scroll: Int
+    public var cursor: Int
+    /// Bytes of the selected field (highlighted).
+    public var highlight: Range<Int>?
+    /// Offsets that changed recently.
+    public var changed: Set<Int>
+    public var isFocused: Bool
+    public var glyphs: GlyphSet
+    public var title: String
+
+    public init(
+        analysis: FunctionAnalysis, rows: [MapRow], scroll: Int, cursor: Int, highlight: Range<Int>?, changed: Set<Int>,
+        isFocused: Bool, glyphs: GlyphSet, title: String
+    ) {
+        self.analysis = analysis
+        self.rows = rows
+        self.scroll = scroll
+        self.cursor = cursor
+        self.highlight = highlight
+        self.changed = changed
+        self.isFocused = isFocused
+        self.glyphs = glyphs
+        self.title = title
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        buffer.box(area, title: title, glyphs: glyphs, focused: isFocused)
+        let inner = area.inset(by: 1)
+        guard !inner.isEmpty else { return }
+        renderColumnHeader(into: &buffer, inner: inner)
+        let visible = inner.height - 1
+        guard visible > 0 else { return }
+        for line in 0..<visible {
+            let index = scroll + line
+            guard rows.indices.contains(index) else { break }
+            let y = inner.y + 1 + line
+            switch rows[index] {
+            case .bytes(let offset): renderBytes(offset, y: y, into: &buffer, inner: inner)
+            case .fold(let start, let end, let unreadable):
+                renderFold(start, end, unreadable, y: y, into: &buffer, inner: inner)
+            }
+        }
+    }
+
+    private func renderColumnHeader(into buffer: inout ScreenBuffer, inner: Rect) {
+        let dim = CellStyle(.offset)
+        buffer.put("off", x: inner.x, y: inner.y, style: dim, clip: inner)
+        for index in 0..<16 {
+            let x = inner.x + HexRowLayout.column(ofByte: index)
+            buffer.put(" " + HexFormat.hex(UInt64(index), digits: 1), x: x, y: inner.y, style: dim, clip: inner)
+        }
+        if inner.width > HexRowLayout.ownerColumn + 4 {
+            buffer.put("owner", x: inner.x + HexRowLayout.ownerColumn, y: inner.y, style: dim, clip: inner)
+        }
+    }
+
+    private func renderBytes(_ offset: Int, y: Int, into buffer: inout ScreenBuffer, inner: Rect) {
+        let rowHasCursor = cursor >= offset && cursor < offset + 16
+        let offsetStyle = CellStyle(.offset, rowHasCursor ? [.bold] : [])
+        buffer.put(HexFormat.offset3(offset), x: inner.x, y: y, style: offsetStyle, clip: inner)
+        for group in 1..<4 {
+            let x = inner.x + HexRowLayout.separatorColumn(beforeGroup: group)
+            buffer.set(x: x, y: y, Cell(glyphs.groupSeparator, CellStyle(.chrome)), clip: inner)
+        }
+        var owners = [ByteOwner]()
+        for index in 0..<16 {
+            let byteOffset = offset + index
+            let owner = analysis.map.owner(at: byteOffset)
+            if !owners.contains(owner) { owners.append(owner) }
+            var style = ByteStyle.style(for: owner, offset: byteOffset, in: analysis)
+            if changed.contains(byteOffset) { style = CellStyle(.changed, [.bold]) }
+            if let highlight, highlight.contains(byteOffset) {
+                style = CellStyle(.fieldHighlight, [.bold, .underline])
+            }
+            if byteOffset == cursor { style = CellStyle(.cursor, [.reverse, .bold]) }
+            let x = inner.x + HexRowLayout.column(ofByte: index)
+            if let value = analysis.space.byte(at: byteOffset) {
+                buffer.put(HexFormat.byte(value), x: x, y: y, style: style, clip: inner)
+            } else {
+                buffer.set(x: x, y: y, Cell(glyphs.unreadable, style), clip: inner)
+                buffer.set(x: x + 1, y: y, Cell(glyphs.unreadable, style), clip: inner)
+            }
+        }
+        renderOwners(owners, offset: offset, y: y, into: &buffer, inner: inner)
+    }
+
+    /// The owner column: each owner's label in its own style; `[` marks where a structure starts.
+    private func renderOwners(_ owners: [ByteOwner], offset: Int, y: Int, into buffer: inout ScreenBuffer, inner: Rect)
+    {
+        var x = inner.x + HexRowLayout.ownerColumn
+        for owner in owners {
+            guard x < inner.maxX else { break }
+            var label = ByteStyle.label(for: owner, in: analysis)
+            var style = ByteStyle.style(for: owner, offset: offset, in: analysis)
+            if owner == .unclaimed {
+                let hasHidden = (offset..<(offset + 16)).contains { byte in
+                    analysis.map.owner(at: byte) == .unclaimed && (analysis.space.byte(at: byte) ?? 0) != 0
+                }
+                if hasHidden {
+                    label = "hidden" + String(Character(glyphs.warning))
+                    style = CellStyle(.hiddenRegister, [.bold])
+                } else {
+                    style = CellStyle(.gap)
+                }
+            }
+            if case .capability(let index) = owner {
+                let start = analysis.capabilities[index].offset.rawValue
+                if start >= offset && start < offset + 16 { label = "[" + label }
+            }
+            x = buffer.put(label, x: x, y: y, style: style, clip: inner) + 1
+        }
+    }
+
+    private func renderFold(
+        _ start: Int, _ end: Int, _ unreadable: Bool, y: Int, into buffer: inout ScreenBuffer, inner: Rect
+    ) {
+        buffer.put(HexFormat.offset3(start), x: inner.x, y: y, style: CellStyle(.offset), clip: inner)
+        let marker = String(Character(glyphs.fold))
+        let range = HexFormat.literal(UInt64(start), digits: 3) + "-" + HexFormat.literal(UInt64(end - 1), digits: 3)
+        let text =
+            unreadable
+            ? "\(marker) \(range) not readable (\(end - start) bytes)"
+            : "\(marker) \(range) all zero, unclaimed (\(end - start) bytes folded)"
+        var style = CellStyle(unreadable ? .unreadable : .gap)
+        if cursor >= start && cursor < end { style = CellStyle(.cursor, [.reverse]) }
+        buffer.put(text, x: inner.x + HexRowLayout.firstByteColumn, y: y, style: style, clip: inner)
+    }
+}

@@ -1,0 +1,71 @@
+import Model
+import Testing
+
+@testable import Views
+
+/// Whole-screen golden snapshots of the explorer (characters and styles).
+@Suite struct AppViewSnapshotTests {
+    static let suite = "AppViewSnapshotTests"
+
+    @Test(arguments: [(80, 24), (120, 40), (200, 60)])
+    func demoPFMapAtEverySize(width: Int, height: Int) {
+        var state = Fixtures.demoState(size: Size(width: width, height: height), preselect: "01:00.0")
+        update(&state, .focus(.map))
+        assertSnapshot(AppView.frame(state).snapshot, suite: Self.suite, name: "demoPFMap_\(width)x\(height)")
+    }
+
+    @Test func deviceTreeAt80x24() {
+        let state = Fixtures.demoState(size: Size(width: 80, height: 24))
+        assertSnapshot(AppView.frame(state).snapshot, suite: Self.suite, name: "deviceTree_80x24")
+    }
+
+    @Test func tooSmallSaysWhatItNeeds() {
+        let state = Fixtures.demoState(size: Size(width: 40, height: 12))
+        let frame = AppView.frame(state)
+        assertSnapshot(frame.snapshot, suite: Self.suite, name: "tooSmall_40x12")
+        #expect(frame.text.contains("needs 60x15"))
+    }
+
+    @Test func oneByOneRendersWithoutTrapping() {
+        for size in [
+            Size(width: 1, height: 1), Size(width: 0, height: 0), Size(width: 60, height: 15),
+            Size(width: 3, height: 200),
+        ] {
+            let frame = AppView.frame(Fixtures.demoState(size: size))
+            #expect(frame.size == size)
+        }
+    }
+
+    @Test func helpOverlayAt120x40() {
+        var state = Fixtures.demoState(size: Size(width: 120, height: 40))
+        update(&state, .toggleHelp)
+        assertSnapshot(AppView.frame(state).snapshot, suite: Self.suite, name: "help_120x40")
+    }
+
+    @Test func asciiGlyphsAt120x40() {
+        var state = Fixtures.demoState(size: Size(width: 120, height: 40), glyphs: .ascii, preselect: "01:00.1")
+        update(&state, .focus(.map))
+        let frame = AppView.frame(state)
+        assertSnapshot(frame.snapshot, suite: Self.suite, name: "ascii_120x40")
+        #expect(!frame.text.unicodeScalars.contains { $0.value > 0x7F })
+    }
+
+    @Test func unprivilegedReadShowsDotsNotZeros() {
+        var state = Fixtures.unprivilegedState(size: Size(width: 120, height: 40))
+        update(&state, .focus(.map))
+        let frame = AppView.frame(state)
+        assertSnapshot(frame.snapshot, suite: Self.suite, name: "unprivileged_120x40")
+        #expect(frame.text.contains("⋮ 0x040-0x0ff not readable (192 bytes)"))
+        #expect(!frame.text.contains("040  00 00"))
+    }
+
+    @Test func fieldSelectionHighlightsItsBytes() {
+        var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.0")
+        update(&state, .focus(.map))
+        update(&state, .startSearch)
+        for character in "ECAP_PASID" { update(&state, .type(character)) }
+        update(&state, .commitInput)
+        update(&state, .moveHorizontally(5))  // +5: PASID Capability register, Max PASID Width byte
+        assertSnapshot(AppView.frame(state).snapshot, suite: Self.suite, name: "pasidField_120x40")
+    }
+}
