@@ -8,12 +8,14 @@ times, best and median of several runs:
   * cfgtui show -F dump           (text, every register and field)
   * cfgtui show --json -F dump
   * cfgtui list -F dump
-and the peak resident memory of `cfgtui show` (GNU time). The corpus is read in place and the
-generated dump is not committed.
+the peak resident memory of `cfgtui show` (GNU time), and the explorer: in-process frame and
+keypress times (`cfgtui bench-views`) and, in tmux, launch to first frame. The corpus is read
+in place and the generated dump is not committed.
 """
 import glob
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -106,9 +108,35 @@ def main():
     lspci_memory = peak_memory_kib(["lspci", "-F", DUMP, "-vvv"])
     if lspci_memory:
         print("lspci -vvv peak RSS       %.1f MB" % (lspci_memory / 1024))
-    extra = os.path.join(ROOT, "scripts", "bench-views.sh")
-    if os.access(extra, os.X_OK):
-        subprocess.run([extra])
+    print()
+    print("explorer (in-process: state, update and rendering into the cell grid; no terminal I/O):")
+    subprocess.run([CFGTUI, "bench-views", "-F", DUMP])
+    first = tmux_first_frame()
+    if first is not None:
+        print("explorer in a real terminal (tmux 200x60): launch to first frame on screen %.0f ms  (target < 300 ms)" % (first * 1000))
+
+
+def tmux_first_frame():
+    """Wall time from starting cfgtui in tmux to its map appearing in the pane (best of 3)."""
+    if not shutil.which("tmux"):
+        return None
+    best = None
+    for run in range(3):
+        socket = "cfgtui-bench-%d-%d" % (os.getpid(), run)
+        command = "TERM=xterm-256color %s -F %s; sleep 10" % (CFGTUI, DUMP)
+        start = time.perf_counter()
+        subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "200", "-y", "60", command])
+        elapsed = None
+        while time.perf_counter() - start < 10:
+            screen = subprocess.run(["tmux", "-L", socket, "capture-pane", "-p"], capture_output=True, text=True).stdout
+            if "F10Quit" in screen and "Map " in screen:
+                elapsed = time.perf_counter() - start
+                break
+            time.sleep(0.005)
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+        if elapsed is not None and (best is None or elapsed < best):
+            best = elapsed
+    return best
 
 
 if __name__ == "__main__":

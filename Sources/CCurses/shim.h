@@ -23,4 +23,24 @@ static inline int ccurses_key_f(int n) { return KEY_F(n); }
 extern int wcwidth(wchar_t);
 static inline int ccurses_wcwidth(wchar_t c) { return wcwidth(c); }
 
+// stdscr, COLORS and COLOR_PAIRS are C mutable globals: Swift 6 rejects reading them
+// ("not concurrency-safe").
+static inline WINDOW *ccurses_stdscr(void) { return stdscr; }
+static inline int ccurses_colors(void) { return COLORS; }
+static inline int ccurses_color_pairs(void) { return COLOR_PAIRS; }
+
+// stdin and stdout are C mutable globals too; newterm takes them as FILE pointers.
+static inline FILE *ccurses_stdout(void) { return stdout; }
+static inline FILE *ccurses_stdin(void) { return stdin; }
+
+// BUTTONn_* mouse masks are NCURSES_MOUSE_MASK expressions, not literals.
+static inline mmask_t ccurses_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t ccurses_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t ccurses_button1_clicked(void) { return BUTTON1_CLICKED; }
+static inline mmask_t ccurses_button3_pressed(void) { return BUTTON3_PRESSED; }
+static inline mmask_t ccurses_button3_released(void) { return BUTTON3_RELEASED; }
+static inline mmask_t ccurses_button3_clicked(void) { return BUTTON3_CLICKED; }
+static inline mmask_t ccurses_button4_pressed(void) { return BUTTON4_PRESSED; }
+static inline mmask_t ccurses_button5_pressed(void) { return BUTTON5_PRESSED; }
+
 #endif

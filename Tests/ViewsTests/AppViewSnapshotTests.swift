@@ -55,7 +55,7 @@ import Testing
         update(&state, .focus(.map))
         let frame = AppView.frame(state)
         assertSnapshot(frame.snapshot, suite: Self.suite, name: "unprivileged_120x40")
-        #expect(frame.text.contains("⋮ 0x040-0x0ff not readable (192 bytes)"))
+        #expect(frame.text.contains("… 0x040-0x0ff not readable (192 bytes)"))
         #expect(!frame.text.contains("040  00 00"))
     }
 

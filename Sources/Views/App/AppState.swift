@@ -102,6 +102,10 @@ public struct AppState: Sendable {
     mutating func replaceFunction(_ function: PCIFunction, at time: Double) {
         guard let index = functions.firstIndex(where: { $0.address == function.address }) else { return }
         let old = functions[index].space.bytes
+        // A re-read brings new bytes; relations and names found at the first scan still hold.
+        var function = function
+        function.relation = functions[index].relation
+        function.names = functions[index].names
         functions[index] = function
         if selected?.functionIndex == index {
             let new = function.space.bytes

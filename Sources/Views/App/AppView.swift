@@ -134,6 +134,20 @@ public struct AppView: Widget {
         default:
             break
         }
+        if state.focus == .chain, let selected = state.selected,
+            selected.chainEntries.indices.contains(state.chainSelection),
+            case .diagnostic(let diagnostic) = selected.chainEntries[state.chainSelection]
+        {
+            let role: StyleRole =
+                diagnostic.severity == .error ? .error : diagnostic.severity == .warning ? .warning : .info
+            let at = diagnostic.offset.map { "[" + HexFormat.literal(UInt64($0.rawValue), digits: 2) + "] " } ?? ""
+            return [
+                (
+                    DiagnosticText.severity(diagnostic.severity) + " " + at + DiagnosticText.message(diagnostic.kind),
+                    CellStyle(role, [.bold])
+                )
+            ]
+        }
         if let status = state.status {
             let role: StyleRole = status.kind == .error ? .error : status.kind == .warning ? .warning : .info
             return [(status.text, CellStyle(role, [.bold]))]

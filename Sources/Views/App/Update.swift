@@ -10,6 +10,10 @@ import Model
 public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     let layout = AppLayout.compute(size: state.size, focus: state.focus)
     switch action {
+    case .tick, .reread, .resized: break
+    default: state.status = nil  // a message lasts until the next key
+    }
+    switch action {
     case .quit:
         state.shouldQuit = true
         return [.quit]

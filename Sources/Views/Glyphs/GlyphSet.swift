@@ -26,7 +26,7 @@ public struct GlyphSet: Hashable, Sendable {
 
     public static let unicode = GlyphSet(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
-        groupSeparator: "┊", unreadable: "·", treeBranch: "├", treeLast: "└", treeVertical: "│", fold: "⋮",
+        groupSeparator: "┊", unreadable: "·", treeBranch: "├", treeLast: "└", treeVertical: "│", fold: "…",
         warning: "!", arrow: "→", separator: "·", isUnicode: true)
 
     public static let ascii = GlyphSet(

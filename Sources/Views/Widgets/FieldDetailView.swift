@@ -61,7 +61,12 @@ public struct FieldDetailView: Widget {
             " bits  field" + String(repeating: " ", count: 30) + "value           access  meaning", x: inner.x,
             y: inner.y + 1, style: CellStyle(.dim), clip: inner)
         let fields = register.spec.fields
-        for line in 0..<(inner.height - 2) {
+        // The last row spells out the selected field in full when there is room to spare.
+        let listRows = inner.height - 2 - (inner.height - 2 > fields.count ? 1 : 0)
+        if listRows < inner.height - 2, fields.indices.contains(selection) {
+            renderSummary(of: fields[selection], register: register, y: inner.maxY - 1, inner: inner, into: &buffer)
+        }
+        for line in 0..<max(0, listRows) {
             let index = scroll + line
             guard fields.indices.contains(index) else { break }
             renderField(
@@ -104,6 +109,27 @@ public struct FieldDetailView: Widget {
             style: isSelected ? selectionStyle : CellStyle(.access(Self.accessRole(field.access))), clip: inner)
         x += 8
         buffer.put(field.meaning, x: x, y: y, style: isSelected ? selectionStyle : CellStyle(.dim), clip: inner)
+    }
+
+    /// `Max_Payload_Size (7:5) = 2: 512 bytes. RW: Largest TLP payload ...` for the selected field.
+    private func renderSummary(
+        of field: RegisterField, register: DecodedRegister, y: Int, inner: Rect, into buffer: inout ScreenBuffer
+    ) {
+        var text = String(Character(glyphs.arrow)) + " " + field.name
+        text += field.bitCount > 1 ? " (\(field.highBit):\(field.lowBit))" : " (bit \(field.lowBit))"
+        if let raw = register.value(of: field) {
+            let rawText = raw < 10 ? String(raw) : HexFormat.literal(raw)
+            text += " = " + rawText
+            let decoded = field.decoding.decode(raw, lowBit: field.lowBit)
+            let decodedText = ValueText.describe(decoded)
+            if case .flag(let isSet) = decoded {
+                text += isSet ? " (set)" : " (clear)"
+            } else if decodedText != rawText && decodedText != String(raw) {
+                text += ": " + decodedText
+            }
+        }
+        text += ". " + field.access.rawValue + ": " + field.meaning
+        buffer.put(text, x: inner.x, y: y, style: CellStyle(.info), clip: inner)
     }
 
     static func accessRole(_ access: RegisterAccess) -> AccessRole {

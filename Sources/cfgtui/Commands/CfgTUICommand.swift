@@ -9,6 +9,8 @@ struct CfgTUICommand: ParsableCommand {
             Sources: this host through libpci (the default), -F dump files, --demo.
             Exit status: 0 success, 1 a source could not be read, 3 the selection matched nothing, 64 usage error.
             """,
-        subcommands: [ExploreCommand.self, ListCommand.self, ShowCommand.self],
+        subcommands: [
+            ExploreCommand.self, ListCommand.self, ShowCommand.self, BenchViewsCommand.self,
+        ],
         defaultSubcommand: ExploreCommand.self)
 }

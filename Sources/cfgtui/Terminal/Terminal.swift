@@ -9,4 +9,8 @@ protocol Terminal {
     mutating func nextKey(timeout: Duration?) -> Key?
     /// Shows a whole frame (ncurses sends only what changed).
     mutating func flush(_ buffer: ScreenBuffer)
+    /// A termination signal (SIGTERM, SIGHUP, SIGQUIT) arrived: the loop should end.
+    var terminationRequested: Bool { get }
+    /// Repaints everything (Ctrl-L), as after the screen was garbled from outside.
+    mutating func redrawAll()
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import Model
+import Views
+
+/// `cfgtui bench-views` (hidden): times the explorer's rendering in-process and prints numbers.
+/// Used by scripts/bench.sh; asserts nothing.
+struct BenchViewsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-views", abstract: "Time the explorer's rendering (benchmark).", shouldDisplay: false)
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(help: "Frames to render for the per-frame numbers.")
+    var frames: Int = 2000
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let names = PCINameDatabase()
+        let functions = try source.loadOrExit(names: names)
+        let loaded = clock.now
+        // What the explorer does before its first frame: the state (device tree, the first
+        // function's analysis and map) and one render.
+        let size = Size(width: 200, height: 60)
+        let firstState = AppState(
+            functions: functions, sourceDescription: "bench", isLive: false, size: size, glyphs: .unicode)
+        var frame = AppView.frame(firstState)
+        let firstFrame = clock.now
+        print(
+            String(
+                format:
+                    "first frame on %d functions (load %.0f ms + state and render %.1f ms): %.0f ms  (target < 300 ms)",
+                functions.count, milliseconds(loaded - started), milliseconds(firstFrame - loaded),
+                milliseconds(firstFrame - started)))
+
+        // The 4 KiB function with the most capabilities: the heaviest map.
+        let heaviest = functions.indices.max { weight(functions[$0]) < weight(functions[$1]) }
+        let preselect = heaviest.map { functions[$0].address }
+        var state = AppState(
+            functions: functions, sourceDescription: "bench", isLive: false, size: size, glyphs: .unicode,
+            preselect: preselect)
+        print(
+            "heaviest map: \(preselect?.description ?? "none"), \(state.selected?.analysis.capabilities.count ?? 0) capabilities"
+        )
+
+        update(&state, .focus(.map))
+        var samples = [Double]()
+        samples.reserveCapacity(frames)
+        for _ in 0..<frames {
+            let begin = clock.now
+            frame = AppView.frame(state)
+            samples.append(milliseconds(clock.now - begin))
+        }
+        report("full frame, 4 KiB map, 200x60", samples, target: 2)
+
+        let keys: [Key] = [
+            .down, .down, .right, .character("n"), .pageDown, .character("N"), .tab, .down, .tab, .tab, .down, .enter,
+            .up,
+        ]
+        samples.removeAll()
+        for index in 0..<frames {
+            let begin = clock.now
+            if let action = KeyMap.action(for: keys[index % keys.count], in: state) { update(&state, action) }
+            frame = AppView.frame(state)
+            samples.append(milliseconds(clock.now - begin))
+        }
+        report("keypress: key map + update + frame", samples, target: 16)
+
+        samples.removeAll()
+        var deviceState = AppState(
+            functions: functions, sourceDescription: "bench", isLive: false, size: size, glyphs: .unicode)
+        for index in 0..<min(frames, 400) {
+            let begin = clock.now
+            update(&deviceState, .moveVertically(index % 50 == 49 ? -49 : 1))
+            frame = AppView.frame(deviceState)
+            samples.append(milliseconds(clock.now - begin))
+        }
+        report("keypress: next device (analysis + frame)", samples, target: 16)
+        _ = frame
+    }
+
+    private func weight(_ function: PCIFunction) -> Int {
+        function.space.readableLength >= 4096 ? function.analyze().capabilities.count : 0
+    }
+
+    private func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    private func report(_ name: String, _ samples: [Double], target: Double) {
+        let sorted = samples.sorted()
+        guard !sorted.isEmpty else { return }
+        let median = sorted[sorted.count / 2]
+        let p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        print(
+            String(
+                format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms  (target < %.0f ms)", name, median, p99,
+                sorted[sorted.count - 1], target))
+    }
+}

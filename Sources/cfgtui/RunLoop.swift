@@ -1,0 +1,58 @@
+import Model
+import Views
+
+/// The explorer's loop: render, flush, wait for a key (or a tick), turn it into an action,
+/// update, run the effects (each result is another update), until quit or a signal.
+/// About thirty lines, as STYLE §10 asks; everything else is in `update`.
+enum RunLoop {
+    /// How long to wait for a key before a tick: short enough for live re-reads, change
+    /// highlights and termination signals to be noticed promptly.
+    static let tickInterval = Duration.milliseconds(250)
+
+    static func run<T: Terminal>(_ terminal: inout T, state: inout AppState, effects: EffectRunner) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let now = { () -> Double in
+            let elapsed = clock.now - start
+            return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        }
+        update(&state, .tick(now: now()))
+        while !state.shouldQuit && !terminal.terminationRequested {
+            terminal.flush(AppView.frame(state))
+            var actions = [Action]()
+            if let key = terminal.nextKey(timeout: tickInterval) {
+                if key == .resize {
+                    actions.append(.resized(terminal.size))
+                } else if key == .control("l") {
+                    terminal.redrawAll()
+                } else if let action = KeyMap.action(for: key, in: state) {
+                    actions.append(action)
+                }
+            }
+            actions.append(.tick(now: now()))
+            while !actions.isEmpty {
+                let pending = update(&state, actions.removeFirst())
+                actions += pending.compactMap { effects.perform($0, now: now()) }
+            }
+        }
+    }
+}
+
+/// Performs the I/O `update` asks for and reports back as actions.
+struct EffectRunner {
+    /// Re-reads a function, or nil for static sources.
+    let reread: (PCIAddress) -> Result<PCIFunction, SourceError>?
+
+    func perform(_ effect: Effect, now: Double) -> Action? {
+        switch effect {
+        case .quit:
+            return nil
+        case .reread(let address):
+            switch reread(address) {
+            case .success(let function): return .reread(address, function, failure: nil, now: now)
+            case .failure(let error): return .reread(address, nil, failure: ErrorText.message(error), now: now)
+            case nil: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The real binary in a real terminal: tmux runs `cfgtui`, keys go in with send-keys, and the
+/// screen comes back with capture-pane, as a person would see it.
+@Suite(.serialized) struct ExplorerEndToEndTests {
+    /// A tmux server of our own (its own socket), running one cfgtui session.
+    struct Session {
+        let socket = "cfgtui-test-\(UUID().uuidString.prefix(8))"
+        let tmux = "/usr/bin/tmux"
+
+        func tmux(_ arguments: [String]) throws -> Tooling.Output {
+            try Tooling.run(tmux, ["-L", socket] + arguments)
+        }
+
+        /// Starts `command` in a detached session of the given size; the shell prints the exit
+        /// status and stays open so the screen after quitting can be checked.
+        /// The test runner's own environment may carry NO_COLOR (swift test sets it when its
+        /// output is not a terminal), so the colour environment is always given explicitly.
+        func start(_ command: String, width: Int = 120, height: Int = 40, environment: String = "TERM=xterm-256color")
+            throws
+        {
+            let script = "env -u NO_COLOR \(environment) \(command); echo EXIT=$?; sleep 60"
+            let status = Self.spawnClean(
+                tmux, ["-L", socket, "new-session", "-d", "-s", "main", "-x", "\(width)", "-y", "\(height)", script])
+            #expect(status == 0, "tmux new-session exited \(status)")
+        }
+
+        /// Runs a program that daemonises (the tmux server) so that it inherits nothing from the
+        /// test runner: no open descriptors above 2 (Foundation's Process keeps one it waits on)
+        /// and no blocked signals (the runner blocks SIGHUP and SIGTERM, which would make the
+        /// server and the panes unkillable). Returns the exit status of the direct child.
+        static func spawnClean(_ executable: String, _ arguments: [String]) -> Int32 {
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            posix_spawnattr_setsigmask(&attributes, &empty)
+            var defaults = sigset_t()
+            sigemptyset(&defaults)
+            for signal in [SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+            posix_spawnattr_setsigdefault(&attributes, &defaults)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            for descriptor in open.compactMap({ Int32($0) }) where descriptor > 2 {
+                posix_spawn_file_actions_addclose(&actions, descriptor)
+            }
+            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid = pid_t()
+            guard posix_spawn(&pid, executable, &actions, &attributes, argv, environ) == 0 else { return -1 }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            return (status >> 8) & 0xFF
+        }
+
+        func keys(_ keys: String...) throws {
+            _ = try tmux(["send-keys", "-t", "main"] + keys)
+        }
+
+        /// The screen's text (with `-e`, the escape sequences of colours and attributes too).
+        func screen(escapes: Bool = false) throws -> String {
+            try tmux(["capture-pane", "-t", "main", "-p"] + (escapes ? ["-e"] : [])).text
+        }
+
+        /// Waits until the screen contains `text` (up to `seconds`), returning the screen.
+        @discardableResult
+        func waitFor(_ text: String, seconds: Double = 10, escapes: Bool = false) throws -> String {
+            let deadline = Date().addingTimeInterval(seconds)
+            var last = ""
+            while Date() < deadline {
+                last = try screen(escapes: escapes)
+                if last.contains(text) { return last }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            Issue.record("timed out waiting for '\(text)'; the screen was:\n\(last)")
+            return last
+        }
+
+        func stop() { _ = try? tmux(["kill-server"]) }
+    }
+
+    static var available: Bool {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            if Tooling.isCI { Issue.record("CI=true but tmux is missing") }
+            return false
+        }
+        return Tooling.cfgtui != nil
+    }
+
+    static var binary: String { Tooling.cfgtui?.path ?? "cfgtui" }
+
+    @Test func exploresADumpWithKeysAndQuitsCleanly() throws {
+        guard Self.available, Tooling.oracleAvailable() else { return }
+        let dump = Tooling.corpus.appendingPathComponent("raw/004-intel-0d93-cxl-sriov-pf-dvsec.txt").path
+        let session = Session()
+        defer { session.stop() }
+        try session.start("\(Self.binary) -F \(dump)")
+        let first = try session.waitFor("Map 4096/4096 bytes")
+        #expect(first.contains("000  86 80 93 0d"), "the hex map shows the header bytes")
+        #expect(first.contains("static dump"))
+        #expect(first.contains("F1Help"))
+        // n: to the first capability; the field pane follows.
+        try session.keys("n")
+        try session.waitFor("cursor 0x040")
+        // Search a setpci name.
+        try session.keys("/", "ECAP_SRIOV", "Enter")
+        let sriov = try session.waitFor("cursor 0xb80")
+        #expect(sriov.contains("Single Root I/O Virtualization"))
+        // Help from the key table, then close it.
+        try session.keys("?")
+        try session.waitFor("Show or close this help")
+        try session.keys("Escape")
+        // Resize to 80x24: the compact layout.
+        _ = try session.tmux(["resize-window", "-t", "main", "-x", "80", "-y", "24"])
+        let small = try session.waitFor("F10Quit")
+        #expect(small.split(separator: "\n").first.map { $0.count <= 80 } ?? false)
+        // Too small, then back.
+        _ = try session.tmux(["resize-window", "-t", "main", "-x", "50", "-y", "12"])
+        try session.waitFor("needs 60x15")
+        _ = try session.tmux(["resize-window", "-t", "main", "-x", "120", "-y", "40"])
+        try session.waitFor("Map 4096/4096")
+        try session.keys("q")
+        let after = try session.waitFor("EXIT=0")
+        #expect(!after.contains("F10Quit"), "the explorer's screen is gone after q (alternate screen restored)")
+    }
+
+    @Test func coloursDistinguishOwnersAndNoColorFallsBackToAttributes() throws {
+        guard Self.available else { return }
+        let session = Session()
+        defer { session.stop() }
+        try session.start("\(Self.binary) --demo -s 01:00.0")
+        let colour = try session.waitFor("Map 4096/4096", escapes: true)
+        // 256-colour escape sequences are in use (Okabe-Ito palette).
+        #expect(colour.contains("38;5;") || colour.contains("48;5;"), "no 256-colour sequences on the screen")
+        try session.keys("q")
+        try session.waitFor("EXIT=0")
+        session.stop()
+
+        let mono = Session()
+        defer { mono.stop() }
+        try mono.start("\(Self.binary) --demo -s 01:00.0", environment: "TERM=xterm-256color NO_COLOR=1")
+        let plain = try mono.waitFor("Map 4096/4096", escapes: true)
+        #expect(!plain.contains("38;5;") && !plain.contains("48;5;"), "NO_COLOR must not use colours")
+        #expect(plain.contains("\u{1B}[1m") || plain.contains(";1m"), "owners are told apart by attributes (bold)")
+        #expect(plain.contains("\u{1B}[4m") || plain.contains(";4m"), "owners are told apart by attributes (underline)")
+        try mono.keys("C-c")
+        try mono.waitFor("EXIT=0")
+    }
+
+    @Test func showsThisMachinesDevicesLive() throws {
+        guard Self.available, FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") else { return }
+        let session = Session()
+        defer { session.stop() }
+        try session.start("\(Self.binary) --interval 0.5")
+        let screen = try session.waitFor("live, read")
+        #expect(screen.contains("this host"))
+        #expect(screen.contains("00:00.0"), "the device tree lists this host's functions")
+        try session.keys("Tab")
+        try session.waitFor("cursor 0x000")
+        try session.keys("F10")
+        try session.waitFor("EXIT=0")
+    }
+
+    @Test func anUnprivilegedUserSeesTheReadableBytesAndIsToldWhy() throws {
+        guard Self.available, getuid() == 0, FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") else {
+            return
+        }
+        let session = Session()
+        defer { session.stop() }
+        try session.start("/usr/bin/setpriv --reuid=nobody --regid=nogroup --clear-groups \(Self.binary) -s 00:03.0")
+        let screen = try session.waitFor("Map 64/")
+        #expect(screen.contains("not readable"))
+        try session.keys("G")
+        let fields = try session.waitFor("was not read")
+        #expect(fields.contains("run as root"))
+        try session.keys("q")
+        try session.waitFor("EXIT=0")
+    }
+
+    @Test func withoutATerminalItPointsToShow() throws {
+        guard let binary = Tooling.cfgtui else { return }
+        let output = try Tooling.run(binary.path, ["--demo"])
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("cfgtui show"))
+        #expect(output.stdout.isEmpty)
+    }
+}
