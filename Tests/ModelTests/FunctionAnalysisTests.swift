@@ -103,6 +103,16 @@ import Testing
         #expect(!analysis.hasExtendedList)
     }
 
+    @Test func anExpressFunctionDumpedWithout4KiBSaysTheExtendedSpaceIsMissing() {
+        var builder = SpaceBuilder(size: 256, capabilityPointer: 0x40)
+        builder.express(0x40, next: 0)
+        let analysis = builder.analysis()
+        #expect(analysis.kinds.contains(.extendedSpaceNotRead(readable: 256)))
+        #expect(!analysis.hasExtendedList)
+        let conventional = SpaceBuilder(size: 256, capabilityPointer: 0x40)
+        #expect(!conventional.analysis().kinds.contains(.extendedSpaceNotRead(readable: 256)))
+    }
+
     @Test func extendedBytesWithoutAnExpressCapabilityAreNotAList() {
         var builder = SpaceBuilder()
         builder.extended(0x100, id: 1, next: 0)

@@ -82,24 +82,19 @@ public struct FunctionAnalysis: Sendable {
 
         // Extended list.
         var extended = CapabilityChain()
-        var aliased = false
-        if readable > ConfigSpace.conventionalSize {
-            aliased = Self.isExtendedSpaceAliased(space)
-        }
+        let aliased = readable > ConfigSpace.conventionalSize && Self.isExtendedSpaceAliased(space)
         let expectsExtendedList = context.express != nil || isPCIX2
         var walkedExtended = false
         if aliased {
             diagnostics.append(Diagnostic(.extendedSpaceAliased, at: ConfigSpace.conventionalSize))
-        } else if expectsExtendedList && space.hasExtendedSpace {
-            if readable <= ConfigSpace.conventionalSize {
-                if readable >= ConfigSpace.conventionalSize {
-                    diagnostics.append(Diagnostic(.extendedSpaceNotRead(readable: readable), at: readable))
-                }
-            } else {
-                extended = CapabilityChain.walkExtended(space)
-                diagnostics += extended.diagnostics
-                walkedExtended = true
-            }
+        } else if expectsExtendedList && readable > ConfigSpace.conventionalSize {
+            extended = CapabilityChain.walkExtended(space)
+            diagnostics += extended.diagnostics
+            walkedExtended = true
+        } else if expectsExtendedList && readable == ConfigSpace.conventionalSize {
+            // A PCI Express function read (or dumped, lspci -xxx) without its extended space.
+            // Shorter reads are already a partial read.
+            diagnostics.append(Diagnostic(.extendedSpaceNotRead(readable: readable), at: readable))
         } else if readable > ConfigSpace.conventionalSize {
             let nonZero = space.bytes[ConfigSpace.conventionalSize...].reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
             if nonZero > 0 {
