@@ -6,7 +6,10 @@ extension ConfigSpace {
     /// `body`, the bytes from +4 on. The last capability of the existing list gets its next
     /// pointer (header bits 31:20) rewritten to the new offset; every other byte, and so every
     /// existing capability, stays where it is. When the list is empty (the dword at 0x100 is
-    /// 0), the list must start at 0x100, so the capability goes there and `offset` is not used.
+    /// 0), the list must start at 0x100: with `emptyList: .placeAtListStart` (the default) the
+    /// capability goes there and `offset` is not used; with `.linkThroughNullCapability` it
+    /// goes at `offset` and a Null extended capability header (ID 0, version 0) at 0x100
+    /// points to it, as vfio-pci's placeholder and QEMU's proposed `pcie_insert_capability` do.
     ///
     /// Refused, with the reason, when the space has fewer than 4096 readable bytes, the offset
     /// is not dword-aligned or lies below 0x100, the structure would run past 0x1000, it would
@@ -20,7 +23,8 @@ extension ConfigSpace {
     ///     .processAddressSpaceID, version: 1, body: [0x06, 0x14, 0x00, 0x00], at: 0x180)
     /// ```
     public func appendingExtendedCapability(
-        _ id: ExtendedCapabilityID, version: Int, body: [UInt8], at offset: ConfigOffset
+        _ id: ExtendedCapabilityID, version: Int, body: [UInt8], at offset: ConfigOffset,
+        emptyList: EmptyExtendedListPolicy = .placeAtListStart
     ) throws(CapabilityInsertionError) -> ConfigSpace {
         guard readableLength >= Self.extendedSize else {
             throw .spaceTooShort(readable: readableLength)
@@ -32,11 +36,14 @@ extension ConfigSpace {
         let listIsEmpty = dword(at: Self.conventionalSize) == 0
         guard analysis.hasExtendedList || listIsEmpty else { throw .extendedListUnavailable }
 
-        let start = listIsEmpty ? ConfigOffset(Self.conventionalSize) : offset
+        let listStart = ConfigOffset(Self.conventionalSize)
+        let start = listIsEmpty && emptyList == .placeAtListStart ? listStart : offset
         guard start.rawValue >= Self.conventionalSize else { throw .belowExtendedSpace(start) }
         guard start.isDwordAligned else { throw .misaligned(start) }
         let range = ConfigRange(start: start, length: 4 + body.count)
         guard range.end.rawValue <= Self.extendedSize else { throw .pastEndOfSpace(end: range.end.rawValue) }
+        // Structures start at or above 0x100, so only one starting at 0x100 can cover the head.
+        let needsNullHead = listIsEmpty && start != listStart
 
         var last: Capability?
         if !listIsEmpty {
@@ -54,6 +61,10 @@ extension ConfigSpace {
         for (index, byte) in body.enumerated() {
             copy[start.rawValue + 4 + index] = byte
         }
+        if needsNullHead {
+            // A Null capability: ID 0, version 0, next pointer to the new structure.
+            Self.store(UInt32(start.rawValue) << 20, at: listStart.rawValue, in: &copy)
+        }
         if let last, let lastHeader = dword(at: last.offset) {
             // Keep ID, version and the two reserved low bits of the pointer field as they were.
             let linked = lastHeader & 0x003F_FFFF | UInt32(start.rawValue) << 20
@@ -70,7 +81,16 @@ extension ConfigSpace {
     }
 }
 
-/// Why `ConfigSpace.appendingExtendedCapability(_:version:body:at:)` refused to add a capability.
+/// Where `ConfigSpace.appendingExtendedCapability` puts a capability when the extended list
+/// is empty (the dword at 0x100 is 0).
+public enum EmptyExtendedListPolicy: Hashable, Sendable {
+    /// At 0x100, whatever offset was asked for: the list must start there.
+    case placeAtListStart
+    /// At the offset asked for, with a Null capability at 0x100 pointing to it.
+    case linkThroughNullCapability
+}
+
+/// Why `ConfigSpace.appendingExtendedCapability(_:version:body:at:emptyList:)` refused to add a capability.
 public enum CapabilityInsertionError: Error, Hashable, Sendable {
     /// Fewer than 4096 bytes are readable, so the extended space is not all there.
     case spaceTooShort(readable: Int)

@@ -7,10 +7,11 @@ struct CfgTUICommand: ParsableCommand {
         abstract: "Explore PCI/PCIe configuration space: decode it, map it, plan virtual capabilities. Read-only.",
         discussion: """
             Sources: this host through libpci (the default), -F dump files, --demo.
-            Exit status: 0 success, 1 a source could not be read, 3 the selection matched nothing, 64 usage error.
+            Exit status: 0 success, 1 a source could not be read, 2 plan: a capability could not be placed,
+            3 the selection matched nothing, 64 usage error.
             """,
         subcommands: [
-            ExploreCommand.self, ListCommand.self, ShowCommand.self, BenchViewsCommand.self,
+            ExploreCommand.self, ListCommand.self, ShowCommand.self, PlanCommand.self, BenchViewsCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self)
 }
