@@ -49,3 +49,6 @@ shot device-tree 120 36 "F10Quit" "--demo" Down Down Down
 shot extended-map 140 44 "F10Quit" "-F ../shared/corpus/raw/004-intel-0d93-cxl-sriov-pf-dvsec.txt" Tab / =0x100 Enter
 # 3. The byte-field link: a field selected in the detail pane, its bytes highlighted in the map.
 shot byte-field-link 120 40 "F10Quit" "--demo -s 01:00.0" / =0x84 Enter Tab Down Down Down
+# 4. The placement overlay on a VF: proposed PASID/PRI marked +, the PF/VF comparison, and PASID
+#    being moved onto the VF's real ATS capability, refused in place with the reason.
+shot placement-overlay 120 40 "F10Quit" "--demo -s 01:00.1" v c m Up Up

@@ -1,3 +1,4 @@
+import Foundation
 import Model
 import Views
 
@@ -47,6 +48,16 @@ struct EffectRunner {
         switch effect {
         case .quit:
             return nil
+        case .export(let files):
+            var written = [String]()
+            for file in files {
+                let path = FileManager.default.currentDirectoryPath + "/" + file.name
+                guard FileManager.default.createFile(atPath: path, contents: Data(file.bytes)) else {
+                    return .exported(paths: written, failure: "cannot write \(path)")
+                }
+                written.append(file.name)
+            }
+            return .exported(paths: written, failure: nil)
         case .reread(let address):
             switch reread(address) {
             case .success(let function): return .reread(address, function, failure: nil, now: now)

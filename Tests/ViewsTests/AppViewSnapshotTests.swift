@@ -42,6 +42,28 @@ import Testing
         assertSnapshot(AppView.frame(state).snapshot, suite: Self.suite, name: "help_120x40")
     }
 
+    @Test func helpScrollsToItsLastLineAndNoFurther() {
+        var state = Fixtures.demoState(size: Size(width: 80, height: 24))
+        UpdateTests.press([.function(1)], &state)
+        #expect(!AppView.frame(state).text.contains("conflict where a proposal"))
+        UpdateTests.press([.end], &state)
+        let bottom = state.helpScroll
+        #expect(bottom > 0)
+        let frame = AppView.frame(state).text
+        #expect(frame.contains("conflict where a proposal"))
+        #expect(frame.contains("of \(bottom + 20)"))  // 20 lines fit inside the box at 80x24
+        UpdateTests.press([.pageDown, .down], &state)
+        #expect(state.helpScroll == bottom)
+        UpdateTests.press([.home], &state)
+        #expect(state.helpScroll == 0)
+        // Arrows scroll the help, not the map behind it.
+        let cursor = state.cursor
+        UpdateTests.press([.down, .down], &state)
+        #expect(state.helpScroll == 2 && state.cursor == cursor)
+        UpdateTests.press([.escape], &state)
+        #expect(state.mode == .normal)
+    }
+
     @Test func asciiGlyphsAt120x40() {
         var state = Fixtures.demoState(size: Size(width: 120, height: 40), glyphs: .ascii, preselect: "01:00.1")
         update(&state, .focus(.map))

@@ -95,15 +95,15 @@ import Testing
     @Test func functionKeyBarComesFromTheKeyTable() {
         var state = Fixtures.demoState(size: Size(width: 120, height: 40))
         let bar = KeyMap.functionBar(for: state)
-        #expect(bar.map(\.key) == [1, 3, 4, 6, 10])
+        #expect(bar.map(\.key) == [1, 3, 4, 6, 7, 8, 10])
         for entry in bar {
             #expect(KeyMap.bindings.contains { $0.functionKey == entry.key && $0.keys.contains(.function(entry.key)) })
         }
         state.isLive = true
         #expect(KeyMap.functionBar(for: state).contains { $0.key == 5 && $0.label == "Pause" })
-        var buffer = ScreenBuffer(size: Size(width: 60, height: 1))
+        var buffer = ScreenBuffer(size: Size(width: 70, height: 1))
         FunctionKeyBar(entries: bar).render(into: &buffer, area: buffer.bounds)
-        #expect(buffer.text(row: 0).hasPrefix("F1Help F3Search F4Filter F6Unfold F10Quit"))
+        #expect(buffer.text(row: 0).hasPrefix("F1Help F3Search F4Filter F6Unfold F7Plan F8PF/VF F10Quit"))
     }
 
     @Test func helpListsEveryBindingWithHelpText() {

@@ -186,6 +186,40 @@ import Testing
         try session.waitFor("EXIT=0")
     }
 
+    @Test func thePlacementOverlayProposesMovesRefusesAndExportsWhatLspciReads() throws {
+        guard Self.available, Tooling.oracleAvailable() else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let session = Session()
+        defer { session.stop() }
+        try session.start("sh -c 'cd \(directory.path) && exec \(Self.binary) --demo -s 01:00.1'")
+        try session.waitFor("F7Plan")
+        try session.keys("v")
+        let overlay = try session.waitFor("PLAN auto")
+        #expect(overlay.contains("+[PASID"), "the proposed PASID is marked in the owner column")
+        #expect(overlay.contains("+PASID 0x180 by pf-offset"))
+        #expect(overlay.contains("virtual: + marks proposals"))
+        // Move PASID (the cursor is on it) two rows up, onto the VF's real ATS: refused, and why.
+        try session.keys("m", "Up", "Up")
+        let refused = try session.waitFor("cannot go at 0x160")
+        #expect(refused.contains("Address Translation Services"))
+        #expect(refused.contains("!conflict"))
+        // Back down and keep it; export.
+        try session.keys("Down", "Down", "Enter", "e")
+        try session.waitFor("wrote cfgtui-plan-0000-01-00.1.json")
+        let dump = directory.appendingPathComponent("cfgtui-virtual-0000-01-00.1.txt").path
+        let lspci = try Tooling.run(Tooling.lspciPath, ["-F", dump, "-vvv"])
+        #expect(lspci.text.contains("Capabilities: [180 v1] Process Address Space ID (PASID)"))
+        #expect(lspci.text.contains("Capabilities: [170 v1] Page Request Interface (PRI)"))
+        #expect(lspci.text.contains("Capabilities: [160 v1] Address Translation Service (ATS)"))
+        let json = try String(
+            contentsOf: directory.appendingPathComponent("cfgtui-plan-0000-01-00.1.json"), encoding: .utf8)
+        #expect(json.contains("\"ok\""))
+        try session.keys("q")
+        try session.waitFor("EXIT=0")
+    }
+
     @Test func withoutATerminalItPointsToShow() throws {
         guard let binary = Tooling.cfgtui else { return }
         let output = try Tooling.run(binary.path, ["--demo"])

@@ -131,6 +131,13 @@ public enum PlacementPlanner {
 
     static func usabilityProblem(_ analysis: FunctionAnalysis, isUnprivilegedRead: Bool) -> UsabilityProblem? {
         let space = analysis.space
+        // A whole 256-byte read shows the standard list: without a PCI Express (or PCI-X)
+        // capability there is no extended space at all, which says more than "not readable".
+        let couldHaveExtendedSpace =
+            analysis.context.express != nil || analysis.capabilities.contains { $0.kind == .standard(.pcix) }
+        if space.readableLength >= ConfigSpace.conventionalSize, !couldHaveExtendedSpace {
+            return .noExtendedSpace
+        }
         guard space.readableLength >= ConfigSpace.extendedSize else {
             return .notFullyReadable(readable: space.readableLength, needsRoot: isUnprivilegedRead)
         }

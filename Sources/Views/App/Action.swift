@@ -26,6 +26,8 @@ public enum Action: Hashable, Sendable {
     case commitInput
     case cancelInput
     case toggleHelp
+    /// Scroll the help overlay by lines (`Int.min`/`Int.max`: to the top/bottom).
+    case scrollHelp(Int)
     case togglePause
     case toggleFold
     case resized(Size)
@@ -36,11 +38,41 @@ public enum Action: Hashable, Sendable {
     case click(x: Int, y: Int)
     case scroll(Int)
     case quit
+
+    // MARK: Placement overlay
+    /// Turn the placement overlay on or off for the selected function.
+    case toggleOverlay
+    case cycleStrategy
+    case addProposal
+    case removeProposal
+    /// Start or stop moving the selected proposal with the arrow keys.
+    case toggleMoving
+    /// Move the selected proposal by bytes.
+    case moveProposal(Int)
+    /// Write the plan (JSON) and the virtual space (lspci -xxxx text) to files.
+    case exportPlan
+    /// The export's outcome: the paths written, or why it failed.
+    case exported(paths: [String], failure: String?)
+    /// Show the PF/VF comparison in the fields pane.
+    case toggleComparison
 }
 
 /// I/O the run loop performs for `update`, reporting back with an action.
 public enum Effect: Hashable, Sendable {
     /// Read this function's configuration space again (live sources only).
     case reread(PCIAddress)
+    /// Write files in the current directory (the plan export).
+    case export([ExportFile])
     case quit
+}
+
+/// A file to write: a name in the current directory and its bytes.
+public struct ExportFile: Hashable, Sendable {
+    public var name: String
+    public var bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
 }

@@ -18,6 +18,12 @@ public struct AppState: Sendable {
     // MARK: The selected function
     public private(set) var selected: SelectedFunction?
 
+    // MARK: Overlays
+    /// The placement overlay (issue 4), when on.
+    public var overlay: PlanOverlay?
+    /// Whether the fields pane shows the PF/VF comparison instead.
+    public var showsComparison = false
+
     // MARK: Map
     public var cursor: Int = 0
     public var mapScroll: Int = 0
@@ -33,6 +39,8 @@ public struct AppState: Sendable {
     // MARK: Screen
     public var focus: Focus = .devices
     public var mode: InputMode = .normal
+    /// The first help line shown while the help overlay is open.
+    public var helpScroll = 0
     public var size: Size
     public var glyphs: GlyphSet
     public var status: StatusMessage?
@@ -75,6 +83,10 @@ public struct AppState: Sendable {
     /// The selected function, if any.
     public var selectedFunction: PCIFunction? { selected.map { functions[$0.functionIndex] } }
 
+    /// What the map, chain and fields show: the overlay's virtual space while it is on, else the
+    /// selected function.
+    public var displayed: SelectedFunction? { overlay?.display ?? selected }
+
     // MARK: - Changes used by update
 
     /// Selects the device at a visible row and analyzes it.
@@ -87,6 +99,7 @@ public struct AppState: Sendable {
         deviceSelection = max(0, min(row, visibleRows.count - 1))
         let index = visibleRows[deviceSelection].functionIndex
         if selected?.functionIndex == index { return }
+        overlay = nil
         selected = SelectedFunction(functionIndex: index, function: functions[index], foldZeroRows: foldZeroRows)
         cursor = 0
         mapScroll = 0
@@ -115,6 +128,7 @@ public struct AppState: Sendable {
                 if before != after { changedAt[offset] = time }
             }
             selected = SelectedFunction(functionIndex: index, function: function, foldZeroRows: foldZeroRows)
+            overlay?.replan(functions: functions, foldZeroRows: foldZeroRows)
             cursor = min(cursor, max(0, function.space.size - 1))
             lastRead = time
         }
@@ -122,6 +136,7 @@ public struct AppState: Sendable {
 
     /// Re-lays the map rows (after toggling folding).
     mutating func relayoutMap() {
+        overlay?.replan(functions: functions, foldZeroRows: foldZeroRows)
         guard let current = selected else { return }
         selected = SelectedFunction(
             functionIndex: current.functionIndex, function: functions[current.functionIndex], foldZeroRows: foldZeroRows

@@ -31,7 +31,7 @@ public struct AppView: Widget {
                 isFocused: state.focus == .devices, glyphs: state.glyphs, title: title
             ).render(into: &buffer, area: devices)
         }
-        if let selected = state.selected {
+        if let selected = state.displayed {
             let register = state.currentRegister
             if let map = layout.map {
                 var highlight: Range<Int>?
@@ -44,10 +44,13 @@ public struct AppView: Widget {
                 HexMapView(
                     analysis: selected.analysis, rows: selected.rows, scroll: state.mapScroll, cursor: state.cursor,
                     highlight: highlight, changed: changed, isFocused: state.focus == .map, glyphs: state.glyphs,
-                    title: mapTitle(selected)
+                    title: mapTitle(selected), proposals: state.overlay?.proposedRanges ?? [],
+                    conflict: state.overlay?.conflict?.range
                 ).render(into: &buffer, area: map)
             }
-            if let fields = layout.fields {
+            if let fields = layout.fields, state.showsComparison {
+                comparison().render(into: &buffer, area: fields)
+            } else if let fields = layout.fields {
                 FieldDetailView(
                     analysis: selected.analysis, cursor: state.cursor, register: register,
                     selection: state.fieldSelection,
@@ -57,7 +60,8 @@ public struct AppView: Widget {
             if let chain = layout.chain {
                 CapabilityChainView(
                     analysis: selected.analysis, entries: selected.chainEntries, selection: state.chainSelection,
-                    scroll: state.chainScroll, isFocused: state.focus == .chain, glyphs: state.glyphs
+                    scroll: state.chainScroll, isFocused: state.focus == .chain, glyphs: state.glyphs,
+                    proposedOffsets: Set((state.overlay?.proposedRanges ?? []).map(\.start.rawValue))
                 ).render(into: &buffer, area: chain)
             }
         } else {
@@ -69,9 +73,75 @@ public struct AppView: Widget {
         LegendBar(pieces: legendPieces()).render(into: &buffer, area: layout.legend)
         FunctionKeyBar(entries: KeyMap.functionBar(for: state)).render(into: &buffer, area: layout.functionBar)
         if state.mode == .help {
-            HelpView(glyphs: state.glyphs).render(
-                into: &buffer, area: Rect(x: 0, y: 1, width: area.width, height: area.height - 2))
+            HelpView(glyphs: state.glyphs, scroll: state.helpScroll).render(
+                into: &buffer, area: HelpView.area(in: area.size))
         }
+    }
+
+    /// The PF/VF pair for the selected function: a VF and its PF, or a PF and its first VF.
+    private func comparison() -> ComparisonView {
+        let function = state.selectedFunction
+        var pf: PCIFunction?
+        var vf: PCIFunction?
+        switch function?.relation {
+        case .virtualFunction(let address)?:
+            vf = function
+            pf = state.functions.first { $0.address == address }
+        case .physicalFunction(let vfs)?:
+            pf = function
+            vf = vfs.first.flatMap { address in state.functions.first { $0.address == address } }
+        default:
+            break
+        }
+        var proposals = [ExtendedCapabilityID: ConfigOffset]()
+        if let overlay = state.overlay, overlay.targetIndex == state.selected?.functionIndex,
+            vf?.address == function?.address
+        {
+            for placement in overlay.plan?.placements ?? [] {
+                proposals[placement.capability.extendedID] = placement.offset
+            }
+        }
+        return ComparisonView(pf: pf, vf: vf, proposals: proposals, glyphs: state.glyphs)
+    }
+
+    /// The overlay's line: the strategy and each proposal, or the reasons a pinned one cannot go.
+    private func overlayPieces(_ overlay: PlanOverlay) -> [(String, CellStyle)] {
+        if let conflict = overlay.conflict {
+            let at = HexFormat.literal(UInt64(conflict.range.start.rawValue), digits: 3)
+            let reasons =
+                conflict.reasons.isEmpty
+                ? "not placed" : conflict.reasons.map { PlanText.reason($0) }.joined(separator: "; ")
+            return [
+                (String(Character(state.glyphs.warning)) + " cannot go at " + at + ":", CellStyle(.conflict, [.bold])),
+                (reasons, CellStyle(.warning, [.bold])),
+            ]
+        }
+        if let refusal = overlay.refusal {
+            return [("PLAN:", CellStyle(.title, [.bold])), (PlanText.error(refusal), CellStyle(.warning, [.bold]))]
+        }
+        var pieces: [(String, CellStyle)] = [
+            ("PLAN " + PlanText.name(overlay.strategy) + ":", CellStyle(.title, [.bold]))
+        ]
+        for (index, requested) in overlay.capabilities.enumerated() {
+            let name = PlanText.acronym(requested.capability.kind)
+            if let placement = overlay.plan?.placements.first(where: { $0.requestIndex == index }) {
+                let moving = overlay.isMoving && index == overlay.selection ? " (moving)" : ""
+                pieces.append(
+                    (
+                        "+" + name + " " + HexFormat.literal(UInt64(placement.offset.rawValue), digits: 3) + " by "
+                            + PlanText.name(placement.strategy) + moving, CellStyle(.proposed, [.bold, .underline])
+                    ))
+            } else if let decision = overlay.plan?.decisions.first(where: { $0.requestIndex == index }),
+                case .alreadyPresent(let offset) = decision.outcome
+            {
+                pieces.append(
+                    (name + " present at " + HexFormat.literal(UInt64(offset.rawValue), digits: 3), CellStyle(.dim)))
+            } else {
+                pieces.append((name + " not placed", CellStyle(.warning, [.bold])))
+            }
+        }
+        pieces.append(("s a x m e", CellStyle(.dim)))
+        return pieces
     }
 
     /// ` · ` (or ` | ` with ASCII glyphs).
@@ -81,6 +151,7 @@ public struct AppView: Widget {
         let space = selected.analysis.space
         var title = "Map \(space.readableLength)/\(space.size) bytes"
         if space.readableLength < space.size { title += " (rest not readable)" }
+        if state.overlay?.display != nil { title += dot + "virtual: + marks proposals" }
         return title + dot + "cursor " + HexFormat.literal(UInt64(state.cursor), digits: 3)
     }
 
@@ -134,7 +205,7 @@ public struct AppView: Widget {
         default:
             break
         }
-        if state.focus == .chain, let selected = state.selected,
+        if state.focus == .chain, let selected = state.displayed,
             selected.chainEntries.indices.contains(state.chainSelection),
             case .diagnostic(let diagnostic) = selected.chainEntries[state.chainSelection]
         {
@@ -152,7 +223,8 @@ public struct AppView: Widget {
             let role: StyleRole = status.kind == .error ? .error : status.kind == .warning ? .warning : .info
             return [(status.text, CellStyle(role, [.bold]))]
         }
-        guard let selected = state.selected else { return [("no device selected", CellStyle(.dim))] }
+        if let overlay = state.overlay { return overlayPieces(overlay) }
+        guard let selected = state.displayed else { return [("no device selected", CellStyle(.dim))] }
         var pieces: [(String, CellStyle)] = [("hdr", CellStyle(.header))]
         for index in selected.analysis.capabilities.indices {
             pieces.append(

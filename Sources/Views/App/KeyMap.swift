@@ -13,10 +13,12 @@ public struct Binding: Sendable {
     public var action: Action
     /// Where it applies (nil: everywhere).
     public var focus: Set<Focus>?
+    /// Only while the placement overlay is on.
+    public var requiresOverlay: Bool
 
     public init(
         _ keys: [Key], _ keyLabel: String, functionKey: Int? = nil, bar: String = "", help: String, action: Action,
-        focus: Set<Focus>? = nil
+        focus: Set<Focus>? = nil, requiresOverlay: Bool = false
     ) {
         self.keys = keys
         self.keyLabel = keyLabel
@@ -25,6 +27,7 @@ public struct Binding: Sendable {
         self.help = help
         self.action = action
         self.focus = focus
+        self.requiresOverlay = requiresOverlay
     }
 }
 
@@ -83,6 +86,29 @@ public enum KeyMap {
             action: .activate),
         Binding([.character("n")], "n", help: "Next capability in the map", action: .nextCapability),
         Binding([.character("N")], "N", help: "Previous capability in the map", action: .previousCapability),
+        Binding(
+            [.function(7), .character("v")], "F7 v", functionKey: 7, bar: "Plan",
+            help: "Placement overlay: proposed virtual PASID/PRI/ATS/DVSEC for this function (usually a VF)",
+            action: .toggleOverlay),
+        Binding(
+            [.function(8), .character("c")], "F8 c", functionKey: 8, bar: "PF/VF",
+            help: "Compare a VF with its PF side by side: what the VF lacks", action: .toggleComparison),
+        Binding(
+            [.character("s")], "s", help: "Overlay: next strategy (auto, pf-offset, end, first-fit, table, dvsec-hint)",
+            action: .cycleStrategy, requiresOverlay: true),
+        Binding(
+            [.character("a")], "a", help: "Overlay: add a capability (PASID, PRI, ATS, then a DVSEC)",
+            action: .addProposal, requiresOverlay: true),
+        Binding(
+            [.character("x"), .delete], "x Del", help: "Overlay: remove the proposal under the cursor",
+            action: .removeProposal, requiresOverlay: true),
+        Binding(
+            [.character("m")], "m",
+            help: "Overlay: move the proposal under the cursor with the arrows (m or Enter ends)",
+            action: .toggleMoving, requiresOverlay: true),
+        Binding(
+            [.character("e")], "e", help: "Overlay: export the plan (JSON) and the virtual space (lspci -xxxx text)",
+            action: .exportPlan, requiresOverlay: true),
     ]
 
     /// The action for a key in the current state, if any.
@@ -101,6 +127,14 @@ public enum KeyMap {
         case .help:
             switch key {
             case .escape, .character("?"), .function(1), .character("q"), .enter: return .toggleHelp
+            case .up, .character("k"): return .scrollHelp(-1)
+            case .down, .character("j"): return .scrollHelp(1)
+            case .pageUp: return .scrollHelp(-10)
+            case .pageDown, .character(" "): return .scrollHelp(10)
+            case .home, .character("g"): return .scrollHelp(Int.min)
+            case .end, .character("G"): return .scrollHelp(Int.max)
+            case .mouse(_, _, .wheelUp): return .scrollHelp(-3)
+            case .mouse(_, _, .wheelDown): return .scrollHelp(3)
             case .function(10), .control("c"): return .quit
             default: return nil
             }
@@ -120,8 +154,20 @@ public enum KeyMap {
         default:
             break
         }
+        // Moving a proposal: the arrows move it a dword (left/right) or a row (up/down).
+        if let overlay = state.overlay, overlay.isMoving {
+            switch key {
+            case .left, .character("h"): return .moveProposal(-4)
+            case .right, .character("l"): return .moveProposal(4)
+            case .up, .character("k"): return .moveProposal(-16)
+            case .down, .character("j"): return .moveProposal(16)
+            case .enter, .escape, .character("m"): return .toggleMoving
+            default: break
+            }
+        }
         for binding in bindings where binding.keys.contains(key) {
             if let focus = binding.focus, !focus.contains(state.focus) { continue }
+            if binding.requiresOverlay && state.overlay == nil { continue }
             return binding.action
         }
         return nil
@@ -140,6 +186,7 @@ public enum KeyMap {
                 label = state.isPaused ? "Resume" : "Pause"
             }
             if binding.action == .toggleFold { label = state.foldZeroRows ? "Unfold" : "Fold" }
+            if binding.action == .toggleOverlay { label = state.overlay == nil ? "Plan" : "Unplan" }
             entries.append((number, label))
         }
         return entries.sorted { $0.key < $1.key }

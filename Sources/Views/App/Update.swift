@@ -22,6 +22,15 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.keepSelectionsVisible()
     case .toggleHelp:
         state.mode = state.mode == .help ? .normal : .help
+        state.helpScroll = 0
+    case .scrollHelp(let lines):
+        let area = HelpView.area(in: state.size)
+        let limit = HelpView.maximumScroll(visibleIn: area)
+        switch lines {
+        case Int.min: state.helpScroll = 0
+        case Int.max: state.helpScroll = limit
+        default: state.helpScroll = min(max(0, state.helpScroll + lines), limit)
+        }
     case .focusNext, .focusPrevious:
         let order = Focus.allCases
         let index = order.firstIndex(of: state.focus) ?? 0
@@ -111,8 +120,98 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.click(x: x, y: y, layout: layout)
     case .scroll(let rows):
         state.move(rows: rows, layout: layout)
+    case .toggleOverlay:
+        state.toggleOverlay()
+    case .cycleStrategy, .addProposal, .removeProposal, .toggleMoving, .moveProposal:
+        state.changeOverlay(action)
+    case .exportPlan:
+        return state.exportPlan()
+    case .exported(let paths, let failure):
+        state.status =
+            failure.map { StatusMessage("export failed: \($0)", kind: .error) }
+            ?? StatusMessage("wrote " + paths.joined(separator: " and "))
+    case .toggleComparison:
+        state.showsComparison.toggle()
     }
     return []
+}
+
+extension AppState {
+    // MARK: - Placement overlay
+
+    mutating func toggleOverlay() {
+        if overlay != nil {
+            overlay = nil
+            status = StatusMessage("placement overlay off")
+        } else if let current = selected {
+            let opened = PlanOverlay(
+                targetIndex: current.functionIndex, functions: functions, foldZeroRows: foldZeroRows)
+            overlay = opened
+            if let refusal = opened.refusal {
+                status = StatusMessage("cannot plan for this function: " + PlanText.error(refusal), kind: .warning)
+            } else if let first = opened.selectedOffset {
+                moveCursor(to: first.rawValue)
+            }
+            if focus == .devices { focus = .map }
+        }
+        keepSelectionsVisible()
+    }
+
+    mutating func changeOverlay(_ action: Action) {
+        guard var current = overlay else {
+            status = StatusMessage("press v (F7) to open the placement overlay first")
+            return
+        }
+        switch action {
+        case .cycleStrategy: current.cycleStrategy(functions: functions, foldZeroRows: foldZeroRows)
+        case .addProposal: current.addNext(functions: functions, foldZeroRows: foldZeroRows)
+        case .removeProposal:
+            current.selectProposal(at: cursor)
+            current.removeSelected(functions: functions, foldZeroRows: foldZeroRows)
+        case .toggleMoving:
+            if !current.isMoving { current.selectProposal(at: cursor) }
+            current.isMoving.toggle()
+        case .moveProposal(let delta): current.move(by: delta, functions: functions, foldZeroRows: foldZeroRows)
+        default: break
+        }
+        overlay = current
+        if let offset = current.selectedOffset, action != .cycleStrategy || current.plan != nil {
+            moveCursor(to: offset.rawValue)
+        }
+        if let refusal = current.refusal {
+            status = StatusMessage(PlanText.error(refusal), kind: .warning)
+        }
+    }
+
+    /// The plan as JSON and the virtual space as lspci -xxxx text, for the run loop to write.
+    mutating func exportPlan() -> [Effect] {
+        guard let current = overlay, let plan = current.plan, let function = selectedFunction else {
+            status = StatusMessage(
+                "nothing to export: open the placement overlay (v) on a function first", kind: .warning)
+            return []
+        }
+        let pf = current.physicalFunctionIndex.map { PlanContext.PhysicalFunctionSource.related(functions[$0].address) }
+        let context = PlanContext(
+            targetAddress: function.address, targetTitle: FunctionText.title(function), physicalFunction: pf ?? .none,
+            peers: [], request: current.request(functions: functions))
+        var json = OutputBuffer(capacity: 4096)
+        PlanReport.appendJSON(plan, context: context, to: &json)
+        let name = function.address.description.replacingColons()
+        let dump = LspciDump.write([
+            (function.address, FunctionText.title(function) + " (virtual, planned)", plan.virtualSpace)
+        ])
+        return [
+            .export([
+                ExportFile(name: "cfgtui-plan-\(name).json", bytes: json.bytes),
+                ExportFile(name: "cfgtui-virtual-\(name).txt", bytes: dump),
+            ])
+        ]
+    }
+}
+
+extension String {
+    /// `0000:01:00.1` as `0000-01-00.1`, for file names.
+    func replacingColons() -> String { String(map { $0 == ":" ? "-" : $0 }) }
 }
 
 extension AppState {
@@ -123,7 +222,7 @@ extension AppState {
         case .devices:
             selectDevice(row: deviceSelection + rows, readAt: isLive ? now : nil)
         case .map:
-            guard let selected else { return }
+            guard let selected = displayed else { return }
             let rowIndex = MapRows.rowIndex(of: cursor, in: selected.rows)
             let target = max(0, min(selected.rows.count - 1, rowIndex + rows))
             let row = selected.rows[target]
@@ -133,7 +232,7 @@ extension AppState {
                 moveCursor(to: row.start)
             }
         case .chain:
-            guard let selected else { return }
+            guard let selected = displayed else { return }
             chainSelection = max(0, min(selected.chainEntries.count - 1, chainSelection + rows))
         case .fields:
             let count = currentRegister?.spec.fields.count ?? 0
@@ -144,7 +243,7 @@ extension AppState {
 
     /// Puts the map cursor on `offset` (clamped) and selects the register and field there.
     mutating func moveCursor(to offset: Int) {
-        guard let selected else { return }
+        guard let selected = displayed else { return }
         cursor = max(0, min(selected.analysis.space.size - 1, offset))
         selectFieldUnderCursor()
         selectChainEntryUnderCursor()
@@ -154,8 +253,8 @@ extension AppState {
     mutating func jumpToEnd(_ toEnd: Bool) {
         switch focus {
         case .devices: selectDevice(row: toEnd ? visibleRows.count - 1 : 0, readAt: isLive ? now : nil)
-        case .map: moveCursor(to: toEnd ? (selected?.analysis.space.size ?? 1) - 1 : 0)
-        case .chain: chainSelection = toEnd ? max(0, (selected?.chainEntries.count ?? 1) - 1) : 0
+        case .map: moveCursor(to: toEnd ? (displayed?.analysis.space.size ?? 1) - 1 : 0)
+        case .chain: chainSelection = toEnd ? max(0, (displayed?.chainEntries.count ?? 1) - 1) : 0
         case .fields: fieldSelection = toEnd ? max(0, (currentRegister?.spec.fields.count ?? 1) - 1) : 0
         }
         keepSelectionsVisible()
@@ -163,7 +262,7 @@ extension AppState {
 
     /// Enter.
     mutating func activate() {
-        guard let selected else {
+        guard let selected = displayed else {
             if focus == .devices { status = StatusMessage("no device selected") }
             return
         }
@@ -199,7 +298,7 @@ extension AppState {
     /// In the map, Enter on a pointer field follows it; elsewhere it selects the capability
     /// that owns the byte in the chain pane.
     mutating func followPointerOrSelectCapability() {
-        guard let selected else { return }
+        guard let selected = displayed else { return }
         if let register = currentRegister, register.spec.fields.indices.contains(fieldSelection),
             register.spec.fields[fieldSelection].decoding == .configPointer,
             let value = register.value(of: register.spec.fields[fieldSelection])
@@ -224,7 +323,7 @@ extension AppState {
 
     /// n / N: the start of the next or previous capability after the cursor.
     mutating func jumpToCapability(forward: Bool) {
-        guard let selected else { return }
+        guard let selected = displayed else { return }
         let starts = selected.analysis.capabilities.map(\.offset.rawValue).sorted()
         let target = forward ? starts.first { $0 > cursor } : starts.last { $0 < cursor }
         guard let target else {
@@ -269,7 +368,7 @@ extension AppState {
         if let devices = layout.devices, devices.inset(by: 1).contains(x: x, y: y) {
             focus = .devices
             selectDevice(row: deviceScroll + (y - devices.y - 1), readAt: isLive ? now : nil)
-        } else if let map = layout.map, map.inset(by: 1).contains(x: x, y: y), let selected {
+        } else if let map = layout.map, map.inset(by: 1).contains(x: x, y: y), let selected = displayed {
             focus = .map
             let rowIndex = mapScroll + (y - map.y - 2)
             guard y > map.y + 1, selected.rows.indices.contains(rowIndex) else { return }
@@ -279,7 +378,7 @@ extension AppState {
             } else {
                 moveCursor(to: row.start)
             }
-        } else if let chain = layout.chain, chain.inset(by: 1).contains(x: x, y: y), let selected {
+        } else if let chain = layout.chain, chain.inset(by: 1).contains(x: x, y: y), let selected = displayed {
             focus = .chain
             chainSelection = max(0, min(selected.chainEntries.count - 1, chainScroll + (y - chain.y - 1)))
         } else if let fields = layout.fields, fields.inset(by: 1).contains(x: x, y: y) {
@@ -294,7 +393,7 @@ extension AppState {
 
     /// The register under the cursor, placed and read.
     public var currentRegister: DecodedRegister? {
-        guard let selected else { return nil }
+        guard let selected = displayed else { return nil }
         return RegisterDecoder.register(at: cursor, in: selected.analysis)
     }
 
@@ -312,7 +411,7 @@ extension AppState {
     }
 
     mutating func selectChainEntryUnderCursor() {
-        guard let selected, case .capability(let index) = selected.analysis.map.owner(at: cursor),
+        guard let selected = displayed, case .capability(let index) = selected.analysis.map.owner(at: cursor),
             let row = selected.chainEntries.firstIndex(of: .capability(index))
         else { return }
         chainSelection = row
@@ -323,7 +422,7 @@ extension AppState {
         let layout = AppLayout.compute(size: size, focus: focus)
         deviceScroll = Self.scrolled(
             deviceScroll, toShow: deviceSelection, visible: layout.deviceRowsVisible, count: visibleRows.count)
-        if let selected {
+        if let selected = displayed {
             let row = MapRows.rowIndex(of: cursor, in: selected.rows)
             mapScroll = Self.scrolled(
                 mapScroll, toShow: row, visible: layout.mapRowsVisible, count: selected.rows.count)

@@ -59,6 +59,10 @@ public enum StyleRole: Hashable, Sendable {
     case fieldHighlight
     /// Bytes that changed at the last re-read.
     case changed
+    /// Bytes of a proposed (virtual) capability in the placement overlay.
+    case proposed
+    /// Bytes where a proposed capability was moved but cannot go (the reason is shown too).
+    case conflict
     /// The selected row of a list.
     case selection
     /// The selected row of a list without the focus.

@@ -5,7 +5,7 @@ extension ScreenBuffer {
     /// Style letters: `.` plain, `-` chrome, `t` title, `T` focused title, `o` offset, `h` header,
     /// `0`-`9` standard capabilities (palette slot mod 10), `A`-`J` extended capabilities,
     /// `p` possibly owned, `g` gap, `!` hidden register, `u` unreadable, `l` alias, `C` cursor,
-    /// `F` field highlight, `c` changed, `S` selection, `s` inactive selection, `k` function key,
+    /// `F` field highlight, `c` changed, `P` proposed, `Q` conflict, `S` selection, `s` inactive selection, `k` function key,
     /// `K` function label, `>` status, `i` info, `w` warning, `e` error, `d` dim, `r` guide,
     /// `m` match, `R` read-only, `W` read-write, `X` write-1-to-clear, `Z` reserved, `Y` other access.
     public var snapshot: String {
@@ -62,6 +62,8 @@ extension ScreenBuffer {
         case .cursor: "C"
         case .fieldHighlight: "F"
         case .changed: "c"
+        case .proposed: "P"
+        case .conflict: "Q"
         case .selection: "S"
         case .inactiveSelection: "s"
         case .functionKey: "k"

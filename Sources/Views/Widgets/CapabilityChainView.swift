@@ -9,10 +9,12 @@ public struct CapabilityChainView: Widget {
     public var scroll: Int
     public var isFocused: Bool
     public var glyphs: GlyphSet
+    /// Offsets of proposed (virtual) capabilities, marked `+` in the overlay.
+    public var proposedOffsets: Set<Int>
 
     public init(
         analysis: FunctionAnalysis, entries: [ChainEntry], selection: Int, scroll: Int, isFocused: Bool,
-        glyphs: GlyphSet
+        glyphs: GlyphSet, proposedOffsets: Set<Int> = []
     ) {
         self.analysis = analysis
         self.entries = entries
@@ -20,6 +22,7 @@ public struct CapabilityChainView: Widget {
         self.scroll = scroll
         self.isFocused = isFocused
         self.glyphs = glyphs
+        self.proposedOffsets = proposedOffsets
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
@@ -51,7 +54,8 @@ public struct CapabilityChainView: Widget {
         case .capability(let index):
             let capability = analysis.capabilities[index]
             let descriptor = capability.descriptor
-            var text = " [" + HexFormat.offset(capability.offset) + "] "
+            let isProposed = proposedOffsets.contains(capability.offset.rawValue)
+            var text = (isProposed ? "+[" : " [") + HexFormat.offset(capability.offset) + "] "
             let id =
                 capability.space == .standard
                 ? HexFormat.hex(UInt64(capability.kind.rawID), digits: 2)
@@ -60,12 +64,14 @@ public struct CapabilityChainView: Widget {
             var x = buffer.put(text, x: inner.x, y: y, style: selected ? selection : CellStyle(.offset), clip: inner)
             var name = descriptor.abbreviation
             if let version = capability.version { name += " v\(version)" }
-            x = buffer.put(
-                name, x: x, y: y, style: selected ? selection : ByteStyle.capabilityStyle(index, in: analysis),
-                clip: inner)
+            let nameStyle =
+                isProposed ? CellStyle(.proposed, [.bold, .underline]) : ByteStyle.capabilityStyle(index, in: analysis)
+            x = buffer.put(name, x: x, y: y, style: selected ? selection : nameStyle, clip: inner)
             let length = capability.length.bytes.map { " \($0)B" } ?? " len?"
             x = buffer.put(length, x: x, y: y, style: selected ? selection : CellStyle(.dim), clip: inner)
-            buffer.put("  " + descriptor.name, x: x, y: y, style: selected ? selection : CellStyle(.plain), clip: inner)
+            let description = isProposed ? "  proposed (virtual)" : "  " + descriptor.name
+            let descriptionStyle = CellStyle(isProposed ? .info : .plain)
+            buffer.put(description, x: x, y: y, style: selected ? selection : descriptionStyle, clip: inner)
         case .diagnostic(let diagnostic):
             let role: StyleRole
             switch diagnostic.severity {

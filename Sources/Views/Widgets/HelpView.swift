@@ -1,47 +1,87 @@
-/// The help overlay: every key binding from the key table, and what the colours mean.
+/// The help overlay: every key binding from the key table, and what the colours mean. Longer
+/// than a small terminal, so it scrolls (Up/Down, PgUp/PgDn, Home/End); the title says which
+/// lines are showing.
 public struct HelpView: Widget {
     public var glyphs: GlyphSet
+    /// The first line shown.
+    public var scroll: Int
 
-    public init(glyphs: GlyphSet) { self.glyphs = glyphs }
+    public init(glyphs: GlyphSet, scroll: Int = 0) {
+        self.glyphs = glyphs
+        self.scroll = scroll
+    }
 
-    public func render(into buffer: inout ScreenBuffer, area: Rect) {
-        let bindings = KeyMap.bindings.filter { !$0.help.isEmpty }
+    /// Where the overlay goes on a screen of `size`: everything but the title and bottom bars.
+    public static func area(in size: Size) -> Rect {
+        Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
+    }
+
+    /// How far the help can scroll when shown in `area`.
+    public static func maximumScroll(visibleIn area: Rect) -> Int {
+        let lineCount = lines(glyphs: .unicode).count
+        return max(0, lineCount - box(in: area, lineCount: lineCount).inset(by: 1).height)
+    }
+
+    private enum Line {
+        case binding(keys: String, help: String)
+        case text(String, CellStyle)
+    }
+
+    private static func lines(glyphs: GlyphSet) -> [Line] {
+        var lines = KeyMap.bindings.filter { !$0.help.isEmpty }.map { Line.binding(keys: $0.keyLabel, help: $0.help) }
+        lines.append(.text("", CellStyle(.plain)))
+        lines.append(
+            .text(
+                "Colours and marks (the owner column names each row's owners, so nothing relies on colour alone):",
+                CellStyle(.title, [.bold])))
+        let warning = String(Character(glyphs.warning))
         let legend: [(String, CellStyle)] = [
             ("hdr", CellStyle(.header)), ("standard capabilities", CellStyle(.standardCapability(0))),
             ("extended capabilities", CellStyle(.extendedCapability(0))), ("gap (zero)", CellStyle(.gap)),
-            (
-                "hidden" + String(Character(glyphs.warning)) + " non-zero bytes outside every structure",
-                CellStyle(.hiddenRegister, [.bold])
-            ),
+            ("hidden" + warning + " non-zero bytes outside every structure", CellStyle(.hiddenRegister, [.bold])),
             (String(repeating: String(Character(glyphs.unreadable)), count: 2) + " not read", CellStyle(.unreadable)),
             ("len? bytes that may belong to a capability of unknown length", CellStyle(.possiblyOwned)),
             ("selected field", CellStyle(.fieldHighlight, [.bold, .underline])),
             ("changed at the last re-read", CellStyle(.changed, [.bold])),
+            (
+                "+PASID a proposed (virtual) capability in the placement overlay",
+                CellStyle(.proposed, [.bold, .underline])
+            ),
+            ("!conflict where a proposal being moved cannot go", CellStyle(.conflict, [.bold])),
         ]
-        let height = min(area.height, bindings.count + legend.count + 6)
+        lines += legend.map { Line.text("  " + $0.0, $0.1) }
+        return lines
+    }
+
+    private static func box(in area: Rect, lineCount: Int) -> Rect {
+        let height = min(area.height, lineCount + 2)
         let width = min(area.width, 118)
-        let box = Rect(
+        return Rect(
             x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
-        buffer.fill(box)
-        buffer.box(
-            box, title: "Help: cfgtui is read-only; nothing here writes to a device", glyphs: glyphs, focused: true)
+    }
+
+    public func render(into buffer: inout ScreenBuffer, area: Rect) {
+        let lines = Self.lines(glyphs: glyphs)
+        let box = Self.box(in: area, lineCount: lines.count)
         let inner = box.inset(by: 1)
+        let first = min(max(0, scroll), max(0, lines.count - inner.height))
+        let shown = lines.dropFirst(first).prefix(inner.height)
+        var title = "Help: cfgtui is read-only; nothing here writes to a device"
+        if shown.count < lines.count {
+            title += " (lines \(first + 1)-\(first + shown.count) of \(lines.count), Up/Down/PgDn)"
+        }
+        buffer.fill(box)
+        buffer.box(box, title: title, glyphs: glyphs, focused: true)
         var y = inner.y
-        for binding in bindings where y < inner.maxY {
-            let label = binding.keyLabel + String(repeating: " ", count: max(1, 12 - binding.keyLabel.count))
-            let x = buffer.put(label, x: inner.x, y: y, style: CellStyle(.functionKey, [.bold]), clip: inner)
-            buffer.put(binding.help, x: x, y: y, style: CellStyle(.plain), clip: inner)
-            y += 1
-        }
-        y += 1
-        if y < inner.maxY {
-            buffer.put(
-                "Colours and marks (the owner column names each row's owners, so nothing relies on colour alone):",
-                x: inner.x, y: y, style: CellStyle(.title, [.bold]), clip: inner)
-            y += 1
-        }
-        for (text, style) in legend where y < inner.maxY {
-            buffer.put("  " + text, x: inner.x, y: y, style: style, clip: inner)
+        for line in shown {
+            switch line {
+            case .binding(let keys, let help):
+                let label = keys + String(repeating: " ", count: max(1, 12 - keys.count))
+                let x = buffer.put(label, x: inner.x, y: y, style: CellStyle(.functionKey, [.bold]), clip: inner)
+                buffer.put(help, x: x, y: y, style: CellStyle(.plain), clip: inner)
+            case .text(let text, let style):
+                buffer.put(text, x: inner.x, y: y, style: style, clip: inner)
+            }
             y += 1
         }
     }

@@ -148,6 +148,8 @@ struct CursesTheme: Hashable, Sendable {
         case .cursor: Appearance(.terminalDefault, [.reverse, .bold])
         case .fieldHighlight: Appearance(.white, on: .highlight, [.underline, .bold])
         case .changed: Appearance(.yellow, [.bold])
+        case .proposed: Appearance(.black, on: .white, [.bold, .underline])
+        case .conflict: Appearance(.white, on: .vermillion, [.bold])
         case .selection: Appearance(.terminalDefault, [.reverse])
         case .inactiveSelection: Appearance(.terminalDefault, [.underline])
         // htop's bar: plain key numbers, labels black on cyan.
@@ -188,6 +190,8 @@ struct CursesTheme: Hashable, Sendable {
         case .cursor: Appearance(.terminalDefault, [.reverse, .bold])
         case .fieldHighlight: Appearance(.terminalDefault, [.reverse, .underline])
         case .changed: Appearance(.terminalDefault, [.bold, .underline])
+        case .proposed: Appearance(.terminalDefault, [.underline])
+        case .conflict: Appearance(.terminalDefault, [.reverse, .bold, .underline])
         case .inactiveSelection: Appearance(.terminalDefault, [.underline])
         case .info: Appearance()
         case .warning: Appearance(.terminalDefault, [.bold])
@@ -208,7 +212,8 @@ struct CursesTheme: Hashable, Sendable {
     static let allRoles: [StyleRole] = {
         var roles: [StyleRole] = [
             .plain, .chrome, .title, .focusedTitle, .offset, .header, .possiblyOwned, .gap, .hiddenRegister,
-            .unreadable, .alias, .cursor, .fieldHighlight, .changed, .selection, .inactiveSelection, .functionKey,
+            .unreadable, .alias, .cursor, .fieldHighlight, .changed, .proposed, .conflict, .selection,
+            .inactiveSelection, .functionKey,
             .functionLabel, .status, .info, .warning, .error, .dim, .guide, .match,
             .access(.readOnly), .access(.readWrite), .access(.writeOneToClear), .access(.reserved), .access(.other),
         ]

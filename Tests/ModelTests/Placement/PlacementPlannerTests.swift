@@ -298,6 +298,21 @@ import Testing
         }
     }
 
+    @Test func aConventionalFunctionReadIn256BytesHasNoExtendedSpaceRatherThanAShortRead() {
+        var conventional = F.aerAndDSN()
+        conventional.bytes[0x06] = 0  // no capability list, so no PCI Express capability
+        let short = ConfigSpace(bytes: Array(conventional.bytes.prefix(256)), size: 256)
+        var request = F.request(conventional, [.pasid])
+        request.target = PlacementFunction(space: short)
+        #expect(throws: PlacementError.targetHasNoExtendedSpace) { try PlacementPlanner.plan(request) }
+        // 64 bytes do not show the capability list: that stays a short read.
+        let first64 = ConfigSpace(bytes: Array(conventional.bytes.prefix(64)), size: 256)
+        request.target = PlacementFunction(space: first64, isUnprivilegedRead: true)
+        #expect(throws: PlacementError.targetNotFullyReadable(readable: 64, needsRoot: true)) {
+            try PlacementPlanner.plan(request)
+        }
+    }
+
     @Test func refusesFunctionsWithoutAUsableExtendedList() {
         var conventional = F.aerAndDSN()
         conventional.bytes[0x06] = 0  // no capability list, so no PCI Express capability

@@ -15,10 +15,14 @@ public struct HexMapView: Widget {
     public var isFocused: Bool
     public var glyphs: GlyphSet
     public var title: String
+    /// Bytes of proposed (virtual) capabilities, in the placement overlay.
+    public var proposals: [ConfigRange]
+    /// Bytes where a pinned proposal cannot go.
+    public var conflict: ConfigRange?
 
     public init(
         analysis: FunctionAnalysis, rows: [MapRow], scroll: Int, cursor: Int, highlight: Range<Int>?, changed: Set<Int>,
-        isFocused: Bool, glyphs: GlyphSet, title: String
+        isFocused: Bool, glyphs: GlyphSet, title: String, proposals: [ConfigRange] = [], conflict: ConfigRange? = nil
     ) {
         self.analysis = analysis
         self.rows = rows
@@ -29,6 +33,12 @@ public struct HexMapView: Widget {
         self.isFocused = isFocused
         self.glyphs = glyphs
         self.title = title
+        self.proposals = proposals
+        self.conflict = conflict
+    }
+
+    private func isProposed(_ offset: Int) -> Bool {
+        proposals.contains { $0.contains(ConfigOffset(offset)) }
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
@@ -76,6 +86,8 @@ public struct HexMapView: Widget {
             let owner = analysis.map.owner(at: byteOffset)
             if !owners.contains(owner) { owners.append(owner) }
             var style = ByteStyle.style(for: owner, offset: byteOffset, in: analysis)
+            if isProposed(byteOffset) { style = CellStyle(.proposed, [.bold, .underline]) }
+            if let conflict, conflict.contains(ConfigOffset(byteOffset)) { style = CellStyle(.conflict, [.bold]) }
             if changed.contains(byteOffset) { style = CellStyle(.changed, [.bold]) }
             if let highlight, highlight.contains(byteOffset) {
                 style = CellStyle(.fieldHighlight, [.bold, .underline])
@@ -90,6 +102,13 @@ public struct HexMapView: Widget {
             }
         }
         renderOwners(owners, offset: offset, y: y, into: &buffer, inner: inner)
+        if let conflict, conflict.start.rawValue < offset + 16, conflict.end.rawValue > offset {
+            var column = inner.x + HexRowLayout.ownerColumn
+            while column < inner.maxX, buffer.cell(x: column, y: y)?.character != " " { column += 1 }
+            buffer.put(
+                String(Character(glyphs.warning)) + "conflict", x: column + 1, y: y,
+                style: CellStyle(.conflict, [.bold]), clip: inner)
+        }
     }
 
     /// The owner column: each owner's label in its own style; `[` marks where a structure starts.
@@ -114,6 +133,10 @@ public struct HexMapView: Widget {
             if case .capability(let index) = owner {
                 let start = analysis.capabilities[index].offset.rawValue
                 if start >= offset && start < offset + 16 { label = "[" + label }
+                if isProposed(start) {
+                    label = "+" + label
+                    style = CellStyle(.proposed, [.bold, .underline])
+                }
             }
             x = buffer.put(label, x: x, y: y, style: style, clip: inner) + 1
         }

@@ -1,0 +1,167 @@
+import Model
+
+/// The placement overlay: proposed virtual capabilities for the selected function (usually a
+/// VF), planned by `PlacementPlanner` and drawn over its map.
+///
+/// While it is on, the map, chain and fields show the plan's virtual configuration space, so the
+/// proposed capabilities have registers and fields like real ones; their bytes are drawn in the
+/// `.proposed` style. Moving one re-plans with its offset pinned: where it cannot go, the bytes
+/// it would cover are drawn as `.conflict` and the reasons are listed.
+public struct PlanOverlay: Sendable {
+    /// Index of the target in the function list.
+    public var targetIndex: Int
+    /// Index of its PF, when known.
+    public var physicalFunctionIndex: Int?
+    public var capabilities: [RequestedCapability]
+    public var strategy: PlacementStrategy
+    /// The current plan, or nil when planning was refused.
+    public private(set) var plan: PlacementPlan?
+    public private(set) var refusal: PlacementError?
+    /// The request index the move keys act on.
+    public var selection: Int = 0
+    /// Whether the arrow keys move the selected proposal.
+    public var isMoving = false
+    /// Where the selected proposal was pinned and cannot go, with the reasons.
+    public private(set) var conflict: PlanConflict?
+    /// What the views show while the overlay is on: the virtual space laid out.
+    public private(set) var display: SelectedFunction?
+
+    /// The strategies the `s` key cycles through.
+    public static let strategies: [PlacementStrategy] = [.auto, .pfOffset, .end, .firstFit, .table, .dvsecHint]
+
+    /// The capabilities a VMM would add: PASID and PRI (which a VF must not implement), and ATS
+    /// when the function lacks it.
+    static func defaultCapabilities(for function: PCIFunction) -> [RequestedCapability] {
+        var capabilities = [RequestedCapability(.pasid), RequestedCapability(.pri)]
+        if function.analyze().capability(.extended(.addressTranslationServices)) == nil {
+            capabilities.append(RequestedCapability(.ats))
+        }
+        return capabilities
+    }
+
+    init(targetIndex: Int, functions: [PCIFunction], foldZeroRows: Bool) {
+        self.targetIndex = targetIndex
+        if case .virtualFunction(let pf) = functions[targetIndex].relation {
+            physicalFunctionIndex = functions.firstIndex { $0.address == pf }
+        }
+        capabilities = Self.defaultCapabilities(for: functions[targetIndex])
+        strategy = .auto
+        replan(functions: functions, foldZeroRows: foldZeroRows)
+    }
+
+    /// The request for the current choices.
+    public func request(functions: [PCIFunction]) -> PlacementRequest {
+        PlacementRequest(
+            target: PlacementFunction(functions[targetIndex]),
+            physicalFunction: physicalFunctionIndex.map { PlacementFunction(functions[$0]) },
+            capabilities: capabilities, strategy: strategy)
+    }
+
+    /// Plans again after any change, and lays out the virtual space for the views.
+    mutating func replan(functions: [PCIFunction], foldZeroRows: Bool) {
+        conflict = nil
+        guard !capabilities.isEmpty else {
+            plan = nil
+            refusal = .nothingRequested
+            display = nil
+            return
+        }
+        do {
+            let result = try PlacementPlanner.plan(request(functions: functions))
+            plan = result
+            refusal = nil
+            var virtual = functions[targetIndex]
+            virtual.space = result.virtualSpace
+            var shown = SelectedFunction(functionIndex: targetIndex, function: virtual, foldZeroRows: foldZeroRows)
+            // The virtual space is meant to hold PASID/PRI on a VF: that is what the VMM
+            // synthesizes, so the hardware check "a VF implements PASID" is noise here.
+            let proposed = Set(result.placements.map(\.offset))
+            shown.chainEntries.removeAll { entry in
+                guard case .diagnostic(let diagnostic) = entry,
+                    case .virtualFunctionForbiddenCapability = diagnostic.kind,
+                    let offset = diagnostic.offset
+                else { return false }
+                return proposed.contains(offset)
+            }
+            display = shown
+            if let pinned = capabilities.indices.contains(selection) ? capabilities[selection].explicitOffset : nil,
+                !result.placements.contains(where: { $0.requestIndex == selection })
+            {
+                let range = ConfigRange(start: pinned, length: capabilities[selection].capability.length)
+                let reasons = result.rejected.filter { $0.requestIndex == selection && $0.offset == pinned }.map(
+                    \.reason)
+                conflict = PlanConflict(range: range, reasons: reasons)
+            }
+        } catch {
+            plan = nil
+            refusal = error
+            display = nil
+        }
+    }
+
+    /// The bytes of every placed proposal.
+    public var proposedRanges: [ConfigRange] { plan?.placements.map(\.range) ?? [] }
+
+    /// The offset the selected proposal has (placed) or was pinned to (not placed).
+    public var selectedOffset: ConfigOffset? {
+        guard capabilities.indices.contains(selection) else { return nil }
+        if let placement = plan?.placements.first(where: { $0.requestIndex == selection }) { return placement.offset }
+        return capabilities[selection].explicitOffset
+    }
+
+    /// Moves the selected proposal by `delta` bytes (dword-aligned, inside 0x100-0xFFF) and re-plans.
+    mutating func move(by delta: Int, functions: [PCIFunction], foldZeroRows: Bool) {
+        guard capabilities.indices.contains(selection) else { return }
+        let length = capabilities[selection].capability.length
+        let current = selectedOffset?.rawValue ?? 0x100
+        let target = max(0x100, min(0x1000 - length, (current + delta) & ~3))
+        capabilities[selection].explicitOffset = ConfigOffset(target)
+        replan(functions: functions, foldZeroRows: foldZeroRows)
+    }
+
+    /// Cycles the strategy; pinned offsets are released so the strategy chooses again.
+    mutating func cycleStrategy(functions: [PCIFunction], foldZeroRows: Bool) {
+        let index = Self.strategies.firstIndex(of: strategy) ?? 0
+        strategy = Self.strategies[(index + 1) % Self.strategies.count]
+        for index in capabilities.indices { capabilities[index].explicitOffset = nil }
+        isMoving = false
+        replan(functions: functions, foldZeroRows: foldZeroRows)
+    }
+
+    /// Adds the next capability not requested yet: PASID, PRI, ATS, then a 12-byte DVSEC.
+    mutating func addNext(functions: [PCIFunction], foldZeroRows: Bool) {
+        let requested = Set(capabilities.map(\.capability.kind))
+        if let kind = [VirtualCapabilityKind.pasid, .pri, .ats].first(where: { !requested.contains($0) }) {
+            let capability: VirtualCapability = kind == .pasid ? .pasid : kind == .pri ? .pri : .ats
+            capabilities.append(RequestedCapability(capability))
+        } else {
+            let identity = DVSECIdentity(vendorID: functions[targetIndex].vendorID, dvsecID: 0)
+            capabilities.append(RequestedCapability(.dvsec(identity)))
+        }
+        selection = capabilities.count - 1
+        replan(functions: functions, foldZeroRows: foldZeroRows)
+    }
+
+    /// Removes the selected proposal.
+    mutating func removeSelected(functions: [PCIFunction], foldZeroRows: Bool) {
+        guard capabilities.indices.contains(selection) else { return }
+        capabilities.remove(at: selection)
+        selection = max(0, min(selection, capabilities.count - 1))
+        isMoving = false
+        replan(functions: functions, foldZeroRows: foldZeroRows)
+    }
+
+    /// Selects the proposal covering `offset`, if any.
+    mutating func selectProposal(at offset: Int) {
+        guard let placement = plan?.placements.first(where: { $0.range.contains(ConfigOffset(offset)) }),
+            let index = placement.requestIndex
+        else { return }
+        selection = index
+    }
+}
+
+/// Where a pinned proposal cannot go, and why.
+public struct PlanConflict: Hashable, Sendable {
+    public var range: ConfigRange
+    public var reasons: [RejectionReason]
+}

@@ -1,0 +1,141 @@
+import Model
+import Testing
+
+@testable import Views
+
+/// The placement overlay in the explorer: proposals drawn over the map, strategies, adding,
+/// removing and moving with live validity, export, and the PF/VF comparison.
+@Suite struct PlanOverlayTests {
+    static func vf() -> AppState {
+        var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.1")
+        UpdateTests.press([.character("v")], &state)
+        return state
+    }
+
+    static func placement(_ state: AppState, _ kind: VirtualCapabilityKind) -> ConfigOffset? {
+        state.overlay?.plan?.placements.first { $0.capability.kind == kind }?.offset
+    }
+
+    @Test func openingOnADemoVFProposesPASIDAndPRIWhereThePFHasThem() throws {
+        let state = Self.vf()
+        let overlay = try #require(state.overlay)
+        #expect(overlay.refusal == nil)
+        #expect(Self.placement(state, .pasid) == DemoSet.pasidOffset)
+        #expect(Self.placement(state, .pri) == DemoSet.priOffset)
+        // The VF already has ATS, so it is not proposed.
+        #expect(!overlay.capabilities.contains { $0.capability.kind == .ats })
+        // The map shows the virtual space: PASID is a capability there, with registers.
+        #expect(state.displayed?.analysis.capability(.extended(.processAddressSpaceID)) != nil)
+        #expect(state.selected?.analysis.capability(.extended(.processAddressSpaceID)) == nil)
+        let frame = AppView.frame(state)
+        #expect(frame.cells.contains { $0.style.role == .proposed })
+        #expect(frame.text.contains("+PASID"))
+        #expect(frame.text.contains("PLAN auto"))
+    }
+
+    @Test func strategiesCycleAndEndPutsPASIDAt0xFF8() {
+        var state = Self.vf()
+        UpdateTests.press([.character("s")], &state)
+        #expect(state.overlay?.strategy == .pfOffset)
+        UpdateTests.press([.character("s")], &state)
+        #expect(state.overlay?.strategy == .end)
+        #expect(Self.placement(state, .pasid) == 0xFF8)
+        #expect(state.cursor == 0xFF8)
+    }
+
+    @Test func movingAProposalUpdatesValidityLiveAndShowsTheReasonInPlace() throws {
+        var state = Self.vf()
+        state.moveCursor(to: DemoSet.pasidOffset.rawValue)
+        UpdateTests.press([.character("m"), .right], &state)
+        #expect(state.overlay?.isMoving == true)
+        #expect(Self.placement(state, .pasid) == 0x184)
+        #expect(state.overlay?.conflict == nil)
+        // Two rows up lands on the VF's real ATS capability (0x160-0x167): rejected, with the
+        // reason shown in place. (Other proposals are not pinned, so they move out of the way;
+        // only real structures and the pinned proposal itself can conflict.)
+        UpdateTests.press([.up, .up], &state)
+        let conflict = try #require(state.overlay?.conflict)
+        #expect(conflict.range.start == 0x164)
+        #expect(
+            conflict.reasons.contains {
+                if case .overlapsCapability(_, let at, _) = $0 { return at.rawValue == 0x160 }
+                return false
+            })
+        #expect(Self.placement(state, .pasid) == nil)
+        let frame = AppView.frame(state)
+        #expect(frame.cells.contains { $0.style.role == .conflict })
+        #expect(frame.text.contains("cannot go at 0x164"))
+        // Back to a free offset: valid again.
+        UpdateTests.press([.down, .down], &state)
+        #expect(state.overlay?.conflict == nil)
+        #expect(Self.placement(state, .pasid) == 0x184)
+        UpdateTests.press([.enter], &state)
+        #expect(state.overlay?.isMoving == false)
+    }
+
+    @Test func addingAndRemovingProposals() {
+        var state = Self.vf()
+        let before = state.overlay?.capabilities.count ?? 0
+        UpdateTests.press([.character("a")], &state)  // ATS: the VF has it, so it stays "present"
+        UpdateTests.press([.character("a")], &state)  // then a DVSEC
+        #expect(state.overlay?.capabilities.count == before + 2)
+        #expect(Self.placement(state, .dvsec) != nil)
+        let dvsec = Self.placement(state, .dvsec)?.rawValue ?? 0
+        state.moveCursor(to: dvsec)
+        UpdateTests.press([.character("x")], &state)
+        #expect(Self.placement(state, .dvsec) == nil)
+        #expect(state.overlay?.capabilities.count == before + 1)
+    }
+
+    @Test func exportWritesThePlanAndTheVirtualDump() throws {
+        var state = Self.vf()
+        let effects = UpdateTests.press([.character("e")], &state)
+        guard case .export(let files)? = effects.first else {
+            Issue.record("no export effect: \(effects)")
+            return
+        }
+        #expect(files.map(\.name) == ["cfgtui-plan-0000-01-00.1.json", "cfgtui-virtual-0000-01-00.1.txt"])
+        let json = String(decoding: files[0].bytes, as: UTF8.self)
+        #expect(json.contains("\"placements\""))
+        #expect(json.contains("\"offset\":384") || json.contains("\"offset\": 384"))
+        let dump = try LspciDump.parse(files[1].bytes, file: "export")
+        #expect(
+            FunctionAnalysis(space: try #require(dump.first).space).capability(.extended(.processAddressSpaceID)) != nil
+        )
+        update(&state, .exported(paths: files.map(\.name), failure: nil))
+        #expect(state.status?.text.contains("cfgtui-plan-0000-01-00.1.json") == true)
+    }
+
+    @Test func theComparisonShowsWhatTheVFLacks() {
+        var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.1")
+        UpdateTests.press([.character("c")], &state)
+        var text = AppView.frame(state).text
+        #expect(text.contains("PF/VF: 0000:01:00.0 vs 0000:01:00.1"))
+        #expect(text.contains("VFs must not have it; a VMM synthesizes it"))
+        #expect(text.contains("PF only"))
+        UpdateTests.press([.character("v")], &state)
+        text = AppView.frame(state).text
+        #expect(text.contains("proposed at 0x180"))
+        assertSnapshot(AppView.frame(state).snapshot, suite: "PlanOverlayTests", name: "overlayWithComparison_120x40")
+    }
+
+    @Test func overlayKeysDoNothingWhenItIsOffAndItClosesOnAnotherDevice() {
+        var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.1")
+        #expect(KeyMap.action(for: .character("s"), in: state) == nil)
+        UpdateTests.press([.character("v")], &state)
+        #expect(KeyMap.action(for: .character("s"), in: state) == .cycleStrategy)
+        UpdateTests.press([.function(7)], &state)
+        #expect(state.overlay == nil)
+        UpdateTests.press([.character("v"), .tab, .tab, .tab, .down], &state)
+        #expect(state.focus == .devices)
+        #expect(state.overlay == nil)
+    }
+
+    @Test func aShortReadCannotBePlannedAndSaysWhy() {
+        var state = Fixtures.unprivilegedState(size: Size(width: 120, height: 40))
+        UpdateTests.press([.character("v")], &state)
+        #expect(state.overlay?.refusal != nil)
+        #expect(state.status?.kind == .warning)
+        #expect(AppView.frame(state).text.contains("4096"))
+    }
+}
