@@ -73,6 +73,23 @@ import Testing
         #expect(state.overlay?.isMoving == false)
     }
 
+    @Test func withoutAPFToCopyTheBitsAreAssumedAndSaidToBe() throws {
+        // The demo root port is PCI Express with an extended space, and no PF.
+        var state = Fixtures.demoState(size: Size(width: 160, height: 40), preselect: "00:02.0")
+        UpdateTests.press([.character("v")], &state)
+        let overlay = try #require(state.overlay)
+        #expect(overlay.refusal == nil)
+        #expect(overlay.assumedBits(functions: state.functions) == [.pasid, .pri])
+        let pasid = try #require(Self.placement(state, .pasid))
+        // The PASID capability register holds the assumed width (20 in bits 12:8), nothing else.
+        #expect(overlay.plan?.virtualSpace.word(at: pasid.rawValue + 4) == 0x1400)
+        #expect(AppView.frame(state).text.contains("assumed (no PF bits): PASID width 20, PRI capacity 512"))
+        // On a VF whose PF has PASID and PRI, nothing is assumed.
+        let vf = Self.vf()
+        #expect(vf.overlay?.assumedBits(functions: vf.functions) == [])
+        #expect(!AppView.frame(vf).text.contains("assumed"))
+    }
+
     @Test func addingAndRemovingProposals() {
         var state = Self.vf()
         let before = state.overlay?.capabilities.count ?? 0

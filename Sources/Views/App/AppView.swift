@@ -140,6 +140,15 @@ public struct AppView: Widget {
                 pieces.append((name + " not placed", CellStyle(.warning, [.bold])))
             }
         }
+        let placedKinds = Set((overlay.plan?.placements ?? []).map(\.capability.kind))
+        let assumed = overlay.assumedBits(functions: state.functions).filter { placedKinds.contains($0) }.map { kind in
+            kind == .pasid
+                ? "PASID width \(PlanOverlay.assumedPASIDBits.maxWidth)"
+                : "PRI capacity \(PlanOverlay.assumedPRIBits.outstandingCapacity)"
+        }
+        if !assumed.isEmpty {
+            pieces.append(("assumed (no PF bits): " + assumed.joined(separator: ", "), CellStyle(.warning)))
+        }
         pieces.append(("s a x m e", CellStyle(.dim)))
         return pieces
     }

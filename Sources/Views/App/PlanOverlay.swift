@@ -49,12 +49,30 @@ public struct PlanOverlay: Sendable {
         replan(functions: functions, foldZeroRows: foldZeroRows)
     }
 
+    /// PASID bits when there is no PF PASID capability to copy. `cfgtui plan` refuses and asks
+    /// for `--pasid-width`; the overlay is about where things go, so it assumes the widest PASID
+    /// with no Execute/Privileged support, and the legend says so.
+    public static let assumedPASIDBits = PASIDBits(maxWidth: PASIDBits.maximumWidth)
+    /// PRI bits when there is no PF PRI capability to copy (an arbitrary capacity, shown as assumed).
+    public static let assumedPRIBits = PRIBits(outstandingCapacity: 512)
+
+    /// The capabilities whose bits are assumed because the PF has none to copy.
+    public func assumedBits(functions: [PCIFunction]) -> [VirtualCapabilityKind] {
+        let pf = physicalFunctionIndex.map { functions[$0].analyze() }
+        return [VirtualCapabilityKind.pasid, .pri].filter { kind in
+            capabilities.contains { $0.capability.kind == kind } && pf?.capability(.extended(kind.extendedID)) == nil
+        }
+    }
+
     /// The request for the current choices.
     public func request(functions: [PCIFunction]) -> PlacementRequest {
-        PlacementRequest(
+        let assumed = assumedBits(functions: functions)
+        return PlacementRequest(
             target: PlacementFunction(functions[targetIndex]),
             physicalFunction: physicalFunctionIndex.map { PlacementFunction(functions[$0]) },
-            capabilities: capabilities, strategy: strategy)
+            capabilities: capabilities, strategy: strategy,
+            pasidBits: assumed.contains(.pasid) ? Self.assumedPASIDBits : nil,
+            priBits: assumed.contains(.pri) ? Self.assumedPRIBits : nil)
     }
 
     /// Plans again after any change, and lays out the virtual space for the views.

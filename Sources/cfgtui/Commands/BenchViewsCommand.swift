@@ -77,6 +77,27 @@ struct BenchViewsCommand: ParsableCommand {
             samples.append(milliseconds(clock.now - begin))
         }
         report("keypress: next device (analysis + frame)", samples, target: 16)
+
+        // The placement overlay on the heaviest map: every arrow key while moving a proposal
+        // re-plans (every constraint, the virtual space, its analysis) and renders.
+        update(&state, .toggleOverlay)
+        if state.overlay?.plan?.placements.isEmpty ?? true {
+            update(&state, .addProposal)
+            update(&state, .addProposal)
+        }
+        let placed = state.overlay?.plan?.placements.count ?? 0
+        update(&state, .toggleMoving)
+        samples.removeAll()
+        let moves: [Key] = [.right, .right, .down, .left, .left, .up]
+        for index in 0..<min(frames, 1000) where state.overlay?.isMoving == true {
+            let begin = clock.now
+            if let action = KeyMap.action(for: moves[index % moves.count], in: state) { update(&state, action) }
+            frame = AppView.frame(state)
+            samples.append(milliseconds(clock.now - begin))
+        }
+        let refusal = state.overlay?.refusal.map { " (refused: " + PlanText.error($0) + ")" } ?? ""
+        print("overlay: \(placed) proposals on \(preselect?.description ?? "none")\(refusal)")
+        report("keypress: move a proposal (re-plan + frame)", samples, target: 16)
         _ = frame
     }
 
