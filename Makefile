@@ -6,17 +6,20 @@
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-# Debian packages cfgtui needs: ncursesw and libpci headers to build, lspci (the test oracle) and tmux for tests.
-PACKAGES := libncursesw5-dev libpci-dev pciutils pci.ids tmux
+# Debian packages cfgtui needs: ncursesw and libpci headers to build, pci.ids for names, lspci.
+PACKAGES := libncursesw5-dev libpci-dev pciutils pci.ids
+# And for the tests: lspci (the decoding oracle, above), tmux (the real terminal) and QEMU (the
+# write-semantics oracle, qemu-system-x86_64 -qtest).
+TEST_PACKAGES := tmux qemu-system-x86
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build release deps lint bench screenshots clean
+.PHONY: run test build release deps test-deps lint bench screenshots clean
 
 run: deps release
 	./.build/release/cfgtui $(ARGS)
 
-test: deps
+test: test-deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 	$(MAKE) --no-print-directory lint
@@ -28,6 +31,9 @@ release: deps
 	swift build -c release $(SWIFT_BUILD_FLAGS)
 
 # Installs the Debian packages that are missing (apt-get update first, sudo when not root).
+test-deps: PACKAGES += $(TEST_PACKAGES)
+test-deps: deps
+
 deps:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
@@ -45,10 +51,10 @@ lint:
 	if [ -n "$$bad" ]; then echo "import CPCI outside Sources/cfgtui/PCI/LibPCISource.swift: $$bad"; exit 1; fi
 	@echo "lint: ok"
 
-bench: deps release
+bench: test-deps release
 	./scripts/bench.sh
 
-screenshots: deps release
+screenshots: test-deps release
 	./scripts/screenshots.sh
 
 clean:

@@ -9,7 +9,8 @@ times, best and median of several runs:
   * cfgtui show --json -F dump
   * cfgtui list -F dump
 the peak resident memory of `cfgtui show` (GNU time), and the explorer: in-process frame and
-keypress times (`cfgtui bench-views`) and, in tmux, launch to first frame. The corpus is read
+keypress times (`cfgtui bench-views`) and, in tmux, launch to first frame; and the write
+simulator: `cfgtui bench-simulate` and `cfgtui simulate --script` on a million-line script. The corpus is read
 in place and the generated dump is not committed.
 """
 import glob
@@ -109,11 +110,37 @@ def main():
     if lspci_memory:
         print("lspci -vvv peak RSS       %.1f MB" % (lspci_memory / 1024))
     print()
+    print("write simulator (in-process: parse, resolve, simulate; target: 1,000,000 writes < 1 s):")
+    subprocess.run([CFGTUI, "bench-simulate"])
+    script = simulate_script(1_000_000)
+    bars = ["--bar-size", "0=16K", "--bar-size", "2=0", "--bar-size", "3=0", "--bar-size", "4=4K",
+            "--bar-size", "5=0", "--bar-size", "rom=0"]
+    for model in ["device", "vfio"]:
+        command = [CFGTUI, "simulate", "--demo", "-s", "01:00.0", "--model", model, "--script", script] + bars
+        best, median = timed(command)
+        print("cfgtui simulate --script (1,000,000 lines, %-6s) %.3f / %.3f  (target < 1 s)" % (model, best, median))
+    memory = peak_memory_kib([CFGTUI, "simulate", "--demo", "-s", "01:00.0", "--script", script] + bars)
+    if memory:
+        print("cfgtui simulate peak RSS  %.1f MB" % (memory / 1024))
+    print()
     print("explorer (in-process: state, update and rendering into the cell grid; no terminal I/O):")
     subprocess.run([CFGTUI, "bench-views", "-F", DUMP])
     first = tmux_first_frame()
     if first is not None:
         print("explorer in a real terminal (tmux 200x60): launch to first frame on screen %.0f ms  (target < 300 ms)" % (first * 1000))
+
+
+def simulate_script(count):
+    """A setpci script of `count` accesses over the demo PF (as bench-simulate's workload)."""
+    path = os.path.join(OUT, "simulate-%d.setpci" % count)
+    if not os.path.exists(path):
+        lines = ["COMMAND=0x0406", "CAP_EXP+8.W=0x2810", "BASE_ADDRESS_0=ffffffff", "CAP_MSIX+2.W=0xc000",
+                 "ECAP_PASID+6.W=0x7", "STATUS.W=0xffff", "0x3c.B=0x0b", "ECAP_SRIOV+10.W=0x2",
+                 "CAP_PM+4.W=0x0000", "CAP_EXP+28.W=0x0005", "COMMAND=0x0002:0x0006", "INTERRUPT_LINE"]
+        with open(path, "w") as handle:
+            for index in range(count):
+                handle.write(lines[index % len(lines)] + "\n")
+    return path
 
 
 def tmux_first_frame():

@@ -11,7 +11,8 @@ struct CfgTUICommand: ParsableCommand {
             3 the selection matched nothing, 64 usage error.
             """,
         subcommands: [
-            ExploreCommand.self, ListCommand.self, ShowCommand.self, PlanCommand.self, BenchViewsCommand.self,
+            ExploreCommand.self, ListCommand.self, ShowCommand.self, PlanCommand.self, SimulateCommand.self,
+            BenchViewsCommand.self, BenchSimulateCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self)
 }

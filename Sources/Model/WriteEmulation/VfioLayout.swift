@@ -1,0 +1,519 @@
+/// A BAR as vfio's BAR sizing emulation sees it (vfio_bar_fixup).
+struct VfioBAR: Hashable, Sendable {
+    var slot: BARSlot
+    var offset: Int
+    /// The size; nil when unknown (writes are then dropped), 0 when not implemented.
+    var size: UInt64?
+    /// The type bits vfio ORs in (vfio_generate_bar_flags): I/O, or memory with prefetch and 64-bit.
+    var flags: UInt32
+    var is64Bit: Bool
+}
+
+/// vfio-pci's view of one function: the owner of every byte (`pci_config_map`), the virt and
+/// write bits (`perm_bits`), the initial virtual copy (`vconfig`) with hidden capabilities
+/// unlinked, and the BAR sizing data. Built the way `vfio_config_init` does
+/// (drivers/vfio/pci/vfio_pci_config.c; domain.md §1).
+struct VfioLayout: Sendable {
+    var bytes: [VfioByte]
+    var owners: [VfioOwner]
+    var vconfig: [UInt8]
+    var bars: [VfioBAR] = []
+    var rom: VfioBAR?
+    /// Capabilities vfio removed from the guest's lists.
+    var hidden: [(kind: CapabilityKind, offset: ConfigOffset)] = []
+    /// A hidden capability kept as the placeholder at 0x100.
+    var placeholder: (kind: CapabilityKind, offset: ConfigOffset)?
+    /// VFs do not implement Memory Space Enable; vfio shows a virtual one.
+    var noCommandMemory: Bool
+    /// PMCSR No_Soft_Reset clear: vfio saves state on entering D3hot and restores it after D0.
+    var needsPowerRestore = false
+    /// Whether vfio walks the extended list (a PCI Express or PCI-X 2.0 capability).
+    var hasExtendedCapabilities = false
+
+    /// Builds the layout. `identity`: the vendor and device vfio writes into a VF's ID registers.
+    init(
+        analysis: FunctionAnalysis, identity: (vendorID: UInt16, deviceID: UInt16), barSizes: BARSizes,
+        virtualFunctionBARs: [UInt32]?
+    ) {
+        let space = analysis.space
+        let size = space.size
+        var config = space.bytes
+        if config.count < size { config += [UInt8](repeating: 0, count: size - config.count) }
+        vconfig = config
+        bytes = [VfioByte](repeating: .unassigned, count: size)
+        owners = [.unassigned, .header]
+        noCommandMemory = analysis.context.isVirtualFunction
+        let reader = Reader(bytes: config)
+
+        // Header: cap_perms[PCI_CAP_ID_BASIC].
+        for offset in 0..<min(ConfigSpace.headerLength, size) {
+            bytes[offset] = VfioByte(map: 0, handler: .basic, virt: 0, write: 0, capabilityStart: 0, owner: 1)
+        }
+        setPermissions(0x00, count: 4, virt: 0xFFFF_FFFF, write: 0)
+        setPermissions(0x04, count: 2, virt: 0x0400, write: 0xFFFF)
+        setPermissions(0x06, count: 2, virt: 0x0010, write: 0)
+        for offset in [0x0C, 0x0D, 0x0F] { setPermissions(offset, count: 1, virt: 0, write: 0xFF) }
+        for offset in stride(from: 0x10, through: 0x24, by: 4) {
+            setPermissions(offset, count: 4, virt: 0xFFFF_FFFF, write: 0xFFFF_FFFF)
+        }
+        setPermissions(0x30, count: 4, virt: 0xFFFF_FFFF, write: 0xFFFF_FFFF)
+        setPermissions(0x34, count: 1, virt: 0xFF, write: 0)
+        setPermissions(0x3C, count: 1, virt: 0xFF, write: 0xFF)
+        setPermissions(0x3D, count: 1, virt: 0xFF, write: 0)
+
+        if analysis.context.isVirtualFunction {
+            store(UInt32(identity.vendorID), at: 0, count: 2)
+            store(UInt32(identity.deviceID), at: 2, count: 2)
+            vconfig[0x3D] = 0
+        }
+        if noCommandMemory { vconfig[0x04] |= 0x02 }
+
+        prepareBARs(reader: reader, sizes: barSizes, virtualFunctionBARs: virtualFunctionBARs, analysis: analysis)
+        initStandardCapabilities(reader: reader, analysis: analysis)
+        if hasExtendedCapabilities && size > ConfigSpace.conventionalSize {
+            initExtendedCapabilities(reader: reader)
+        }
+        markHiddenBytes(analysis: analysis)
+        fixupBARs()
+    }
+
+    /// Little-endian reads of the device's bytes as they were at open.
+    struct Reader {
+        let bytes: [UInt8]
+        func byte(_ offset: Int) -> UInt8 { offset >= 0 && offset < bytes.count ? bytes[offset] : 0 }
+        func word(_ offset: Int) -> UInt16 { UInt16(byte(offset)) | UInt16(byte(offset + 1)) << 8 }
+        func dword(_ offset: Int) -> UInt32 { UInt32(word(offset)) | UInt32(word(offset + 2)) << 16 }
+    }
+
+    // MARK: - Permission helpers
+
+    mutating func setPermissions(_ offset: Int, count: Int, virt: UInt32, write: UInt32) {
+        for index in 0..<count where offset + index < bytes.count {
+            bytes[offset + index].virt = UInt8(truncatingIfNeeded: virt >> UInt32(8 * index))
+            bytes[offset + index].write = UInt8(truncatingIfNeeded: write >> UInt32(8 * index))
+        }
+    }
+
+    mutating func store(_ value: UInt32, at offset: Int, count: Int) {
+        for index in 0..<count where offset + index < vconfig.count {
+            vconfig[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(8 * index))
+        }
+    }
+
+    func load(_ offset: Int, count: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for index in 0..<count where offset + index < vconfig.count {
+            value |= UInt32(vconfig[offset + index]) << UInt32(8 * index)
+        }
+        return value
+    }
+
+    private mutating func addOwner(_ owner: VfioOwner) -> UInt8 {
+        if let index = owners.firstIndex(of: owner) { return UInt8(index) }
+        guard owners.count < 255 else { return 0 }
+        owners.append(owner)
+        return UInt8(owners.count - 1)
+    }
+
+    /// Gives `length` bytes from `start` to a capability (memset(map + pos, cap, len)).
+    private mutating func claim(
+        _ start: Int, length: Int, map: UInt8, handler: VfioHandler, owner: VfioOwner, limit: Int
+    ) {
+        let ownerIndex = addOwner(owner)
+        let end = min(start + length, limit, bytes.count)
+        guard start < end else { return }
+        for offset in start..<end {
+            bytes[offset] = VfioByte(
+                map: map, handler: handler, virt: 0, write: 0, capabilityStart: UInt16(start), owner: ownerIndex)
+        }
+    }
+
+    // MARK: - Standard capabilities (vfio_cap_init)
+
+    private mutating func initStandardCapabilities(reader: Reader, analysis: FunctionAnalysis) {
+        guard reader.word(0x06) & 0x10 != 0 else { return }
+        var position = Int(reader.byte(0x34))
+        var previous = 0x34
+        var kept = 0
+        var visited = Set<Int>()
+        var loops = (ConfigSpace.conventionalSize - ConfigSpace.headerLength) / 4
+        while position != 0 && loops > 0 && position < ConfigSpace.conventionalSize && !visited.contains(position) {
+            loops -= 1
+            visited.insert(position)
+            let id = reader.byte(position)
+            let next = reader.byte(position + 1)
+            let length =
+                id != 0 && id <= 0x14 ? standardLength(id, at: position, reader: reader, analysis: analysis) : 0
+            let kind = CapabilityKind.standard(CapabilityID(id))
+            guard length > 0 else {
+                vconfig[previous] = next
+                hidden.append((kind, ConfigOffset(position)))
+                position = Int(next)
+                continue
+            }
+            claim(
+                position, length: length, map: id, handler: standardHandler(id),
+                owner: .capability(kind, at: ConfigOffset(position)), limit: ConfigSpace.conventionalSize)
+            standardPermissions(id, at: position, length: length, reader: reader)
+            if id == CapabilityID.powerManagement.rawValue {
+                // vfio_update_pm_vconfig_bytes: PME_Support, PME_En and PME_Status read 0.
+                store(load(position + 2, count: 2) & ~0xF800, at: position + 2, count: 2)
+                store(load(position + 4, count: 2) & ~0x8100, at: position + 4, count: 2)
+                needsPowerRestore = reader.word(position + 4) & 0x08 == 0
+            }
+            previous = position + 1
+            position = Int(next)
+            kept += 1
+        }
+        if kept == 0 { vconfig[0x06] &= ~0x10 }
+    }
+
+    /// pci_cap_length[] and vfio_cap_len(): 0 hides the capability.
+    private mutating func standardLength(_ id: UInt8, at position: Int, reader: Reader, analysis: FunctionAnalysis)
+        -> Int
+    {
+        switch id {
+        case 0x01: return 8  // PM
+        case 0x02: return 12  // AGP
+        case 0x03: return 8  // VPD
+        case 0x05:  // MSI: 10, +4 64-bit, +10 per-vector masking
+            let flags = reader.word(position + 2)
+            return 10 + (flags & 0x80 != 0 ? 4 : 0) + (flags & 0x100 != 0 ? 10 : 0)
+        case 0x07:  // PCI-X: version in Command bits 13:12
+            if (reader.word(position + 2) >> 12) & 3 != 0 {
+                if analysis.space.size > ConfigSpace.conventionalSize {
+                    hasExtendedCapabilities = reader.dword(ConfigSpace.conventionalSize) != 0
+                }
+                return 24
+            }
+            return 8
+        case 0x08: return reader.byte(position + 3) & 0xE0 != 0 ? 24 : 28  // HyperTransport
+        case 0x09: return Int(reader.byte(position + 2))  // vendor-specific: its length byte
+        case 0x10:  // PCI Express: by version; RC integrated endpoints have no link registers
+            if analysis.space.size > ConfigSpace.conventionalSize {
+                hasExtendedCapabilities = reader.dword(ConfigSpace.conventionalSize) != 0
+            }
+            let flags = reader.word(position + 2)
+            let isIntegrated = (flags >> 4) & 0xF == 0x9
+            if flags & 0xF == 1 { return isIntegrated ? 0x0C : 0x14 }
+            return isIntegrated ? 0x2C : 0x34
+        case 0x11: return 12  // MSI-X
+        case 0x12: return reader.byte(position + 4) & 0x0F == 0x0F ? 16 : 8  // SATA
+        case 0x13: return 6  // Advanced Features
+        default: return 0  // Slot ID, CompactPCI, debug, SHPC, SSVID, AGP 8x, secure, EA
+        }
+    }
+
+    private func standardHandler(_ id: UInt8) -> VfioHandler {
+        switch id {
+        case 0x01: .powerManagement
+        case 0x03: .vpd
+        case 0x05: .msi
+        case 0x07: .pcix
+        case 0x09: .vendor
+        case 0x10: .express
+        case 0x13: .advancedFeatures
+        default: .directReadOnly
+        }
+    }
+
+    /// The perm_bits tables (init_pci_cap_*_perm, init_pci_cap_msi_perm). Capabilities read
+    /// directly get their ID and next bytes from the virtual copy (vfio_direct_config_read).
+    private mutating func standardPermissions(_ id: UInt8, at base: Int, length: Int, reader: Reader) {
+        setPermissions(base, count: 2, virt: 0xFFFF, write: 0)
+        func permit(_ offset: Int, count: Int, virt: UInt32, write: UInt32) {
+            // Tables are dword-rounded; bytes past the capability belong to someone else.
+            let usable = max(0, min(count, length - offset))
+            setPermissions(base + offset, count: usable, virt: virt, write: write)
+        }
+        switch id {
+        case 0x01:
+            permit(2, count: 2, virt: 0xF800, write: 0)
+            permit(4, count: 4, virt: 0x8100, write: ~UInt32(0x8103))
+        case 0x03:
+            permit(2, count: 2, virt: 0xFFFF, write: 0xFFFF)
+            permit(4, count: 4, virt: 0xFFFF_FFFF, write: 0xFFFF_FFFF)
+        case 0x05:
+            let flags = reader.word(base + 2)
+            permit(2, count: 1, virt: 0xFF, write: 0xFF)
+            permit(4, count: 4, virt: 0xFFFF_FFFF, write: 0xFFFF_FFFF)
+            if flags & 0x80 != 0 {
+                permit(8, count: 4, virt: 0xFFFF_FFFF, write: 0xFFFF_FFFF)
+                permit(0x0C, count: 2, virt: 0xFFFF, write: 0xFFFF)
+                if flags & 0x100 != 0 {
+                    permit(0x10, count: 4, virt: 0, write: 0xFFFF_FFFF)
+                    permit(0x14, count: 4, virt: 0, write: 0xFFFF_FFFF)
+                }
+            } else {
+                permit(8, count: 2, virt: 0xFFFF, write: 0xFFFF)
+                if flags & 0x100 != 0 {
+                    permit(0x0C, count: 4, virt: 0, write: 0xFFFF_FFFF)
+                    permit(0x10, count: 4, virt: 0, write: 0xFFFF_FFFF)
+                }
+            }
+        case 0x07:
+            permit(2, count: 2, virt: 0, write: 0xFFFF)
+            permit(8, count: 4, virt: 0, write: 0xFFFF_FFFF)
+        case 0x10:
+            // DEVCTL: FLR, Max_Payload_Size and Max_Read_Request_Size virtual; all but Phantom
+            // Functions writable. DEVCTL2: all but ARI Forwarding writable.
+            permit(8, count: 2, virt: 0xF0E0, write: 0xFDFF)
+            permit(0x28, count: 2, virt: 0, write: 0xFFDF)
+        case 0x13:
+            permit(4, count: 1, virt: 0x01, write: 0x01)
+        default:
+            break
+        }
+    }
+
+    // MARK: - Extended capabilities (vfio_ecap_init)
+
+    private mutating func initExtendedCapabilities(reader: Reader) {
+        var position = ConfigSpace.conventionalSize
+        var previous: Int?
+        var kept = 0
+        var visited = Set<Int>()
+        var loops = (bytes.count - ConfigSpace.conventionalSize) / 4
+        while loops > 0 && position >= ConfigSpace.conventionalSize && position + 4 <= bytes.count
+            && !visited.contains(position)
+        {
+            loops -= 1
+            visited.insert(position)
+            let header = reader.dword(position)
+            let id = UInt16(truncatingIfNeeded: header)
+            let next = Int(header >> 20) & 0xFFC
+            let kind = CapabilityKind.extended(ExtendedCapabilityID(id))
+            var length = id <= 0x31 ? extendedLength(id, at: position, reader: reader) : 0
+            var isPlaceholder = false
+            if length == 0 {
+                if let previous {
+                    store(load(previous, count: 4) & ~(0xFFC << 20) | UInt32(next) << 20, at: previous, count: 4)
+                    hidden.append((kind, ConfigOffset(position)))
+                    position = next
+                    continue
+                }
+                length = 4
+                isPlaceholder = true
+            }
+            let handler: VfioHandler
+            switch id {
+            case 0x0001: handler = .errorReporting
+            case 0x0004: handler = .powerBudget
+            case 0x000B, 0x0023: handler = .vendor
+            default: handler = .directReadOnly
+            }
+            let owner: VfioOwner =
+                isPlaceholder
+                ? .placeholder(kind, at: ConfigOffset(position)) : .capability(kind, at: ConfigOffset(position))
+            claim(
+                position, length: length, map: UInt8(truncatingIfNeeded: id),
+                handler: isPlaceholder ? .directReadOnly : handler,
+                owner: owner, limit: bytes.count)
+            setPermissions(position, count: 4, virt: 0xFFFF_FFFF, write: 0)
+            if !isPlaceholder { extendedPermissions(id, at: position, length: length) }
+            if isPlaceholder {
+                store(load(position, count: 4) & (0xFFC << 20), at: position, count: 4)
+                placeholder = (kind, ConfigOffset(position))
+            } else {
+                kept += 1
+            }
+            previous = position
+            position = next
+        }
+        if kept == 0 { store(0, at: ConfigSpace.conventionalSize, count: 4) }
+    }
+
+    /// pci_ext_cap_length[] and vfio_ext_cap_len(): 0 hides the capability.
+    private func extendedLength(_ id: UInt16, at position: Int, reader: Reader) -> Int {
+        switch id {
+        case 0x0001: return 0x2C  // AER, up to the root registers
+        case 0x0002, 0x0008, 0x0009:  // VC, MFVC (vfio_vc_cap_len)
+            let evcc = Int(reader.dword(position + 4) & 7)
+            let capabilities2 = reader.dword(position + 8)
+            let phases =
+                capabilities2 & 0x08 != 0 ? 128 : capabilities2 & 0x04 != 0 ? 64 : capabilities2 & 0x02 != 0 ? 32 : 0
+            var length = 0x10 + (1 + evcc) * 0x0C
+            if phases != 0 { length = (length + 15) & ~15 + phases * 4 / 8 }
+            return length
+        case 0x0003: return 12  // DSN
+        case 0x0004: return 16  // Power Budgeting
+        case 0x000B: return Int(reader.dword(position + 4) >> 20)  // VSEC length
+        case 0x000D:  // ACS: 8, plus the egress control vector
+            guard reader.byte(position + 4) & 0x20 != 0 else { return 8 }
+            let bits = Int(reader.byte(position + 5))
+            return 8 + (bits == 0 ? 256 : (bits + 31) & ~31) / 8
+        case 0x000E, 0x000F: return 8  // ARI, ATS
+        case 0x0010: return 0x40  // SR-IOV
+        case 0x0012: return 40  // Multicast (endpoint size)
+        case 0x0013: return 16  // PRI
+        case 0x0015: return 4 + Int((reader.byte(position + 8) >> 5) & 7) * 8  // Resizable BAR
+        case 0x0016: return 16 + Int(reader.byte(position + 4) & 0x1F) + 1  // DPA
+        case 0x0017:  // TPH: 0x0C, plus the ST table when it is in the capability
+            let capability = reader.dword(position + 4)
+            guard (capability >> 9) & 3 == 1 else { return 0x0C }
+            return 0x0C + Int((capability >> 16) & 0x7FF) * 2 + 2
+        case 0x0018: return 8  // LTR
+        case 0x0023: return Int(reader.dword(position + 4) >> 20)  // DVSEC length
+        default: return 0  // root-only, obsolete, not yet (PASID), and every ID without an entry
+        }
+    }
+
+    private mutating func extendedPermissions(_ id: UInt16, at base: Int, length: Int) {
+        func permit(_ offset: Int, count: Int, write: UInt32) {
+            let usable = max(0, min(count, length - offset))
+            setPermissions(base + offset, count: usable, virt: 0, write: write)
+        }
+        switch id {
+        case 0x0001:
+            let uncorrectable: UInt32 = 0x03FF_F031
+            let correctable: UInt32 = 0x0000_F1C1
+            permit(0x04, count: 4, write: uncorrectable)
+            permit(0x08, count: 4, write: uncorrectable)
+            permit(0x0C, count: 4, write: uncorrectable)
+            permit(0x10, count: 4, write: correctable)
+            permit(0x14, count: 4, write: correctable)
+            permit(0x18, count: 4, write: 0x0000_0140)
+        case 0x0004:
+            permit(0x04, count: 1, write: 0xFF)
+        default:
+            break
+        }
+    }
+
+    // MARK: - Hidden capabilities and BARs
+
+    /// Unassigned bytes inside a hidden capability's extent name it (for warnings).
+    private mutating func markHiddenBytes(analysis: FunctionAnalysis) {
+        for entry in hidden {
+            guard let capability = analysis.capabilities.first(where: { $0.offset == entry.offset }) else { continue }
+            let owner = addOwner(.hiddenCapability(entry.kind, at: entry.offset))
+            let range = capability.extent
+            for offset in range.start.rawValue..<min(range.end.rawValue, bytes.count)
+            where bytes[offset].handler == .unassigned {
+                bytes[offset].owner = owner
+            }
+        }
+    }
+
+    private mutating func prepareBARs(
+        reader: Reader, sizes: BARSizes, virtualFunctionBARs: [UInt32]?, analysis: FunctionAnalysis
+    ) {
+        guard analysis.context.headerLayout == .endpoint else { return }
+        var index = 0
+        while index < 6 {
+            let offset = 0x10 + 4 * index
+            let raw = virtualFunctionBARs.map { index < $0.count ? $0[index] : 0 } ?? reader.dword(offset)
+            let isIO = raw & 1 == 1
+            let is64Bit = !isIO && (raw >> 1) & 3 == 2 && index < 5
+            let flags: UInt32 = isIO ? 1 : raw & 0x0F
+            let size = sizes[.bar(index)]
+            bars.append(VfioBAR(slot: .bar(index), offset: offset, size: size, flags: flags, is64Bit: is64Bit))
+            if size == nil { setPermissions(offset, count: is64Bit ? 8 : 4, virt: 0xFFFF_FFFF, write: 0) }
+            index += is64Bit ? 2 : 1
+        }
+        let romSize = analysis.context.isVirtualFunction ? 0 : sizes[.expansionROM]
+        rom = VfioBAR(slot: .expansionROM, offset: 0x30, size: romSize, flags: 0, is64Bit: false)
+        if romSize == nil { setPermissions(0x30, count: 4, virt: 0xFFFF_FFFF, write: 0) }
+    }
+
+    /// vfio_bar_fixup: each BAR keeps the address bits above its size plus its type flags; a
+    /// BAR the host did not assign (size 0) reads 0; the ROM keeps Enable and its address bits.
+    mutating func fixupBARs() {
+        Self.fixupBARs(&vconfig, bars: bars, rom: rom)
+    }
+
+    static func fixupBARs(_ config: inout [UInt8], bars: [VfioBAR], rom: VfioBAR?) {
+        func load(_ offset: Int) -> UInt32 {
+            var value: UInt32 = 0
+            for index in 0..<4 where offset + index < config.count {
+                value |= UInt32(config[offset + index]) << UInt32(8 * index)
+            }
+            return value
+        }
+        func store(_ value: UInt32, _ offset: Int) {
+            for index in 0..<4 where offset + index < config.count {
+                config[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(8 * index))
+            }
+        }
+        for bar in bars {
+            guard let size = bar.size else { continue }
+            guard size != 0 else {
+                store(0, bar.offset)
+                if bar.is64Bit { store(0, bar.offset + 4) }
+                continue
+            }
+            let mask = ~(size - 1)
+            store(load(bar.offset) & UInt32(truncatingIfNeeded: mask) | bar.flags, bar.offset)
+            if bar.is64Bit { store(load(bar.offset + 4) & UInt32(truncatingIfNeeded: mask >> 32), bar.offset + 4) }
+        }
+        if let rom, let size = rom.size {
+            store(size == 0 ? 0 : load(rom.offset) & (UInt32(truncatingIfNeeded: ~(size - 1)) | 1), rom.offset)
+        }
+    }
+}
+
+extension VfioLayout {
+    /// Adds virtual capabilities (a plan's) to the guest's extended list: their bytes become
+    /// fully virtual (`PCI_CAP_ID_INVALID_VIRT`), each is linked after the list's last
+    /// capability, and an empty list gets a Null capability at 0x100 pointing to the first.
+    mutating func link(_ regions: [VirtualRegion]) throws(WriteEmulationError) {
+        guard !regions.isEmpty else { return }
+        guard bytes.count == ConfigSpace.extendedSize else { throw .virtualCapabilitiesNeedExtendedSpace }
+        for region in regions {
+            let range = region.range
+            let start = range.start.rawValue
+            guard start >= ConfigSpace.conventionalSize, start & 3 == 0, range.end.rawValue <= bytes.count,
+                (0...15).contains(region.version)
+            else { throw .virtualCapabilityOutOfRange(range) }
+            for offset in start..<range.end.rawValue where bytes[offset].handler != .unassigned {
+                throw .virtualCapabilityOverlaps(range, existing: ConfigOffset(Int(bytes[offset].capabilityStart)))
+            }
+            let head = load(ConfigSpace.conventionalSize, count: 4)
+            if head != 0 || start != ConfigSpace.conventionalSize {
+                if head == 0 {
+                    if bytes[ConfigSpace.conventionalSize].handler == .unassigned {
+                        claimVirtual(ConfigRange(ConfigSpace.conventionalSize, length: 4), id: .null)
+                    }
+                    store(UInt32(start) << 20, at: ConfigSpace.conventionalSize, count: 4)
+                } else {
+                    let last = try lastExtendedCapability()
+                    store(load(last, count: 4) & ~(0xFFC << 20) | UInt32(start) << 20, at: last, count: 4)
+                }
+            }
+            claimVirtual(range, id: region.id)
+            store(UInt32(region.id.rawValue) | UInt32(region.version) << 16, at: start, count: 4)
+            for (index, byte) in region.body.enumerated() { vconfig[start + 4 + index] = byte }
+        }
+    }
+
+    private mutating func claimVirtual(_ range: ConfigRange, id: ExtendedCapabilityID) {
+        let owner = addOwnerPublic(.virtualCapability(id, at: range.start))
+        for offset in range.start.rawValue..<min(range.end.rawValue, bytes.count) {
+            bytes[offset] = VfioByte(
+                map: 0xFE, handler: .virtual, virt: 0xFF, write: 0xFF, capabilityStart: UInt16(offset), owner: owner)
+        }
+    }
+
+    private mutating func addOwnerPublic(_ owner: VfioOwner) -> UInt8 {
+        if let index = owners.firstIndex(of: owner) { return UInt8(index) }
+        guard owners.count < 255 else { return 0 }
+        owners.append(owner)
+        return UInt8(owners.count - 1)
+    }
+
+    /// The last capability of the guest's extended list (in the virtual copy, where vfio keeps
+    /// every header).
+    private func lastExtendedCapability() throws(WriteEmulationError) -> Int {
+        var position = ConfigSpace.conventionalSize
+        var visited = Set<Int>()
+        while true {
+            visited.insert(position)
+            let next = Int(load(position, count: 4) >> 20) & 0xFFC
+            if next == 0 { return position }
+            guard next >= ConfigSpace.conventionalSize, next + 4 <= bytes.count, !visited.contains(next) else {
+                throw .guestListUnterminated(last: ConfigOffset(position))
+            }
+            position = next
+        }
+    }
+}

@@ -1,0 +1,471 @@
+import ArgumentParser
+import Foundation
+import Model
+import Views
+
+/// `cfgtui simulate`: what a guest reads, and what the device receives, when it writes the
+/// configuration space of one function, through vfio-pci or straight to the device. The
+/// device is a simulated copy: nothing touches hardware.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract:
+            "Simulate guest config reads and writes on one function, through vfio-pci or on the device. Read-only.",
+        discussion: """
+            Selects exactly one function as `show` does (-s/-d with this host, -F dumps or --demo) \
+            and applies setpci expressions to a simulated copy of it: --script FILE and -e EXPR, \
+            repeatable, in command-line order. Syntax as setpci(8): COMMAND=0x0406, \
+            CAP_EXP+8.W=2810:f000, ECAP_PASID+6.W=1, 0x44.L=0, STATUS (a read); numbers are hex; \
+            # starts a comment.
+
+            Models: vfio (the default: vfio-pci's virtualization layer over the device) and device \
+            (the register attributes alone). Virtual capabilities (vfio model): --plan FILE (from \
+            `cfgtui plan --json`) or --add with plan's strategy and capability-bit options.
+
+            Output: reads print their value as setpci does, warnings go to stderr; --trace prints \
+            every step, --json the whole trace. --emit-dump writes the final guest view (vfio) or \
+            device (device) as `lspci -xxxx` text.
+
+            Exit status: 0 success, 1 a source, script, plan or dump could not be read or an \
+            expression is wrong (unknown name, missing capability, value too wide, offset out of \
+            range), 3 the selection matched nothing, 64 usage error. docs/simulator.md has the details.
+            """)
+
+    @OptionGroup var source: SourceOptions
+
+    @Option(help: ArgumentHelp("vfio (default) or device.", valueName: "model"))
+    var model = "vfio"
+
+    @Option(
+        help: ArgumentHelp(
+            "Writes outside every structure: passthrough (default; stored, as vfio passes them raw) or drop.",
+            valueName: "policy"))
+    var gaps = "passthrough"
+
+    @Option(
+        name: .customLong("bar-size"),
+        help: ArgumentHelp(
+            "A BAR's size for the sizing probe: N=SIZE with N 0-5, rom or vf0-vf5; SIZE in bytes (K/M/G suffixes, 0x hex; 0 = not implemented). Repeatable; host functions get sizes from sysfs.",
+            valueName: "n=size"))
+    var barSizeOptions: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
+            "Add the virtual capabilities of this plan (`cfgtui plan --json` output) fully virtual (vfio model).",
+            valueName: "file"))
+    var plan: String?
+
+    @Option(
+        name: .customLong("virtual-dump"),
+        help: ArgumentHelp(
+            "The plan's virtual configuration space (`cfgtui plan --emit-dump`), for plan files without capability bytes.",
+            valueName: "file"))
+    var virtualDump: String?
+
+    @Option(
+        name: .customLong("add"),
+        help: ArgumentHelp(
+            "Plan and add a virtual capability as `plan --add` does: pasid, pri, ats or dvsec[:LENGTH[:VENDOR:ID[:REV]]]. Repeatable.",
+            valueName: "capability"))
+    var additions: [String] = []
+
+    @Option(help: ArgumentHelp("Placement strategy for --add (as `plan --strategy`).", valueName: "strategy"))
+    var strategy = "auto"
+
+    @Option(help: ArgumentHelp("PASID Max PASID Width for --add pasid without a PF PASID.", valueName: "n"))
+    var pasidWidth: Int?
+
+    @Flag(help: "PASID Execute Permission Supported (with --pasid-width).")
+    var pasidExec = false
+
+    @Flag(help: "PASID Privileged Mode Supported (with --pasid-width).")
+    var pasidPriv = false
+
+    @Option(help: ArgumentHelp("PRI Outstanding Page Request Capacity for --add pri.", valueName: "n"))
+    var priCapacity: String?
+
+    @Flag(help: "PRI PRG Response PASID Required (with --pri-capacity).")
+    var priPasidRequired = false
+
+    @Option(
+        name: .customLong("script"),
+        help: ArgumentHelp("A file of setpci expressions (one or more per line). Repeatable.", valueName: "file"))
+    var scripts: [String] = []
+
+    @Option(
+        name: [.customShort("e"), .customLong("expression")],
+        help: ArgumentHelp("A setpci expression. Repeatable.", valueName: "expr"))
+    var expressions: [String] = []
+
+    @Flag(help: "Print every step: values before and after, bits, changed fields, notes.")
+    var trace = false
+
+    @Flag(help: "Write the whole trace as JSON (schema in the README).")
+    var json = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Write the final guest view (vfio) or device (device) as `lspci -xxxx` text to this file.",
+            valueName: "file"))
+    var emitDump: String?
+
+    // MARK: - Validation (exit 64)
+
+    func validate() throws {
+        guard SimulationModel(rawValue: model) != nil else {
+            throw ValidationError("unknown model '\(model)': expected vfio or device")
+        }
+        guard parsedGapPolicy != nil else {
+            throw ValidationError("unknown gap policy '\(gaps)': expected passthrough or drop")
+        }
+        if json && trace { throw ValidationError("--json and --trace are different outputs; choose one") }
+        _ = try parsedBARSizes()
+        if plan != nil && !additions.isEmpty {
+            throw ValidationError("--plan and --add both give virtual capabilities; use one")
+        }
+        if virtualDump != nil && plan == nil { throw ValidationError("--virtual-dump goes with --plan") }
+        if (plan != nil || !additions.isEmpty) && model == SimulationModel.device.rawValue {
+            throw ValidationError(
+                "virtual capabilities are the VMM's, not the device's: --plan and --add need --model vfio")
+        }
+        _ = try parsedAdditions()
+        guard PlanText.strategy(named: strategy) != nil else {
+            throw ValidationError(
+                "unknown strategy '\(strategy)': expected auto, pf-offset, end, first-fit, table or dvsec-hint")
+        }
+        if let pasidWidth, !(0...PASIDBits.maximumWidth).contains(pasidWidth) {
+            throw ValidationError("--pasid-width \(pasidWidth): Max PASID Width is 0-20")
+        }
+        if pasidWidth == nil && (pasidExec || pasidPriv) {
+            throw ValidationError("--pasid-exec and --pasid-priv need --pasid-width")
+        }
+        if priCapacity == nil && priPasidRequired { throw ValidationError("--pri-pasid-required needs --pri-capacity") }
+        _ = try parsedCapacity()
+    }
+
+    var parsedGapPolicy: GapPolicy? {
+        switch gaps.lowercased() {
+        case "passthrough", "pass": .passthrough
+        case "drop": .drop
+        default: nil
+        }
+    }
+
+    /// `--bar-size` values.
+    func parsedBARSizes() throws -> BARSizes {
+        var sizes = BARSizes()
+        for text in barSizeOptions {
+            let parts = text.lowercased().split(separator: "=", omittingEmptySubsequences: false)
+            guard parts.count == 2 else {
+                throw ValidationError("cannot parse --bar-size '\(text)': expected N=SIZE, e.g. 0=16K or rom=0")
+            }
+            let slot: BARSlot
+            let name = parts[0]
+            if name == "rom" {
+                slot = .expansionROM
+            } else if name.hasPrefix("vf"), let index = Int(name.dropFirst(2)), (0...5).contains(index) {
+                slot = .virtualFunctionBAR(index)
+            } else if let index = Int(name), (0...5).contains(index) {
+                slot = .bar(index)
+            } else {
+                throw ValidationError("--bar-size '\(text)': the BAR is 0-5, rom or vf0-vf5")
+            }
+            guard let size = Self.size(parts[1]), BARSizes.isValid(size) else {
+                throw ValidationError(
+                    "--bar-size '\(text)': the size must be 0 or a power of two (bytes, K, M, G or T)")
+            }
+            sizes[slot] = size
+        }
+        return sizes
+    }
+
+    /// `16384`, `0x4000`, `16K`, `1M`, `4G`.
+    static func size(_ text: Substring) -> UInt64? {
+        var digits = text
+        var multiplier: UInt64 = 1
+        if let last = digits.last, let shift = ["k": 10, "m": 20, "g": 30, "t": 40][String(last)] {
+            multiplier = 1 << UInt64(shift)
+            digits = digits.dropLast()
+        }
+        let value = digits.hasPrefix("0x") ? UInt64(digits.dropFirst(2), radix: 16) : UInt64(digits)
+        guard let value else { return nil }
+        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
+        return overflow ? nil : product
+    }
+
+    func parsedAdditions() throws -> [VirtualCapability] {
+        var result = [VirtualCapability]()
+        for text in additions {
+            let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false)
+            switch parts.first ?? "" {
+            case "pasid" where parts.count == 1: result.append(.pasid)
+            case "pri" where parts.count == 1: result.append(.pri)
+            case "ats" where parts.count == 1: result.append(.ats)
+            case "dvsec": result.append(.dvsec(try Self.dvsec(Array(parts.dropFirst()), text: text)))
+            default:
+                throw ValidationError(
+                    "cannot parse --add '\(text)': expected pasid, pri, ats or dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
+            }
+        }
+        return result
+    }
+
+    private static func dvsec(_ fields: [Substring], text: String) throws -> DVSECIdentity {
+        guard fields.count <= 4, fields.count != 2 else {
+            throw ValidationError("cannot parse --add '\(text)': expected dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
+        }
+        var length = DVSECIdentity.minimumLength
+        if let first = fields.first {
+            guard let value = number(first), value >= DVSECIdentity.minimumLength, value <= DVSECIdentity.maximumLength
+            else { throw ValidationError("--add '\(text)': the DVSEC length must be 12 to 4092 bytes") }
+            length = value
+        }
+        var vendor: UInt16 = 0xFFFF
+        var identifier: UInt16 = 0
+        if fields.count >= 3 {
+            guard let parsedVendor = UInt16(fields[1], radix: 16), let parsedID = UInt16(fields[2], radix: 16) else {
+                throw ValidationError("--add '\(text)': VENDOR and ID are 4-digit hex numbers")
+            }
+            vendor = parsedVendor
+            identifier = parsedID
+        }
+        var revision = 0
+        if fields.count == 4 {
+            guard let value = number(fields[3]), (0...15).contains(value) else {
+                throw ValidationError("--add '\(text)': the DVSEC revision is 0-15")
+            }
+            revision = value
+        }
+        return DVSECIdentity(vendorID: vendor, dvsecID: identifier, revision: revision, length: length)
+    }
+
+    private static func number(_ text: Substring) -> Int? {
+        text.hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
+    }
+
+    func parsedCapacity() throws -> UInt32? {
+        guard let priCapacity else { return nil }
+        guard let value = Self.number(Substring(priCapacity)), let capacity = UInt32(exactly: value) else {
+            throw ValidationError("--pri-capacity '\(priCapacity)': expected a number 0-0xffffffff")
+        }
+        return capacity
+    }
+
+    // MARK: - Running
+
+    func run() throws {
+        let names = PCINameDatabase()
+        let all: [PCIFunction]
+        do {
+            all = try SourceOptions.load(source.sourceKind, names: names)
+        } catch {
+            StandardOutput.error(ErrorText.message(error))
+            throw ExitStatus.sourceError
+        }
+        let target = try selectTarget(in: all)
+        let physicalFunction: PCIFunction? = {
+            guard case .virtualFunction(let address) = target.relation else { return nil }
+            return all.first { $0.address == address }
+        }()
+        let selectedModel = SimulationModel(rawValue: model) ?? .vfio
+        let gapPolicy = parsedGapPolicy ?? .passthrough
+        var barSizes = try parsedBARSizes()
+        var barSizeSource: String? = barSizeOptions.isEmpty ? nil : "--bar-size"
+        if case .host(let root) = source.sourceKind, let fromSysfs = sysfsBARSizes(of: target, root: root, names: names)
+        {
+            barSizes = barSizes.merging(fromSysfs)
+            barSizeSource = barSizeOptions.isEmpty ? "sysfs resource" : "--bar-size and sysfs resource"
+        }
+        let virtualCapabilities = try virtualRegions(for: target, physicalFunction: physicalFunction)
+
+        var emulator: WriteEmulator
+        do {
+            emulator = try WriteEmulator(
+                function: SimulatedFunction(target),
+                options: SimulationOptions(
+                    model: selectedModel, gaps: gapPolicy, barSizes: barSizes,
+                    virtualCapabilities: virtualCapabilities, physicalFunction: physicalFunction?.space))
+        } catch {
+            StandardOutput.error("\(target.address): \(SimulationReport.message(error))")
+            throw ExitStatus.sourceError
+        }
+        let program = try compile(for: emulator)
+
+        let context = SimulationContext(
+            address: target.address, title: FunctionText.title(target), model: selectedModel, gaps: gapPolicy,
+            barSizes: barSizes, barSizeSource: barSizeSource)
+        try execute(program, on: &emulator, context: context)
+
+        if let emitDump {
+            let space = selectedModel == .vfio ? emulator.guestSpace : emulator.deviceSpace
+            let text = LspciDump.write([(address: target.address, title: FunctionText.title(target), space: space)])
+            do {
+                try Data(text).write(to: URL(fileURLWithPath: emitDump))
+            } catch {
+                StandardOutput.error("\(emitDump): cannot write: \(error.localizedDescription)")
+                throw ExitStatus.sourceError
+            }
+        }
+    }
+
+    /// Exactly one function after -s/-d.
+    private func selectTarget(in all: [PCIFunction]) throws -> PCIFunction {
+        let filter = (try? source.filter()) ?? DeviceFilter()
+        let selected = all.filter {
+            filter.matches(
+                $0.address, vendorID: Int($0.vendorID), deviceID: Int($0.deviceID), classCode: ($0.classCode ?? 0) >> 8)
+        }
+        if selected.count == 1, let target = selected.first { return target }
+        if selected.isEmpty {
+            if source.selectionText.isEmpty {
+                StandardOutput.error(ErrorText.message(.noFunctions))
+                throw ExitStatus.sourceError
+            }
+            StandardOutput.error("no function matches \(source.selectionText)")
+            throw ExitStatus.noMatch
+        }
+        let shown = selected.prefix(8).map(\.address.description).joined(separator: ", ")
+        throw ValidationError(
+            "simulate needs exactly one function, but \(source.selectionText.isEmpty ? "the source" : source.selectionText) selects \(selected.count): \(shown)\(selected.count > 8 ? ", ..." : ""); narrow it with -s"
+        )
+    }
+
+    // MARK: - BAR sizes from sysfs
+
+    /// Sizes from sysfs `resource` (start, end and flags per line: BAR0-5, the ROM, then the
+    /// SR-IOV VF BARs, each covering TotalVFs VFs).
+    private func sysfsBARSizes(of function: PCIFunction, root: String?, names: PCINameDatabase) -> BARSizes? {
+        guard let source = try? LibPCISource(sysfsRoot: root, names: names) else { return nil }
+        let path = source.sysfsPath + "/devices/" + function.address.description + "/resource"
+        guard let bytes = try? FileReader.readAll(path) else { return nil }
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+        var sizes = BARSizes()
+        let analysis = function.analyze()
+        let totalVFs = analysis.capability(.extended(.singleRootIOV)).flatMap {
+            function.space.word(at: $0.offset.rawValue + 0x0E)
+        }
+        for (index, line) in lines.enumerated() where index < 13 {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 2, let start = UInt64(fields[0].dropFirst(2), radix: 16),
+                let end = UInt64(fields[1].dropFirst(2), radix: 16)
+            else { continue }
+            let size = end > start ? end - start + 1 : (end == 0 && start == 0 ? 0 : end - start + 1)
+            switch index {
+            case 0..<6: sizes[.bar(index)] = size
+            case 6: sizes[.expansionROM] = size
+            default:
+                guard let totalVFs, totalVFs > 0, analysis.context.headerLayout == .endpoint else { continue }
+                sizes[.virtualFunctionBAR(index - 7)] = size / UInt64(totalVFs)
+            }
+        }
+        return sizes
+    }
+
+    // MARK: - Virtual capabilities
+
+    private func virtualRegions(for target: PCIFunction, physicalFunction: PCIFunction?) throws -> [VirtualRegion] {
+        if let plan { return try regions(fromPlan: plan) }
+        let capabilities = try parsedAdditions()
+        guard !capabilities.isEmpty else { return [] }
+        var request = PlacementRequest(
+            target: PlacementFunction(target), physicalFunction: physicalFunction.map { PlacementFunction($0) },
+            capabilities: capabilities.map { RequestedCapability($0) },
+            strategy: PlanText.strategy(named: strategy) ?? .auto)
+        if let pasidWidth {
+            request.pasidBits = PASIDBits(
+                maxWidth: pasidWidth, executeSupported: pasidExec, privilegedSupported: pasidPriv)
+        }
+        if let capacity = try parsedCapacity() {
+            request.priBits = PRIBits(outstandingCapacity: capacity, prgResponsePASIDRequired: priPasidRequired)
+        }
+        let planned: PlacementPlan
+        do {
+            planned = try PlacementPlanner.plan(request)
+        } catch {
+            StandardOutput.error("--add: \(PlanText.error(error))")
+            throw ExitStatus.sourceError
+        }
+        guard planned.isComplete else {
+            let failed = planned.failures.map { PlanText.name($0.capability.kind) }.joined(separator: ", ")
+            StandardOutput.error("--add: could not place \(failed) (see `cfgtui plan` for the reasons)")
+            throw ExitStatus.sourceError
+        }
+        return VirtualRegion.regions(of: planned)
+    }
+
+    /// Placements from `cfgtui plan --json`: `{"placements": [{"capability", "id", "offset",
+    /// "length", "version", "bytes"}]}`; bytes from the plan, or from --virtual-dump.
+    private func regions(fromPlan path: String) throws -> [VirtualRegion] {
+        func fail(_ message: String) -> ExitCode {
+            StandardOutput.error("\(path): \(message)")
+            return ExitStatus.sourceError
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileReader.readAll(path)
+        } catch {
+            throw fail("cannot read: \(error.reason)")
+        }
+        guard let document = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
+            let placements = document["placements"] as? [[String: Any]]
+        else { throw fail("not a plan: expected a JSON object with \"placements\" (cfgtui plan --json)") }
+        if let ok = document["ok"] as? Bool, !ok {
+            throw fail("the plan did not place every capability (\"ok\": false)")
+        }
+        var dump: ConfigSpace?
+        if let virtualDump {
+            do {
+                let functions = try LspciDump.read(try FileReader.readAll(virtualDump), file: virtualDump)
+                guard functions.count == 1, let only = functions.first else {
+                    throw fail("--virtual-dump \(virtualDump) must hold exactly one function")
+                }
+                dump = only.space
+            } catch let error as DumpError {
+                StandardOutput.error(ErrorText.message(error))
+                throw ExitStatus.sourceError
+            } catch let error as FileReader.Failure {
+                throw fail("--virtual-dump \(virtualDump): cannot read: \(error.reason)")
+            }
+        }
+        var regions = [VirtualRegion]()
+        for (index, entry) in placements.enumerated() {
+            guard let id = entry["id"] as? Int, let offset = entry["offset"] as? Int,
+                let length = entry["length"] as? Int,
+                (0...0xFFFF).contains(id), length >= 4
+            else { throw fail("placement \(index + 1): needs integer \"id\", \"offset\" and \"length\"") }
+            let version = entry["version"] as? Int ?? 1
+            var body: [UInt8]
+            if let hex = entry["bytes"] as? String {
+                guard let parsed = Self.hexBytes(hex), parsed.count == length - 4 else {
+                    throw fail("placement \(index + 1): \"bytes\" must be \(length - 4) bytes of hex")
+                }
+                body = parsed
+            } else if let dump {
+                body = (offset + 4..<offset + length).map { dump.byte(at: $0) ?? 0 }
+            } else {
+                throw fail("placement \(index + 1) has no \"bytes\": give the plan's virtual space with --virtual-dump")
+            }
+            if body.count != length - 4 { body = Array(body.prefix(length - 4)) }
+            regions.append(
+                VirtualRegion(
+                    id: ExtendedCapabilityID(UInt16(id)), version: version, offset: ConfigOffset(offset), body: body))
+        }
+        return regions
+    }
+
+    private static func hexBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        var result = [UInt8]()
+        result.reserveCapacity(digits.count / 2)
+        var index = 0
+        while index < digits.count {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            result.append(byte)
+            index += 2
+        }
+        return result
+    }
+}

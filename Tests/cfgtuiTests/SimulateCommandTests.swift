@@ -1,0 +1,220 @@
+import Foundation
+import Model
+import Testing
+
+/// `cfgtui simulate`: selection, inputs in order, output forms, errors and exit statuses.
+@Suite struct SimulateCommandTests {
+    static let pf = ["--demo", "-s", "01:00.0"]
+    static let vf = ["--demo", "-s", "01:00.1"]
+
+    static func temporaryDirectory() throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cfgtui-simulate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    static func json(_ output: Tooling.Output) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any])
+    }
+
+    @Test func readsPrintTheirValueAsSetpciDoes() throws {
+        let output = try #require(try Tooling.runCfgtui(["simulate"] + Self.pf + ["-e", "STATUS", "-e", "VENDOR_ID"]))
+        #expect(output.status == 0)
+        #expect(output.text == "0010\n1b36\n")
+        #expect(output.stderr.isEmpty)
+    }
+
+    @Test func warningsGoToStandardErrorWithTheirPlace() throws {
+        let output = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.pf + ["--model", "device", "-e", "COMMAND.L=0"]))
+        #expect(output.status == 0)
+        #expect(output.text.isEmpty)
+        #expect(output.stderr.contains("-e #1:1:1: COMMAND.L=0: warning: the access spans several registers"))
+        #expect(output.stderr.contains("1 step: 1 write, 0 reads, 1 warning"))
+    }
+
+    @Test func traceShowsEveryStep() throws {
+        let output = try #require(
+            try Tooling.runCfgtui(
+                ["simulate"] + Self.pf + [
+                    "--trace", "--bar-size", "0=16K", "-e", "COMMAND=0x0406 BASE_ADDRESS_0=ffffffff",
+                ]))
+        #expect(output.status == 0)
+        let text = output.text
+        #expect(text.contains("model: vfio"))
+        #expect(text.contains("info: vfio hides PASID at 0x180"))
+        #expect(text.contains("[1] -e #1:1:1  COMMAND=0x0406"))
+        #expect(text.contains("guest  0000 -> 0406    device 0000 -> 0006"))
+        #expect(text.contains("Command: Interrupt Disable 0x0 -> 0x1"))
+        #expect(text.contains("guest  00000004 -> ffffc004"))
+        #expect(text.contains("2 steps: 2 writes, 0 reads"))
+    }
+
+    @Test func jsonHasTheWholeTrace() throws {
+        let output = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.pf + ["--json", "--model", "device", "-e", "COMMAND=6 STATUS"]))
+        #expect(output.status == 0)
+        let document = try Self.json(output)
+        #expect(document["model"] as? String == "device")
+        #expect(document["function"] as? String == "0000:01:00.0")
+        let steps = try #require(document["steps"] as? [[String: Any]])
+        #expect(steps.count == 2)
+        #expect(steps[0]["operation"] as? String == "write")
+        #expect((steps[0]["guest"] as? [String: Any])?["after"] as? Int == 6)
+        #expect((steps[0]["bits"] as? [String: Any])?["taken"] as? Int == 0x0547 & 0xFFFF)
+        #expect(steps[1]["operation"] as? String == "read")
+        #expect(steps[1]["value"] as? Int == 0x10)
+        #expect((document["summary"] as? [String: Any])?["steps"] as? Int == 2)
+    }
+
+    @Test func scriptsAndExpressionsRunInCommandLineOrder() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("a.setpci")
+        try Data("# first\n3c.B=0b\nINTERRUPT_LINE\n".utf8).write(to: script)
+        let output = try #require(
+            try Tooling.runCfgtui(
+                ["simulate"] + Self.pf + [
+                    "-e", "INTERRUPT_LINE", "--script", script.path, "-e", "3c.B=0c", "-e", "INTERRUPT_LINE",
+                ]))
+        #expect(output.status == 0)
+        #expect(output.text == "00\n0b\n0c\n")
+    }
+
+    @Test func emitDumpWritesTheGuestViewOrTheDevice() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for model in ["vfio", "device"] {
+            let path = directory.appendingPathComponent("\(model).txt")
+            let output = try #require(
+                try Tooling.runCfgtui(
+                    ["simulate"] + Self.pf + ["--model", model, "-e", "COMMAND=0x0406", "--emit-dump", path.path]))
+            #expect(output.status == 0)
+            let functions = try LspciDump.read([UInt8](try Data(contentsOf: path)), file: path.path)
+            let space = try #require(functions.first?.space)
+            #expect(space.word(at: 0x04) == (model == "vfio" ? 0x0406 : 0x0406))
+            // The guest does not see PASID; the device keeps it.
+            let hasPASID = FunctionAnalysis(space: space).capability(.extended(.processAddressSpaceID)) != nil
+            #expect(hasPASID == (model == "device"))
+        }
+    }
+
+    @Test func addPlansVirtualCapabilities() throws {
+        let output = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.vf + ["--add", "pasid", "--trace", "-e", "ECAP_PASID+6.W=1"]))
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.text.contains("virtual PASID at"))
+        #expect(output.text.contains("nothing reaches the device"))
+        #expect(output.text.contains("its PF has PASID disabled"))
+    }
+
+    @Test func planFilesFromThePlanCommand() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = try #require(try Tooling.runCfgtui(["plan"] + Self.vf + ["--add", "pasid", "--json"]))
+        try #require(plan.status == 0, "\(plan.stderr)")
+        let planFile = directory.appendingPathComponent("plan.json")
+        try plan.stdout.write(to: planFile)
+        let output = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.vf + ["--plan", planFile.path, "-e", "ECAP_PASID+4.W"]))
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.text == "1406\n")
+    }
+
+    @Test func planFilesWithoutBytesTakeThemFromTheVirtualDump() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dump = directory.appendingPathComponent("virtual.txt")
+        let plan = try #require(
+            try Tooling.runCfgtui(
+                ["plan"] + Self.vf + ["--add", "pasid", "--at", "pasid=0xff8", "--emit-dump", dump.path]))
+        try #require(plan.status == 0, "\(plan.stderr)")
+        let planFile = directory.appendingPathComponent("plan.json")
+        try Data(#"{"placements":[{"capability":"pasid","id":27,"offset":4088,"length":8}]}"#.utf8).write(to: planFile)
+        let missing = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.vf + ["--plan", planFile.path, "-e", "STATUS"]))
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("--virtual-dump"))
+        let output = try #require(
+            try Tooling.runCfgtui(
+                ["simulate"] + Self.vf + ["--plan", planFile.path, "--virtual-dump", dump.path, "-e", "0xffc.W"]))
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.text == "1406\n")
+    }
+
+    @Test func gapsCanBeDropped() throws {
+        let output = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.pf + ["--gaps", "drop", "-e", "0x200.L=1 0x200.L"]))
+        #expect(output.status == 0)
+        #expect(output.text == "00000000\n")
+        #expect(output.stderr.contains("--gaps drop"))
+    }
+
+    // MARK: - Errors
+
+    @Test(arguments: [
+        (["-e", "FROBNICATE=1"], "-e #1:1:1: unknown register name 'FROBNICATE'"),
+        (["-e", "STATUS COMMAND=0x12345"], "-e #1:1:16: value 0x12345 does not fit 16 bits"),
+        (["-e", "CAP_MSI+2.W"], "-e #1:1:1: the function has no CAP_MSI capability"),
+        (["-e", "0xffe.L"], "-e #1:1:1: 0xffe.L is outside the 4096-byte configuration space"),
+        (["-e", "STATUS", "-e", "ECAP_PASID+6.W=1"], "-e #2:1:1: the guest sees no ECAP_PASID: vfio hides it"),
+    ])
+    func inputErrorsNameTheExpressionLineAndColumn(_ arguments: [String], _ message: String) throws {
+        let output = try #require(try Tooling.runCfgtui(["simulate"] + Self.pf + arguments))
+        #expect(output.status == 1)
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+        #expect(output.text.isEmpty)
+    }
+
+    @Test func scriptErrorsNameTheFile() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("bad.setpci")
+        try Data("COMMAND=6\n\n  CAP_EXP+8.W=1:1ffff\n".utf8).write(to: script)
+        let output = try #require(try Tooling.runCfgtui(["simulate"] + Self.pf + ["--script", script.path]))
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("\(script.path):3:15: mask 0x1ffff does not fit 16 bits"))
+        #expect(output.stderr.contains("  ^"))
+        let missing = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.pf + ["--script", directory.appendingPathComponent("none").path]))
+        #expect(missing.status == 1)
+    }
+
+    @Test(arguments: [
+        ["--demo", "-e", "STATUS"],
+        ["--demo", "-s", "01:00.0", "--model", "qemu"],
+        ["--demo", "-s", "01:00.0", "--gaps", "sometimes"],
+        ["--demo", "-s", "01:00.0", "--bar-size", "0=3000"],
+        ["--demo", "-s", "01:00.0", "--bar-size", "7=4K"],
+        ["--demo", "-s", "01:00.0", "--model", "device", "--add", "pasid"],
+        ["--demo", "-s", "01:00.0", "--json", "--trace"],
+    ])
+    func usageErrorsExit64(_ arguments: [String]) throws {
+        let output = try #require(try Tooling.runCfgtui(["simulate"] + arguments))
+        #expect(output.status == 64, "\(output.stderr)")
+    }
+
+    @Test func noMatchExits3() throws {
+        let output = try #require(try Tooling.runCfgtui(["simulate", "--demo", "-s", "09:00.0", "-e", "STATUS"]))
+        #expect(output.status == 3)
+    }
+
+    @Test func vfioRefusesBridges() throws {
+        let output = try #require(try Tooling.runCfgtui(["simulate", "--demo", "-s", "00:02.0", "-e", "STATUS"]))
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("use --model device"))
+        let device = try #require(
+            try Tooling.runCfgtui([
+                "simulate", "--demo", "-s", "00:02.0", "--model", "device", "-e", "SECONDARY_BUS=5 SECONDARY_BUS",
+            ]))
+        #expect(device.status == 0)
+        #expect(device.text == "05\n")
+    }
+
+    @Test func theBenchmarkRuns() throws {
+        let output = try #require(try Tooling.runCfgtui(["bench-simulate", "--count", "2000"]))
+        #expect(output.status == 0)
+        #expect(output.text.contains("device:") && output.text.contains("vfio:"))
+    }
+}
