@@ -52,3 +52,6 @@ shot byte-field-link 120 40 "F10Quit" "--demo -s 01:00.0" / =0x84 Enter Tab Down
 # 4. The placement overlay on a VF: proposed PASID/PRI marked +, the PF/VF comparison, and PASID
 #    being moved onto the VF's real ATS capability, refused in place with the reason.
 shot placement-overlay 120 40 "F10Quit" "--demo -s 01:00.1" v c m Up Up
+# 5. The write simulator on a VF: two guest writes through the vfio model, the changed bytes
+#    highlighted, the trace with the selected access in full.
+shot write-simulator 120 40 "F10Quit" "--demo -s 01:00.1" w i "=COMMAND.W=0406" Enter i "=CAP_EXP+8.W=20:e0" Enter

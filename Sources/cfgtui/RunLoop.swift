@@ -43,6 +43,8 @@ enum RunLoop {
 struct EffectRunner {
     /// Re-reads a function, or nil for static sources.
     let reread: (PCIAddress) -> Result<PCIFunction, SourceError>?
+    /// A host function's BAR sizes, or nil when they cannot be read.
+    let barSizes: (PCIAddress) -> BARSizes?
 
     func perform(_ effect: Effect, now: Double) -> Action? {
         switch effect {
@@ -58,6 +60,8 @@ struct EffectRunner {
                 written.append(file.name)
             }
             return .exported(paths: written, failure: nil)
+        case .readBARSizes(let address):
+            return .startSimulator(address, barSizes(address))
         case .reread(let address):
             switch reread(address) {
             case .success(let function): return .reread(address, function, failure: nil, now: now)

@@ -45,7 +45,11 @@ enum ScreenDump {
     static func frame(_ state: AppState, keys: [Key]) -> ScreenBuffer {
         var state = state
         for key in keys {
-            if let action = KeyMap.action(for: key, in: state) { update(&state, action) }
+            guard let action = KeyMap.action(for: key, in: state) else { continue }
+            for effect in update(&state, action) {
+                // No I/O here: the simulator starts with BAR sizes unknown; exports are not written.
+                if case .readBARSizes(let address) = effect { update(&state, .startSimulator(address, nil)) }
+            }
         }
         return AppView.frame(state)
     }

@@ -95,7 +95,7 @@ import Testing
     @Test func functionKeyBarComesFromTheKeyTable() {
         var state = Fixtures.demoState(size: Size(width: 120, height: 40))
         let bar = KeyMap.functionBar(for: state)
-        #expect(bar.map(\.key) == [1, 3, 4, 6, 7, 8, 10])
+        #expect(bar.map(\.key) == [1, 3, 4, 6, 7, 8, 9, 10])
         for entry in bar {
             #expect(KeyMap.bindings.contains { $0.functionKey == entry.key && $0.keys.contains(.function(entry.key)) })
         }
@@ -103,7 +103,7 @@ import Testing
         #expect(KeyMap.functionBar(for: state).contains { $0.key == 5 && $0.label == "Pause" })
         var buffer = ScreenBuffer(size: Size(width: 70, height: 1))
         FunctionKeyBar(entries: bar).render(into: &buffer, area: buffer.bounds)
-        #expect(buffer.text(row: 0).hasPrefix("F1Help F3Search F4Filter F6Unfold F7Plan F8PF/VF F10Quit"))
+        #expect(buffer.text(row: 0).hasPrefix("F1Help F3Search F4Filter F6Unfold F7Plan F8PF/VF F9Write F10Quit"))
     }
 
     @Test func helpListsEveryBindingWithHelpText() {

@@ -220,6 +220,54 @@ import Testing
         try session.waitFor("EXIT=0")
     }
 
+    @Test func theWriteSimulatorTracesUndoesAndSavesAScriptThatSimulateReplays() throws {
+        guard Self.available, Tooling.oracleAvailable() else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let session = Session()
+        defer { session.stop() }
+        try session.start("sh -c 'cd \(directory.path) && exec \(Self.binary) --demo -s 01:00.1'")
+        try session.waitFor("F9Write")
+        try session.keys("w")
+        try session.waitFor("Writes (vfio model, guest view) 0/0")
+        try session.keys("i")
+        try session.keys("-l", "COMMAND.W=0406")
+        try session.keys("Enter")
+        let written = try session.waitFor("[1] COMMAND.W=0406")
+        #expect(written.contains("Command: Interrupt Disable 0x0 -> 0x1"))
+        #expect(written.contains("guest view, simulated"))
+        // A second write, undone and redone.
+        try session.keys("i")
+        try session.keys("-l", "CAP_EXP+8.W=10:10")
+        try session.keys("Enter")
+        try session.waitFor("[2] CAP_EXP+8.W=10:10")
+        try session.keys("u")
+        try session.waitFor("(undone) CAP_EXP+8.W=10:10")
+        try session.keys("U")
+        try session.waitFor("Writes (vfio model, guest view) 2/2")
+        // A mistake is refused in place, naming the column.
+        try session.keys("i")
+        try session.keys("-l", "COMMAND.W=12345")
+        try session.keys("Enter")
+        try session.waitFor("column")
+        try session.keys("Escape", "W")
+        try session.waitFor("wrote cfgtui-writes-0000-01-00.1.setpci")
+        try session.keys("q")
+        try session.waitFor("EXIT=0")
+        // cfgtui simulate replays the saved script to the same guest view.
+        let script = directory.appendingPathComponent("cfgtui-writes-0000-01-00.1.setpci").path
+        let dump = directory.appendingPathComponent("replayed.txt").path
+        let replay = try Tooling.run(
+            try #require(Tooling.cfgtui).path,
+            ["simulate", "--demo", "-s", "01:00.1", "--script", script, "--emit-dump", dump])
+        #expect(replay.status == 0, "simulate failed: \(replay.stderr)")
+        let lspci = try Tooling.run(Tooling.lspciPath, ["-F", dump, "-vv"])
+        #expect(lspci.text.contains("BusMaster+"))
+        #expect(lspci.text.contains("DisINTx+"))
+        #expect(lspci.text.contains("RlxdOrd+"))
+    }
+
     @Test func withoutATerminalItPointsToShow() throws {
         guard let binary = Tooling.cfgtui else { return }
         let output = try Tooling.run(binary.path, ["--demo"])

@@ -35,6 +35,9 @@ public enum SetpciProblem: Hashable, Sendable {
     /// The function (in the guest's view) has no such capability; `hiddenAt`: the device has
     /// it there but vfio hides it from the guest.
     case capabilityNotPresent(String, hiddenAt: ConfigOffset?)
+    /// The capability may be there, but the bytes holding its list were not readable (an
+    /// unprivileged read gives 64 bytes; a 256-byte read has no extended list).
+    case capabilityListUnreadable(String, readable: Int)
     /// No width was given, and no catalogued register starts at the offset to take it from.
     case missingWidth(offset: Int)
     /// The value has bits above the width.

@@ -155,6 +155,12 @@ public struct SetpciResolver: Sendable {
             }
             guard let kind = CapabilityCatalog.kind(named: name) else { throw fail(.unknownCapability(name)) }
             guard let capability = analysis.capability(kind) else {
+                // Not found is only "not present" when the list it would be on was read whole.
+                let listEnd =
+                    if case .extended = kind { ConfigSpace.extendedSize } else { ConfigSpace.conventionalSize }
+                if accessibleLength < min(listEnd, analysis.space.size) {
+                    throw fail(.capabilityListUnreadable(name, readable: accessibleLength))
+                }
                 let hidden = hiddenCapabilities.first { $0.kind == kind }?.offset
                 throw fail(.capabilityNotPresent(name, hiddenAt: hidden))
             }

@@ -39,6 +39,24 @@ public enum Action: Hashable, Sendable {
     case scroll(Int)
     case quit
 
+    // MARK: Write simulator
+    /// Start or end simulating guest writes on the selected function.
+    case toggleSimulator
+    /// Start the write simulator with these BAR sizes (nil: unknown); the answer to
+    /// `Effect.readBARSizes`.
+    case startSimulator(PCIAddress, BARSizes?)
+    case startExpression
+    case startFieldEdit
+    case undoWrite
+    case redoWrite
+    case resetWrites
+    /// Show the simulated device instead of the guest's view, or back.
+    case toggleDeviceView
+    /// vfio model or device model (the applied accesses are replayed).
+    case switchModel
+    /// Save the applied accesses as a setpci script.
+    case saveScript
+
     // MARK: Placement overlay
     /// Turn the placement overlay on or off for the selected function.
     case toggleOverlay
@@ -63,6 +81,8 @@ public enum Effect: Hashable, Sendable {
     case reread(PCIAddress)
     /// Write files in the current directory (the plan export).
     case export([ExportFile])
+    /// Read a host function's BAR sizes (sysfs `resource`) and start the write simulator.
+    case readBARSizes(PCIAddress)
     case quit
 }
 
@@ -74,5 +94,16 @@ public struct ExportFile: Hashable, Sendable {
     public init(name: String, bytes: [UInt8]) {
         self.name = name
         self.bytes = bytes
+    }
+}
+
+extension Action {
+    /// Whether the action changes the placement overlay (refused while a write simulation,
+    /// which runs on the overlay's plan, is on).
+    var changesThePlan: Bool {
+        switch self {
+        case .toggleOverlay, .cycleStrategy, .addProposal, .removeProposal, .toggleMoving, .moveProposal: true
+        default: false
+        }
     }
 }

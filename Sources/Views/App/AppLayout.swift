@@ -6,6 +6,8 @@ public struct AppLayout: Hashable, Sendable {
     public var chain: Rect?
     public var map: Rect?
     public var fields: Rect?
+    /// The write simulator's trace, under the fields while the simulator is on.
+    public var trace: Rect?
     public var legend: Rect
     public var functionBar: Rect
     /// Below 110 columns the left and right columns take turns.
@@ -19,11 +21,11 @@ public struct AppLayout: Hashable, Sendable {
     /// Inner width a full hex row needs: offset, 16 bytes in dword groups.
     public static let hexRowWidth = 58
 
-    public static func compute(size: Size, focus: Focus) -> AppLayout {
+    public static func compute(size: Size, focus: Focus, showsTrace: Bool = false) -> AppLayout {
         let full = Rect(size: size)
         let tooSmall = size.width < minimum.width || size.height < minimum.height
         var layout = AppLayout(
-            title: full.row(0), devices: nil, chain: nil, map: nil, fields: nil,
+            title: full.row(0), devices: nil, chain: nil, map: nil, fields: nil, trace: nil,
             legend: full.row(size.height - 2), functionBar: full.row(size.height - 1),
             isCompact: size.width < sideBySideWidth, isTooSmall: tooSmall)
         guard !tooSmall else { return layout }
@@ -33,6 +35,12 @@ public struct AppLayout: Hashable, Sendable {
                 let parts = Layout.rows([.percent(50), .fill], in: body)
                 layout.devices = parts[0]
                 layout.chain = parts[1]
+            } else if showsTrace {
+                let parts = Layout.rows(
+                    [.fill, .fixed(max(6, body.height * 30 / 100)), .fixed(max(5, body.height * 24 / 100))], in: body)
+                layout.map = parts[0]
+                layout.fields = parts[1]
+                layout.trace = parts[2]
             } else {
                 let parts = Layout.rows([.fill, .fixed(max(7, body.height * 38 / 100))], in: body)
                 layout.map = parts[0]
@@ -44,9 +52,18 @@ public struct AppLayout: Hashable, Sendable {
             let left = Layout.rows([.percent(45), .fill], in: columns[0])
             layout.devices = left[0]
             layout.chain = left[1]
-            let right = Layout.rows([.fill, .fixed(max(8, body.height * 38 / 100))], in: columns[1])
-            layout.map = right[0]
-            layout.fields = right[1]
+            if showsTrace {
+                let right = Layout.rows(
+                    [.fill, .fixed(max(8, body.height * 30 / 100)), .fixed(max(6, body.height * 26 / 100))],
+                    in: columns[1])
+                layout.map = right[0]
+                layout.fields = right[1]
+                layout.trace = right[2]
+            } else {
+                let right = Layout.rows([.fill, .fixed(max(8, body.height * 38 / 100))], in: columns[1])
+                layout.map = right[0]
+                layout.fields = right[1]
+            }
         }
         return layout
     }
@@ -58,6 +75,7 @@ public struct AppLayout: Hashable, Sendable {
     public var mapRowsVisible: Int { max(1, Self.innerHeight(map) - 1) }
     public var deviceRowsVisible: Int { max(1, Self.innerHeight(devices)) }
     public var chainRowsVisible: Int { max(1, Self.innerHeight(chain)) }
+    public var traceRowsVisible: Int { max(1, Self.innerHeight(trace)) }
     /// Field rows visible below the register's title lines.
     public var fieldRowsVisible: Int { max(1, Self.innerHeight(fields) - 2) }
 }

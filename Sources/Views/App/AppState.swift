@@ -23,6 +23,8 @@ public struct AppState: Sendable {
     public var overlay: PlanOverlay?
     /// Whether the fields pane shows the PF/VF comparison instead.
     public var showsComparison = false
+    /// The write simulator (issue 5), when on.
+    public var writeSession: WriteSession?
 
     // MARK: Map
     public var cursor: Int = 0
@@ -83,9 +85,12 @@ public struct AppState: Sendable {
     /// The selected function, if any.
     public var selectedFunction: PCIFunction? { selected.map { functions[$0.functionIndex] } }
 
-    /// What the map, chain and fields show: the overlay's virtual space while it is on, else the
-    /// selected function.
-    public var displayed: SelectedFunction? { overlay?.display ?? selected }
+    /// What the map, chain and fields show: the write simulator's guest (or device) view while it
+    /// is on, the overlay's virtual space while that is on, else the selected function.
+    public var displayed: SelectedFunction? { writeSession?.display ?? overlay?.display ?? selected }
+
+    /// Where the panes are for the current size, focus and simulator.
+    public var layout: AppLayout { AppLayout.compute(size: size, focus: focus, showsTrace: writeSession != nil) }
 
     // MARK: - Changes used by update
 
@@ -100,6 +105,7 @@ public struct AppState: Sendable {
         let index = visibleRows[deviceSelection].functionIndex
         if selected?.functionIndex == index { return }
         overlay = nil
+        writeSession = nil
         selected = SelectedFunction(functionIndex: index, function: functions[index], foldZeroRows: foldZeroRows)
         cursor = 0
         mapScroll = 0
@@ -137,6 +143,7 @@ public struct AppState: Sendable {
     /// Re-lays the map rows (after toggling folding).
     mutating func relayoutMap() {
         overlay?.replan(functions: functions, foldZeroRows: foldZeroRows)
+        writeSession?.relayout(foldZeroRows: foldZeroRows)
         guard let current = selected else { return }
         selected = SelectedFunction(
             functionIndex: current.functionIndex, function: functions[current.functionIndex], foldZeroRows: foldZeroRows
@@ -184,6 +191,18 @@ public struct SelectedFunction: Sendable {
         analysis = function.analyze()
         rows = MapRows.rows(for: analysis, fold: foldZeroRows)
         chainEntries = ChainEntry.entries(for: analysis)
+    }
+
+    /// A virtual space is meant to hold PASID/PRI on a VF where a VMM synthesizes them, so the
+    /// hardware check "a VF implements PASID" is noise for capabilities at `offsets`.
+    mutating func acceptVirtualCapabilities(at offsets: Set<ConfigOffset>) {
+        chainEntries.removeAll { entry in
+            guard case .diagnostic(let diagnostic) = entry,
+                case .virtualFunctionForbiddenCapability = diagnostic.kind,
+                let offset = diagnostic.offset
+            else { return false }
+            return offsets.contains(offset)
+        }
     }
 }
 

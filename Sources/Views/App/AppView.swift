@@ -14,7 +14,7 @@ public struct AppView: Widget {
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
-        let layout = AppLayout.compute(size: area.size, focus: state.focus)
+        let layout = AppLayout.compute(size: area.size, focus: state.focus, showsTrace: state.writeSession != nil)
         if layout.isTooSmall {
             TooSmallView(size: area.size, needed: AppLayout.minimum).render(into: &buffer, area: area)
             return
@@ -40,13 +40,19 @@ public struct AppView: Widget {
                     let start = register.offset.rawValue + field.lowBit / 8
                     highlight = start..<(register.offset.rawValue + field.highBit / 8 + 1)
                 }
-                let changed = Set(state.changedAt.keys)
+                // While simulating, "changed" means changed by the simulated accesses.
+                let changed = state.writeSession?.changed ?? Set(state.changedAt.keys)
+                let showsDevice = state.writeSession?.showsDevice ?? false
                 HexMapView(
                     analysis: selected.analysis, rows: selected.rows, scroll: state.mapScroll, cursor: state.cursor,
                     highlight: highlight, changed: changed, isFocused: state.focus == .map, glyphs: state.glyphs,
-                    title: mapTitle(selected), proposals: state.overlay?.proposedRanges ?? [],
+                    title: mapTitle(selected), proposals: showsDevice ? [] : state.overlay?.proposedRanges ?? [],
                     conflict: state.overlay?.conflict?.range
                 ).render(into: &buffer, area: map)
+            }
+            if let trace = layout.trace, let session = state.writeSession {
+                TraceView(session: session, isFocused: state.focus == .trace, glyphs: state.glyphs).render(
+                    into: &buffer, area: trace)
             }
             if let fields = layout.fields, state.showsComparison {
                 comparison().render(into: &buffer, area: fields)
@@ -160,7 +166,12 @@ public struct AppView: Widget {
         let space = selected.analysis.space
         var title = "Map \(space.readableLength)/\(space.size) bytes"
         if space.readableLength < space.size { title += " (rest not readable)" }
-        if state.overlay?.display != nil { title += dot + "virtual: + marks proposals" }
+        if let session = state.writeSession {
+            title +=
+                dot + (session.showsDevice || session.model == .device ? "simulated device" : "guest view, simulated")
+        } else if state.overlay?.display != nil {
+            title += dot + "virtual: + marks proposals"
+        }
         return title + dot + "cursor " + HexFormat.literal(UInt64(state.cursor), digits: 3)
     }
 
@@ -211,6 +222,29 @@ public struct AppView: Widget {
                 ("Filter devices:", CellStyle(.title, [.bold])), (text + "_", CellStyle(.match, [.bold])),
                 ("Enter: keep  Esc: clear", CellStyle(.dim)),
             ]
+        case .expression(let text):
+            return [
+                ("setpci>", CellStyle(.title, [.bold])), (text + "_", CellStyle(.match, [.bold])),
+                state.status.map { ($0.text, CellStyle(.error, [.bold])) } ?? (
+                    "Enter: apply  Esc: cancel", CellStyle(.dim)
+                ),
+            ]
+        case .fieldValue(let text):
+            let selected = state.selectedField
+            let now = selected.flatMap { $0.0.value(of: $0.1) }
+            let name = selected.map { register, field in
+                register.spec.name + ": " + field.name
+                    + (field.bitCount > 1 ? " (\(field.highBit):\(field.lowBit))" : " (bit \(field.lowBit))")
+            }
+            return [
+                (
+                    (name ?? "field") + " = " + (now.map { HexFormat.literal($0) } ?? "?") + ", new value:",
+                    CellStyle(.title, [.bold])
+                ),
+                (text + "_", CellStyle(.match, [.bold])),
+                state.status.map { ($0.text, CellStyle(.error, [.bold])) }
+                    ?? ("decimal or 0x hex  Enter: write  Esc: cancel", CellStyle(.dim)),
+            ]
         default:
             break
         }
@@ -231,6 +265,15 @@ public struct AppView: Widget {
         if let status = state.status {
             let role: StyleRole = status.kind == .error ? .error : status.kind == .warning ? .warning : .info
             return [(status.text, CellStyle(role, [.bold]))]
+        }
+        if let session = state.writeSession {
+            let history = session.history
+            var text = "\(history.position) applied"
+            if history.canRedo { text += ", \(history.records.count - history.position) undone" }
+            return [
+                ("WRITES " + session.model.rawValue + ":", CellStyle(.title, [.bold])), (text, CellStyle(.info)),
+                ("i/: expression  = field  u undo  U redo  R reset  o guest/device  M model  W save", CellStyle(.dim)),
+            ]
         }
         if let overlay = state.overlay { return overlayPieces(overlay) }
         guard let selected = state.displayed else { return [("no device selected", CellStyle(.dim))] }

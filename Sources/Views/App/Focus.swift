@@ -3,6 +3,8 @@ public enum Focus: Hashable, Sendable, CaseIterable {
     case devices
     case map
     case fields
+    /// The write simulator's trace (only while it is on).
+    case trace
     case chain
 }
 
@@ -15,4 +17,8 @@ public enum InputMode: Hashable, Sendable {
     case search(String)
     /// Typing a device filter.
     case filter(String)
+    /// Typing setpci expressions for the write simulator.
+    case expression(String)
+    /// Typing a new value for the selected field (the write simulator).
+    case fieldValue(String)
 }

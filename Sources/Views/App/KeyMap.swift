@@ -15,10 +15,12 @@ public struct Binding: Sendable {
     public var focus: Set<Focus>?
     /// Only while the placement overlay is on.
     public var requiresOverlay: Bool
+    /// Only while the write simulator is on.
+    public var requiresSimulator: Bool
 
     public init(
         _ keys: [Key], _ keyLabel: String, functionKey: Int? = nil, bar: String = "", help: String, action: Action,
-        focus: Set<Focus>? = nil, requiresOverlay: Bool = false
+        focus: Set<Focus>? = nil, requiresOverlay: Bool = false, requiresSimulator: Bool = false
     ) {
         self.keys = keys
         self.keyLabel = keyLabel
@@ -28,6 +30,7 @@ public struct Binding: Sendable {
         self.action = action
         self.focus = focus
         self.requiresOverlay = requiresOverlay
+        self.requiresSimulator = requiresSimulator
     }
 }
 
@@ -109,12 +112,40 @@ public enum KeyMap {
         Binding(
             [.character("e")], "e", help: "Overlay: export the plan (JSON) and the virtual space (lspci -xxxx text)",
             action: .exportPlan, requiresOverlay: true),
+        Binding(
+            [.function(9), .character("w")], "F9 w", functionKey: 9, bar: "Write",
+            help: "Write simulator: guest accesses on a simulated copy (vfio model; never the device)",
+            action: .toggleSimulator),
+        Binding(
+            [.character("i"), .character(":")], "i :",
+            help: "Writes: type setpci expressions (COMMAND.W=0x0406 CAP_EXP+8.W=0x20:0xe0)",
+            action: .startExpression, requiresSimulator: true),
+        Binding(
+            [.character("=")], "=",
+            help: "Writes: give the selected field a new value (a masked write of its register)",
+            action: .startFieldEdit, requiresSimulator: true),
+        Binding(
+            [.character("u")], "u", help: "Writes: undo the last access", action: .undoWrite, requiresSimulator: true),
+        Binding(
+            [.character("U"), .control("r")], "U ^R", help: "Writes: redo", action: .redoWrite, requiresSimulator: true),
+        Binding(
+            [.character("R")], "R", help: "Writes: reset to the starting copy (clears undo)", action: .resetWrites,
+            requiresSimulator: true),
+        Binding(
+            [.character("o")], "o", help: "Writes: show the simulated device or the guest's view (vfio model)",
+            action: .toggleDeviceView, requiresSimulator: true),
+        Binding(
+            [.character("M")], "M", help: "Writes: switch between the vfio and device models (replays the accesses)",
+            action: .switchModel, requiresSimulator: true),
+        Binding(
+            [.character("W")], "W", help: "Writes: save the session as a script for cfgtui simulate --script",
+            action: .saveScript, requiresSimulator: true),
     ]
 
     /// The action for a key in the current state, if any.
     public static func action(for key: Key, in state: AppState) -> Action? {
         switch state.mode {
-        case .search, .filter:
+        case .search, .filter, .expression, .fieldValue:
             switch key {
             case .enter: return .commitInput
             case .escape: return .cancelInput
@@ -168,6 +199,7 @@ public enum KeyMap {
         for binding in bindings where binding.keys.contains(key) {
             if let focus = binding.focus, !focus.contains(state.focus) { continue }
             if binding.requiresOverlay && state.overlay == nil { continue }
+            if binding.requiresSimulator && state.writeSession == nil { continue }
             return binding.action
         }
         return nil
@@ -187,6 +219,7 @@ public enum KeyMap {
             }
             if binding.action == .toggleFold { label = state.foldZeroRows ? "Unfold" : "Fold" }
             if binding.action == .toggleOverlay { label = state.overlay == nil ? "Plan" : "Unplan" }
+            if binding.action == .toggleSimulator { label = state.writeSession == nil ? "Write" : "EndWr" }
             entries.append((number, label))
         }
         return entries.sorted { $0.key < $1.key }

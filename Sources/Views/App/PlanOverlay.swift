@@ -91,16 +91,7 @@ public struct PlanOverlay: Sendable {
             var virtual = functions[targetIndex]
             virtual.space = result.virtualSpace
             var shown = SelectedFunction(functionIndex: targetIndex, function: virtual, foldZeroRows: foldZeroRows)
-            // The virtual space is meant to hold PASID/PRI on a VF: that is what the VMM
-            // synthesizes, so the hardware check "a VF implements PASID" is noise here.
-            let proposed = Set(result.placements.map(\.offset))
-            shown.chainEntries.removeAll { entry in
-                guard case .diagnostic(let diagnostic) = entry,
-                    case .virtualFunctionForbiddenCapability = diagnostic.kind,
-                    let offset = diagnostic.offset
-                else { return false }
-                return proposed.contains(offset)
-            }
+            shown.acceptVirtualCapabilities(at: Set(result.placements.map(\.offset)))
             display = shown
             if let pinned = capabilities.indices.contains(selection) ? capabilities[selection].explicitOffset : nil,
                 !result.placements.contains(where: { $0.requestIndex == selection })

@@ -8,10 +8,15 @@ import Model
 /// ```
 @discardableResult
 public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
-    let layout = AppLayout.compute(size: state.size, focus: state.focus)
+    let layout = state.layout
     switch action {
     case .tick, .reread, .resized: break
     default: state.status = nil  // a message lasts until the next key
+    }
+    if state.writeSession != nil, action.changesThePlan {
+        state.status = StatusMessage(
+            "the write simulation runs on this plan: end it (w) before changing the overlay", kind: .warning)
+        return []
     }
     switch action {
     case .quit:
@@ -32,7 +37,7 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         default: state.helpScroll = min(max(0, state.helpScroll + lines), limit)
         }
     case .focusNext, .focusPrevious:
-        let order = Focus.allCases
+        let order = Focus.allCases.filter { $0 != .trace || state.writeSession != nil }
         let index = order.firstIndex(of: state.focus) ?? 0
         let step = action == .focusNext ? 1 : order.count - 1
         state.focus = order[(index + step) % order.count]
@@ -51,6 +56,7 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         case .map: rows = layout.mapRowsVisible
         case .chain: rows = layout.chainRowsVisible
         case .fields: rows = layout.fieldRowsVisible
+        case .trace: rows = layout.traceRowsVisible
         }
         state.move(rows: direction * max(1, rows - 1), layout: layout)
     case .jumpToEnd(let toEnd):
@@ -68,6 +74,8 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .type(let character):
         switch state.mode {
         case .search(let text): state.mode = .search(text + String(character))
+        case .expression(let text): state.mode = .expression(text + String(character))
+        case .fieldValue(let text): state.mode = .fieldValue(text + String(character))
         case .filter(let text):
             state.mode = .filter(text + String(character))
             state.applyFilter(text + String(character))
@@ -76,14 +84,22 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .deleteBackward:
         switch state.mode {
         case .search(let text): state.mode = .search(String(text.dropLast()))
+        case .expression(let text): state.mode = .expression(String(text.dropLast()))
+        case .fieldValue(let text): state.mode = .fieldValue(String(text.dropLast()))
         case .filter(let text):
             state.mode = .filter(String(text.dropLast()))
             state.applyFilter(String(text.dropLast()))
         default: break
         }
     case .commitInput:
-        if case .search(let text) = state.mode { state.search(text) }
-        state.mode = .normal
+        switch state.mode {
+        case .search(let text):
+            state.mode = .normal
+            state.search(text)
+        case .expression(let text): state.commitExpression(text)
+        case .fieldValue(let text): state.commitFieldValue(text)
+        default: state.mode = .normal
+        }
     case .cancelInput:
         if case .filter = state.mode { state.applyFilter("") }
         if state.mode == .normal && !state.deviceFilter.isEmpty { state.applyFilter("") }
@@ -132,6 +148,14 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
             ?? StatusMessage("wrote " + paths.joined(separator: " and "))
     case .toggleComparison:
         state.showsComparison.toggle()
+    case .toggleSimulator:
+        return state.toggleSimulator()
+    case .startSimulator(let address, let sizes):
+        state.startSimulator(on: address, barSizes: sizes)
+    case .startExpression, .startFieldEdit, .undoWrite, .redoWrite, .resetWrites, .toggleDeviceView, .switchModel:
+        state.changeSimulation(action)
+    case .saveScript:
+        return state.saveScript()
     }
     return []
 }
@@ -237,6 +261,10 @@ extension AppState {
         case .fields:
             let count = currentRegister?.spec.fields.count ?? 0
             fieldSelection = max(0, min(count - 1, fieldSelection + rows))
+        case .trace:
+            guard var session = writeSession else { return }
+            session.traceSelection = max(0, min(session.history.records.count - 1, session.traceSelection + rows))
+            writeSession = session
         }
         keepSelectionsVisible()
     }
@@ -256,6 +284,9 @@ extension AppState {
         case .map: moveCursor(to: toEnd ? (displayed?.analysis.space.size ?? 1) - 1 : 0)
         case .chain: chainSelection = toEnd ? max(0, (displayed?.chainEntries.count ?? 1) - 1) : 0
         case .fields: fieldSelection = toEnd ? max(0, (currentRegister?.spec.fields.count ?? 1) - 1) : 0
+        case .trace:
+            let count = writeSession?.history.records.count ?? 1
+            writeSession?.traceSelection = toEnd ? max(0, count - 1) : 0
         }
         keepSelectionsVisible()
     }
@@ -291,6 +322,11 @@ extension AppState {
             }
         case .map:
             followPointerOrSelectCapability()
+        case .trace:
+            if let session = writeSession, session.history.records.indices.contains(session.traceSelection) {
+                moveCursor(to: session.history.records[session.traceSelection].access.offset)
+                focus = .map
+            }
         }
         keepSelectionsVisible()
     }
@@ -381,6 +417,13 @@ extension AppState {
         } else if let chain = layout.chain, chain.inset(by: 1).contains(x: x, y: y), let selected = displayed {
             focus = .chain
             chainSelection = max(0, min(selected.chainEntries.count - 1, chainScroll + (y - chain.y - 1)))
+        } else if let trace = layout.trace, trace.inset(by: 1).contains(x: x, y: y), var session = writeSession {
+            focus = .trace
+            let lines = TraceView.lines(session)
+            let first = TraceView.firstVisibleLine(session, lines: lines, height: trace.height - 2)
+            let line = first + (y - trace.y - 1)
+            if lines.indices.contains(line), let record = lines[line].record { session.traceSelection = record }
+            writeSession = session
         } else if let fields = layout.fields, fields.inset(by: 1).contains(x: x, y: y) {
             focus = .fields
             let row = fieldScroll + (y - fields.y - 3)
@@ -419,7 +462,7 @@ extension AppState {
 
     /// Scrolls every pane so its selection is visible.
     mutating func keepSelectionsVisible() {
-        let layout = AppLayout.compute(size: size, focus: focus)
+        let layout = self.layout
         deviceScroll = Self.scrolled(
             deviceScroll, toShow: deviceSelection, visible: layout.deviceRowsVisible, count: visibleRows.count)
         if let selected = displayed {

@@ -526,6 +526,9 @@ public enum SimulationReport {
                     "the guest sees no \(name): vfio hides it (the device has it at \(HexFormat.literal(UInt64(hidden.rawValue), digits: 3)); use that offset)"
             }
             return "the function has no \(name) capability"
+        case .capabilityListUnreadable(let name, let readable):
+            return "cannot look for \(name): only \(readable) bytes of the function were read"
+                + (readable <= 64 ? " (the capability lists need root to read)" : "")
         case .missingWidth(let offset):
             return
                 "no width given and no register starts at \(HexFormat.literal(UInt64(offset), digits: 3)): add .B, .W or .L"

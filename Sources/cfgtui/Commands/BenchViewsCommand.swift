@@ -98,6 +98,24 @@ struct BenchViewsCommand: ParsableCommand {
         let refusal = state.overlay?.refusal.map { " (refused: " + PlanText.error($0) + ")" } ?? ""
         print("overlay: \(placed) proposals on \(preselect?.description ?? "none")\(refusal)")
         report("keypress: move a proposal (re-plan + frame)", samples, target: 16)
+
+        // The write simulator on the same function (with the overlay's proposals as virtual
+        // capabilities): Enter on a typed expression applies it through vfio, re-analyzes the
+        // guest view and renders.
+        update(&state, .toggleMoving)
+        update(&state, .toggleSimulator)
+        samples.removeAll()
+        let expressions = ["COMMAND.W=0406", "COMMAND.W=0002", "CAP_EXP+8.W=20:e0", "STATUS.W=ffff"]
+        for index in 0..<min(frames, 1000) where state.writeSession != nil {
+            update(&state, .startExpression)
+            for character in expressions[index % expressions.count] { update(&state, .type(character)) }
+            let begin = clock.now
+            update(&state, .commitInput)
+            frame = AppView.frame(state)
+            samples.append(milliseconds(clock.now - begin))
+        }
+        print("write simulator: \(state.writeSession?.history.position ?? 0) accesses applied")
+        report("keypress: apply a write (vfio + analysis + frame)", samples, target: 16)
         _ = frame
     }
 

@@ -112,14 +112,21 @@ struct ExploreCommand: ParsableCommand {
                 var state = AppState(
                     functions: functions, sourceDescription: description, isLive: isLive, size: terminal.size,
                     glyphs: terminal.glyphs, interval: interval, preselect: preselect)
-                let effects = EffectRunner { address in
-                    guard isLive else { return nil }
-                    return Result { () throws(SourceError) -> PCIFunction? in
-                        try LibPCISource(sysfsRoot: root, names: hostNames).reread(address)
-                    }.flatMap { function in
-                        function.map { .success($0) } ?? .failure(.functionGone(address))
-                    }
-                }
+                let effects = EffectRunner(
+                    reread: { address in
+                        guard isLive else { return nil }
+                        return Result { () throws(SourceError) -> PCIFunction? in
+                            try LibPCISource(sysfsRoot: root, names: hostNames).reread(address)
+                        }.flatMap { function in
+                            function.map { .success($0) } ?? .failure(.functionGone(address))
+                        }
+                    },
+                    barSizes: { address in
+                        guard isLive, let function = functions.first(where: { $0.address == address }) else {
+                            return nil
+                        }
+                        return HostBARSizes.read(of: function, root: root, names: hostNames)
+                    })
                 RunLoop.run(&terminal, state: &state, effects: effects)
             }
         } catch let error as TerminalError {

@@ -271,7 +271,8 @@ struct SimulateCommand: ParsableCommand {
         let gapPolicy = parsedGapPolicy ?? .passthrough
         var barSizes = try parsedBARSizes()
         var barSizeSource: String? = barSizeOptions.isEmpty ? nil : "--bar-size"
-        if case .host(let root) = source.sourceKind, let fromSysfs = sysfsBARSizes(of: target, root: root, names: names)
+        if case .host(let root) = source.sourceKind,
+            let fromSysfs = HostBARSizes.read(of: target, root: root, names: names)
         {
             barSizes = barSizes.merging(fromSysfs)
             barSizeSource = barSizeOptions.isEmpty ? "sysfs resource" : "--bar-size and sysfs resource"
@@ -328,37 +329,6 @@ struct SimulateCommand: ParsableCommand {
         throw ValidationError(
             "simulate needs exactly one function, but \(source.selectionText.isEmpty ? "the source" : source.selectionText) selects \(selected.count): \(shown)\(selected.count > 8 ? ", ..." : ""); narrow it with -s"
         )
-    }
-
-    // MARK: - BAR sizes from sysfs
-
-    /// Sizes from sysfs `resource` (start, end and flags per line: BAR0-5, the ROM, then the
-    /// SR-IOV VF BARs, each covering TotalVFs VFs).
-    private func sysfsBARSizes(of function: PCIFunction, root: String?, names: PCINameDatabase) -> BARSizes? {
-        guard let source = try? LibPCISource(sysfsRoot: root, names: names) else { return nil }
-        let path = source.sysfsPath + "/devices/" + function.address.description + "/resource"
-        guard let bytes = try? FileReader.readAll(path) else { return nil }
-        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
-        var sizes = BARSizes()
-        let analysis = function.analyze()
-        let totalVFs = analysis.capability(.extended(.singleRootIOV)).flatMap {
-            function.space.word(at: $0.offset.rawValue + 0x0E)
-        }
-        for (index, line) in lines.enumerated() where index < 13 {
-            let fields = line.split(separator: " ")
-            guard fields.count >= 2, let start = UInt64(fields[0].dropFirst(2), radix: 16),
-                let end = UInt64(fields[1].dropFirst(2), radix: 16)
-            else { continue }
-            let size = end > start ? end - start + 1 : (end == 0 && start == 0 ? 0 : end - start + 1)
-            switch index {
-            case 0..<6: sizes[.bar(index)] = size
-            case 6: sizes[.expansionROM] = size
-            default:
-                guard let totalVFs, totalVFs > 0, analysis.context.headerLayout == .endpoint else { continue }
-                sizes[.virtualFunctionBAR(index - 7)] = size / UInt64(totalVFs)
-            }
-        }
-        return sizes
     }
 
     // MARK: - Virtual capabilities

@@ -120,6 +120,28 @@ import Testing
         }
     }
 
+    @Test func aCapabilityOnAnUnreadListIsNotCalledAbsent() throws {
+        // An unprivileged read: 64 bytes, so neither list was read.
+        let pf = try #require(SimulationFixtures.physicalFunction)
+        let short = ConfigSpace(bytes: Array(pf.space.bytes.prefix(64)), size: pf.space.size)
+        let analysis = FunctionAnalysis(space: short)
+        #expect(
+            try Self.error("CAP_EXP+8.W", analysis: analysis)?.problem
+                == .capabilityListUnreadable("CAP_EXP", readable: 64))
+        #expect(
+            try Self.error("ECAP_PASID+6.W", analysis: analysis)?.problem
+                == .capabilityListUnreadable("ECAP_PASID", readable: 64))
+        // 256 bytes: the standard list was read (so CAP_MSI is absent), the extended one was not.
+        let conventional = FunctionAnalysis(
+            space: ConfigSpace(bytes: Array(pf.space.bytes.prefix(256)), size: pf.space.size))
+        #expect(
+            try Self.error("CAP_MSI+2.W", analysis: conventional)?.problem
+                == .capabilityNotPresent("CAP_MSI", hiddenAt: nil))
+        #expect(
+            try Self.error("ECAP_PASID+6.W", analysis: conventional)?.problem
+                == .capabilityListUnreadable("ECAP_PASID", readable: 256))
+    }
+
     @Test func unreadableBytesAreRefused() throws {
         let space = ConfigSpace(bytes: [UInt8](repeating: 0, count: 64), size: 4096)
         let error = try #require(try Self.error("0x40.B", analysis: FunctionAnalysis(space: space)))
