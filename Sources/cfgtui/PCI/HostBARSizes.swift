@@ -31,7 +31,14 @@ enum HostBARSizes {
                 continue
             }
             switch index {
-            case 0..<6: sizes[.bar(index)] = size
+            case 0..<6:
+                // The upper half of a 64-bit BAR is not a BAR of its own (sysfs shows it empty).
+                if index > 0, let previous = function.space.dword(at: 0x10 + 4 * (index - 1)),
+                    previous & 0x7 == 0x4, sizes[.bar(index - 1)] != nil
+                {
+                    continue
+                }
+                sizes[.bar(index)] = size
             case 6: sizes[.expansionROM] = size
             default:
                 guard let totalVFs, totalVFs > 0, analysis.context.headerLayout == .endpoint else { continue }
