@@ -95,6 +95,10 @@ import Testing
         let record = try #require(state.writeSession?.applied.last)
         #expect(record.access == .write(0x04, .word, 0x0040, mask: 0x0040))
         #expect(state.writeSession?.expressions.last == "Command: Parity Error Response = 0x1")
+        // The fields pane marks what changed since the start: this field, and not its neighbours.
+        let frame = AppView.frame(state).text
+        #expect(frame.split(separator: "\n").contains { $0.contains("Parity Error Response") && $0.contains("1*") })
+        #expect(!frame.split(separator: "\n").contains { $0.contains("VGA Palette Snoop") && $0.contains("*") })
         // A value wider than the field is refused.
         UpdateTests.press([.character("=")] + "2".map { Key.character($0) } + [.enter], &state)
         #expect(state.status?.text.contains("does not fit") == true)

@@ -60,7 +60,8 @@ public struct AppView: Widget {
                 FieldDetailView(
                     analysis: selected.analysis, cursor: state.cursor, register: register,
                     selection: state.fieldSelection,
-                    scroll: state.fieldScroll, isFocused: state.focus == .fields, glyphs: state.glyphs
+                    scroll: state.fieldScroll, isFocused: state.focus == .fields, glyphs: state.glyphs,
+                    changedBits: register.map { state.writeSession?.changedBits(of: $0) ?? 0 } ?? 0
                 ).render(into: &buffer, area: fields)
             }
             if let chain = layout.chain {

@@ -233,6 +233,18 @@ public struct WriteSession: Sendable {
         return text
     }
 
+    /// The bits of `register` (in the shown space) that differ from the start.
+    public func changedBits(of register: DecodedRegister) -> UInt64 {
+        guard let now = register.value else { return 0 }
+        let start = showsDevice ? history.initial.deviceSpace : history.initial.guestSpace
+        var before: UInt64 = 0
+        for index in 0..<min(register.spec.width, 8) {
+            guard let byte = start.byte(at: register.offset.rawValue + index) else { return 0 }
+            before |= UInt64(byte) << UInt64(8 * index)
+        }
+        return now ^ before
+    }
+
     /// Rebuilds the shown space and the changed bytes.
     private mutating func refresh() {
         let start = showsDevice ? history.initial.deviceSpace : history.initial.guestSpace

@@ -11,12 +11,16 @@ public struct FieldDetailView: Widget {
     public var scroll: Int
     public var isFocused: Bool
     public var glyphs: GlyphSet
+    /// Bits of the register that changed since a baseline (the write simulator's start): their
+    /// fields' values are drawn as changed and marked `*`.
+    public var changedBits: UInt64
 
     public init(
         analysis: FunctionAnalysis, cursor: Int, register: DecodedRegister?, selection: Int, scroll: Int,
         isFocused: Bool,
-        glyphs: GlyphSet
+        glyphs: GlyphSet, changedBits: UInt64 = 0
     ) {
+        self.changedBits = changedBits
         self.analysis = analysis
         self.cursor = cursor
         self.register = register
@@ -100,8 +104,13 @@ public struct FieldDetailView: Widget {
             valueText = output.text
         }
         let valueWidth = 15
+        let fieldMask: UInt64 =
+            field.bitCount >= 64 ? .max : ((1 << UInt64(field.bitCount)) - 1) << UInt64(field.lowBit)
+        let isChanged = changedBits & fieldMask != 0
+        if isChanged { valueText += "*" }
         buffer.put(
-            valueText, x: x, y: y, style: isSelected ? selectionStyle : CellStyle(.plain, [.bold]),
+            valueText, x: x, y: y,
+            style: isSelected ? selectionStyle : isChanged ? CellStyle(.changed, [.bold]) : CellStyle(.plain, [.bold]),
             clip: Rect(x: x, y: y, width: valueWidth, height: 1).intersection(inner))
         x += valueWidth + 1
         buffer.put(
