@@ -182,6 +182,17 @@ import Testing
         try session.keys("G")
         let fields = try session.waitFor("was not read")
         #expect(fields.contains("run as root"))
+        // The write simulator works on what was read and says where that ends.
+        try session.keys("g", "w")
+        try session.waitFor("only 64 of")
+        try session.keys("i")
+        try session.keys("-l", "CAP_EXP+8.W=0")
+        try session.keys("Enter")
+        try session.waitFor("only 64 bytes of the function were read")
+        try session.keys("Escape", "i")
+        try session.keys("-l", "COMMAND.W=0")
+        try session.keys("Enter")
+        try session.waitFor("[1] COMMAND.W=0")
         try session.keys("q")
         try session.waitFor("EXIT=0")
     }
