@@ -1,6 +1,7 @@
 import Foundation
 import Model
 import Testing
+import Views
 
 /// `cfgtui simulate`: selection, inputs in order, output forms, errors and exit statuses.
 @Suite struct SimulateCommandTests {
@@ -179,6 +180,134 @@ import Testing
         let missing = try #require(
             try Tooling.runCfgtui(["simulate"] + Self.pf + ["--script", directory.appendingPathComponent("none").path]))
         #expect(missing.status == 1)
+    }
+
+    @Test func crlfScriptErrorsShowTheirLine() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let script = directory.appendingPathComponent("crlf.setpci")
+        try Data("COMMAND=6\r\n\r\n  CAP_EXP+8.W=1:1ffff\r\n".utf8).write(to: script)
+        let output = try #require(try Tooling.runCfgtui(["simulate"] + Self.pf + ["--script", script.path]))
+        #expect(output.status == 1)
+        #expect(output.stderr.contains("\(script.path):3:15: mask 0x1ffff does not fit 16 bits"))
+        // The excerpt is line 3 (it was the whole file: "\r\n" is one Character, not split).
+        #expect(output.stderr.contains("\n      CAP_EXP+8.W=1:1ffff\n                  ^"), "\(output.stderr)")
+        #expect(!output.stderr.contains("\r"))
+    }
+
+    @Test(arguments: [
+        (#""offset":9223372036854775800,"length":8,"bytes":"06140000""#, #""offset" 9223372036854775800"#),
+        (#""offset":-4,"length":8,"bytes":"06140000""#, #""offset" -4"#),
+        (#""offset":4088,"length":9223372036854775000"#, #""length" 9223372036854775000"#),
+        (#""offset":4092,"length":8,"bytes":"06140000""#, "outside the 4096-byte configuration space"),
+        (#""offset":250,"length":8,"bytes":"06140000""#, "a virtual capability at 0x0fa-0x101 does not fit"),
+    ])
+    func planPlacementsOutsideTheSpaceAreRefused(_ placement: String, _ message: String) throws {
+        // Offsets and lengths from a plan file used to overflow `offset + length` (a trap) or
+        // build a byte range of that length from --virtual-dump.
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dump = directory.appendingPathComponent("virtual.txt")
+        let plan = try #require(
+            try Tooling.runCfgtui(
+                ["plan"] + Self.vf + ["--add", "pasid", "--at", "pasid=0xff8", "--emit-dump", dump.path]))
+        try #require(plan.status == 0, "\(plan.stderr)")
+        let planFile = directory.appendingPathComponent("plan.json")
+        let json = #"{"placements":[{"capability":"pasid","id":27,"# + placement + "}]}"
+        try Data(json.utf8).write(to: planFile)
+        let output = try #require(
+            try Tooling.runCfgtui(
+                ["simulate"] + Self.vf + ["--plan", planFile.path, "--virtual-dump", dump.path, "-e", "STATUS"]))
+        #expect(output.status == 1, "\(output.stderr)")
+        #expect(output.stderr.contains(message), "\(output.stderr)")
+    }
+
+    @Test func traceAndJSONRenderRandomSimulations() throws {
+        // The report side of WriteEmulationFuzzTests: demo functions with random bytes, both
+        // models, random accesses; every record goes through the trace and the JSON, every
+        // error through its message, and the JSON must parse.
+        var random = SplitMix64(seed: 0x5EED_2E90)
+        let functions = DemoSet.functions()
+        try #require(!functions.isEmpty)
+        var rendered = 0
+        for round in 0..<40 {
+            let function = functions[round % functions.count]
+            var bytes = function.space.bytes
+            for _ in 0..<Int.random(in: 0...12, using: &random) {
+                let anchor = Int.random(in: 0...(bytes.count - 1), using: &random)
+                bytes[anchor] = UInt8.random(in: 0...255, using: &random)
+            }
+            if Bool.random(using: &random) {
+                bytes = Array(bytes.prefix([64, 256, bytes.count].randomElement(using: &random) ?? 64))
+            }
+            let model: SimulationModel = round % 2 == 0 ? .vfio : .device
+            var sizes = BARSizes()
+            for index in 0..<6 where Bool.random(using: &random) {
+                sizes[.bar(index)] = 1 << UInt64.random(in: 4...34, using: &random)
+            }
+            let context = SimulationContext(
+                address: function.address, title: function.title, model: model, gaps: .passthrough, barSizes: sizes)
+            var emulator: WriteEmulator
+            do {
+                emulator = try WriteEmulator(
+                    function: SimulatedFunction(space: ConfigSpace(bytes: bytes, size: function.space.size)),
+                    options: SimulationOptions(model: model, barSizes: sizes))
+            } catch {
+                #expect(!SimulationReport.message(error).isEmpty)
+                continue
+            }
+            var buffer = OutputBuffer()
+            SimulationReport.appendHeader(context, setup: emulator.setupNotes, to: &buffer)
+            var steps = [SimulationStep]()
+            for _ in 0..<120 {
+                let width = AccessWidth.allCases.randomElement(using: &random) ?? .dword
+                let offset =
+                    Int.random(in: 0...(emulator.accessibleLength - 1), using: &random) & ~(width.byteCount - 1)
+                let value = UInt32.random(in: 0...UInt32.max, using: &random) & width.valueMask
+                let mask =
+                    Bool.random(using: &random)
+                    ? width.valueMask : UInt32.random(in: 0...UInt32.max, using: &random) & width.valueMask
+                let access: ConfigAccess =
+                    Int.random(in: 0...3, using: &random) == 0
+                    ? .read(offset, width) : .write(offset, width, value, mask: mask)
+                do {
+                    let record = try emulator.apply(access)
+                    let step = SimulationStep(
+                        record: record, source: "-e #1", line: 1, column: 1,
+                        expression: SimulationReport.scriptLine(for: access))
+                    SimulationReport.appendStep(step, model: model, analysis: emulator.guestAnalysis, to: &buffer)
+                    steps.append(step)
+                } catch {
+                    #expect(!SimulationReport.message(error).isEmpty)
+                }
+            }
+            rendered += steps.count
+            var json = OutputBuffer()
+            SimulationReport.appendJSON(
+                context, setup: emulator.setupNotes, steps: steps, analysis: emulator.guestAnalysis, to: &json)
+            #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(json.bytes)) }
+            #expect(!buffer.bytes.isEmpty)
+        }
+        #expect(rendered > 1000)
+    }
+
+    @Test func errorMessagesTakeAnyOffset() {
+        // Errors carry offsets and ranges as given; their text must not trap on negative or
+        // huge values (UInt64(negative) and `start + length` did).
+        let errors: [WriteEmulationError] = [
+            .outOfRange(offset: -4, width: .dword, size: 4096), .misaligned(offset: Int.min, width: .word),
+            .unreadable(offset: Int.max, width: .byte, readable: 64),
+            .virtualCapabilityOutOfRange(ConfigRange(Int.max - 3, length: 8)),
+            .virtualCapabilityOutOfRange(ConfigRange(-8, length: 8)),
+            .virtualCapabilityOverlaps(ConfigRange(Int.max, length: 4096), existing: 0x100),
+        ]
+        let messages = errors.map { SimulationReport.message($0) }
+        #expect(messages[0].hasPrefix("-0x004.L is outside"))
+        #expect(messages[3].contains("at 0x7ffffffffffffffc (8 bytes)"))
+        #expect(messages[4].contains("at -0x008 (8 bytes)"))
+        #expect(
+            SimulationReport.message(.virtualCapabilityOutOfRange(ConfigRange(0xFFC, length: 8))).contains(
+                "0xffc-0x1003"))
     }
 
     @Test(arguments: [

@@ -86,9 +86,14 @@ public struct ConfigAccess: Hashable, Sendable {
     /// and mask that fit the width.
     public func problem(size: Int, readable: Int) -> WriteEmulationError? {
         let count = width.byteCount
-        if offset < 0 || offset + count > size { return .outOfRange(offset: offset, width: width, size: size) }
+        // Compared as `offset > size - count`: `offset + count` overflows for offsets near Int.max.
+        if offset < 0 || size < count || offset > size - count {
+            return .outOfRange(offset: offset, width: width, size: size)
+        }
         if offset % count != 0 { return .misaligned(offset: offset, width: width) }
-        if offset + count > readable { return .unreadable(offset: offset, width: width, readable: readable) }
+        if readable < count || offset > readable - count {
+            return .unreadable(offset: offset, width: width, readable: readable)
+        }
         if case .write(let value, let mask) = operation {
             if value & ~width.valueMask != 0 { return .valueTooWide(value: value, width: width) }
             if mask & ~width.valueMask != 0 { return .maskTooWide(mask: mask, width: width) }

@@ -163,7 +163,8 @@ private enum Parser {
         }
         let register: SetpciExpression.Register
         if let offset = hex(bytes, start, nameEnd) {
-            guard offset + UInt64(displacement) <= 0xFFF else {
+            // Compared without adding: a 16-digit offset plus a displacement overflows UInt64.
+            guard offset <= 0xFFF, UInt64(displacement) <= 0xFFF - offset else {
                 throw error(start, .malformedNumber(slice(start, nameEnd)))
             }
             register = .offset(Int(offset) + displacement)

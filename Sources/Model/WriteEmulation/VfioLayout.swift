@@ -146,7 +146,7 @@ struct VfioLayout: Sendable {
                 id != 0 && id <= 0x14 ? standardLength(id, at: position, reader: reader, analysis: analysis) : 0
             let kind = CapabilityKind.standard(CapabilityID(id))
             guard length > 0 else {
-                vconfig[previous] = next
+                if previous < vconfig.count { vconfig[previous] = next }
                 hidden.append((kind, ConfigOffset(position)))
                 position = Int(next)
                 continue
@@ -388,8 +388,10 @@ struct VfioLayout: Sendable {
             guard let capability = analysis.capabilities.first(where: { $0.offset == entry.offset }) else { continue }
             let owner = addOwner(.hiddenCapability(entry.kind, at: entry.offset))
             let range = capability.extent
-            for offset in range.start.rawValue..<min(range.end.rawValue, bytes.count)
-            where bytes[offset].handler == .unassigned {
+            let start = max(0, range.start.rawValue)
+            let end = min(range.end.rawValue, bytes.count)
+            guard start < end else { continue }
+            for offset in start..<end where bytes[offset].handler == .unassigned {
                 bytes[offset].owner = owner
             }
         }
@@ -462,8 +464,10 @@ extension VfioLayout {
         for region in regions {
             let range = region.range
             let start = range.start.rawValue
-            guard start >= ConfigSpace.conventionalSize, start & 3 == 0, range.end.rawValue <= bytes.count,
-                (0...15).contains(region.version)
+            // Compared without computing `range.end`: offsets come from plan files, and
+            // `start + length` overflows for offsets near Int.max.
+            guard start >= ConfigSpace.conventionalSize, start & 3 == 0, start <= bytes.count - 4,
+                region.body.count <= bytes.count - 4 - start, (0...15).contains(region.version)
             else { throw .virtualCapabilityOutOfRange(range) }
             for offset in start..<range.end.rawValue where bytes[offset].handler != .unassigned {
                 throw .virtualCapabilityOverlaps(range, existing: ConfigOffset(Int(bytes[offset].capabilityStart)))

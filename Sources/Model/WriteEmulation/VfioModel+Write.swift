@@ -236,10 +236,12 @@ extension VfioModel {
     mutating func advancedFeaturesWrite(_ write: ChunkWrite, into result: inout VfioWriteResult) {
         let base = write.position - write.capabilityOffset
         defaultWrite(write, into: &result)
-        let control = virtualConfig.bytes[base + 4]
+        // Checked reads: a capability near the end of the space is claimed only up to the end,
+        // so AF Control (+4) or even AF Capabilities (+3) may lie outside it.
+        let control = virtualConfig.byte(base + 4)
         guard control & 0x01 != 0 else { return }
         virtualConfig.store(UInt32(control & ~0x01), at: base + 4, count: 1)
-        if device.bytes[base + 3] & 0x03 == 0x03 {
+        if device.byte(base + 3) & 0x03 == 0x03 {
             result.notes.append(.resetWithRestore(clearedBits: device.clearNonStickyStatus()))
         } else {
             result.notes.append(.functionLevelResetUnsupported)
@@ -271,7 +273,8 @@ extension VfioModel {
     /// How many VFs the device has enabled (pci_num_vf).
     private var enabledVirtualFunctions: Int {
         guard let sriov = sriovOffset else { return 0 }
-        guard device.bytes[sriov + 8] & 1 != 0 else { return 0 }
+        // Checked: an SR-IOV capability at the end of the space has no Control register in it.
+        guard device.byte(sriov + 8) & 1 != 0 else { return 0 }
         return Int(device.value(at: sriov + 0x10, count: 2))
     }
 

@@ -353,6 +353,21 @@ public enum SimulationReport {
         }
     }
 
+    /// `0x044`, or `-0x4` for a negative offset (errors carry offsets as given, not only valid ones).
+    static func offsetLiteral(_ offset: Int) -> String {
+        (offset < 0 ? "-" : "") + HexFormat.literal(UInt64(offset.magnitude), digits: 3)
+    }
+
+    /// A range that may lie anywhere (a plan's placement): `0xff8-0xfff` inside the space,
+    /// otherwise its start and length, without computing an end that could overflow.
+    static func spanText(_ range: ConfigRange) -> String {
+        let start = range.start.rawValue
+        if start >= 0 && start < ConfigSpace.extendedSize && range.length <= ConfigSpace.extendedSize {
+            return HexFormat.range(range)
+        }
+        return offsetLiteral(start) + " (\(range.length) bytes)"
+    }
+
     static func range(_ range: ConfigRange) -> String {
         range.length <= 1 ? HexFormat.literal(UInt64(range.start.rawValue), digits: 3) : HexFormat.range(range)
     }
@@ -531,7 +546,7 @@ public enum SimulationReport {
                 + (readable <= 64 ? " (the capability lists need root to read)" : "")
         case .missingWidth(let offset):
             return
-                "no width given and no register starts at \(HexFormat.literal(UInt64(offset), digits: 3)): add .B, .W or .L"
+                "no width given and no register starts at \(offsetLiteral(offset)): add .B, .W or .L"
         case .valueTooWide(let value, let width):
             return "value \(HexFormat.literal(value)) does not fit \(width.byteCount * 8) bits"
         case .maskTooWide(let mask, let width):
@@ -544,13 +559,12 @@ public enum SimulationReport {
     public static func message(_ error: WriteEmulationError) -> String {
         switch error {
         case .misaligned(let offset, let width):
-            return "\(HexFormat.literal(UInt64(offset), digits: 3)).\(widthLetter(width)) is not naturally aligned"
+            return "\(offsetLiteral(offset)).\(widthLetter(width)) is not naturally aligned"
         case .outOfRange(let offset, let width, let size):
-            return
-                "\(HexFormat.literal(UInt64(offset), digits: 3)).\(widthLetter(width)) is outside the \(size)-byte configuration space"
+            return "\(offsetLiteral(offset)).\(widthLetter(width)) is outside the \(size)-byte configuration space"
         case .unreadable(let offset, let width, let readable):
             return
-                "\(HexFormat.literal(UInt64(offset), digits: 3)).\(widthLetter(width)) was not read from the source (only \(readable) bytes were)"
+                "\(offsetLiteral(offset)).\(widthLetter(width)) was not read from the source (only \(readable) bytes were)"
         case .valueTooWide(let value, let width):
             return "value \(HexFormat.literal(UInt64(value))) does not fit \(width.byteCount * 8) bits"
         case .maskTooWide(let mask, let width):
@@ -562,10 +576,10 @@ public enum SimulationReport {
                 "vfio-pci binds only endpoint (type 0) functions, not \(FunctionText.layout(layout)) ones: use --model device"
         case .virtualCapabilityOutOfRange(let span):
             return
-                "a virtual capability at \(HexFormat.range(span)) does not fit (dword-aligned, from 0x100, inside the space)"
+                "a virtual capability at \(spanText(span)) does not fit (dword-aligned, from 0x100, inside the space)"
         case .virtualCapabilityOverlaps(let span, let existing):
             return
-                "a virtual capability at \(HexFormat.range(span)) overlaps the structure at \(HexFormat.literal(UInt64(existing.rawValue), digits: 3))"
+                "a virtual capability at \(spanText(span)) overlaps the structure at \(offsetLiteral(existing.rawValue))"
         case .virtualCapabilitiesNeedExtendedSpace:
             return "virtual capabilities need a 4096-byte (PCI Express) configuration space"
         case .guestListUnterminated(let last):

@@ -112,9 +112,13 @@ extension SimulateCommand {
 
     private func report(_ error: SetpciError, source: String, text: String) {
         var message = "\(source):\(error.line):\(error.column): \(SimulationReport.message(error.problem))"
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // Lines as the parser counts them: split at "\n" bytes (a "\r\n" is one Character, so
+        // splitting the String would leave a CRLF script as one line), without the "\r".
+        let lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
         if error.line >= 1 && error.line <= lines.count {
-            let line = lines[error.line - 1].replacingOccurrences(of: "\t", with: " ")
+            var bytes = lines[error.line - 1]
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            let line = String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\t", with: " ")
             message += "\n    \(line)\n    \(String(repeating: " ", count: max(0, error.column - 1)))^"
         }
         StandardOutput.error(message)

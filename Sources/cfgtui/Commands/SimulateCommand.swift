@@ -403,6 +403,13 @@ struct SimulateCommand: ParsableCommand {
                 let length = entry["length"] as? Int,
                 (0...0xFFFF).contains(id), length >= 4
             else { throw fail("placement \(index + 1): needs integer \"id\", \"offset\" and \"length\"") }
+            // Bounded before any arithmetic: `offset + length` and the byte ranges below must
+            // not overflow or allocate for a huge length (the model checks the exact placement).
+            guard (0..<ConfigSpace.extendedSize).contains(offset), length <= ConfigSpace.extendedSize - offset else {
+                throw fail(
+                    "placement \(index + 1): \"offset\" \(offset) and \"length\" \(length) are outside the 4096-byte configuration space"
+                )
+            }
             let version = entry["version"] as? Int ?? 1
             var body: [UInt8]
             if let hex = entry["bytes"] as? String {

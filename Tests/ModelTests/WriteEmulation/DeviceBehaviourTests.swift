@@ -43,6 +43,16 @@ import Testing
         #expect(address.bits.dropped == 0x0000_0FFF)
     }
 
+    @Test func largeSixtyFourBitBARsAndTheROMEnable() throws {
+        // An 8 GiB 64-bit BAR: the lower dword keeps only its type bits, the upper takes the
+        // bits above 8 GiB. The ROM's Enable bit is RW next to its address bits.
+        var emulator = try Self.emulator(sizes: BARSizes([.bar(1): 0x2_0000_0000, .expansionROM: 0x1_0000]))
+        #expect(try emulator.apply(.write(0x14, .dword, 0xFFFF_FFFF)).guestAfter == 0x0000_000C)
+        #expect(try emulator.apply(.write(0x18, .dword, 0xFFFF_FFFF)).guestAfter == 0xFFFF_FFFE)
+        #expect(try emulator.apply(.write(0x30, .dword, 0xFFFF_F800)).guestAfter == 0xFFFF_0000)
+        #expect(try emulator.apply(.write(0x30, .dword, 0xFFFF_FFFF)).guestAfter == 0xFFFF_0001)
+    }
+
     @Test func barsOfUnknownSizeAreLeftAloneWithAWarning() throws {
         var emulator = try Self.emulator(sizes: BARSizes())
         let record = try emulator.apply(.write(0x10, .dword, 0xFFFF_FFFF))
@@ -105,6 +115,23 @@ import Testing
         #expect(emulator.guestValue(at: 0x04, count: 2) == 0)
         // Aux Power PM Enable is sticky: it survives; Initiate FLR reads 0.
         #expect(emulator.guestValue(at: 0x88, count: 2) == 0x0400)
+    }
+
+    @Test func functionLevelResetKeepsStickyStatusAndControls() throws {
+        // PCIe r6 §6.6.2: FLR leaves sticky registers alone. AER Uncorrectable Status (RW1CS)
+        // and Mask (RWS) survive; Device Status (RW1C) and Command (RW) do not.
+        var builder = DeviceModelTests.endpoint()
+        builder.set32(0x104, 0x0000_1000)  // Poisoned TLP Status
+        builder.set16(0x5A, 0x0001)  // Correctable Error Detected
+        var emulator = try SimulationFixtures.emulator(builder, model: .device)
+        _ = try emulator.apply(.write(0x108, .dword, 0x0000_0010))  // mask DLP errors
+        _ = try emulator.apply(.write(0x04, .word, 0x0006))
+        let record = try emulator.apply(.write(0x58, .word, 0x8000))
+        #expect(record.notes.contains { if case .functionLevelReset = $0 { true } else { false } })
+        #expect(emulator.guestValue(at: 0x104, count: 4) == 0x0000_1000)
+        #expect(emulator.guestValue(at: 0x108, count: 4) == 0x0000_0010)
+        #expect(emulator.guestValue(at: 0x5A, count: 2) == 0)
+        #expect(emulator.guestValue(at: 0x04, count: 2) == 0)
     }
 
     @Test func functionLevelResetNeedsTheCapability() throws {
@@ -215,6 +242,20 @@ import Testing
         let record = try emulator.apply(.write(0x166, .word, 0xFFFF))
         #expect(record.guestAfter == 0x801F)
         #expect(record.notes.contains(.reservedBitsWritten(mask: 0x7FE0)))
+    }
+
+    @Test func aVFCommandHasNoDecodeEnablesAndNoINTxDisable() throws {
+        // SR-IOV 1.1 §3.4.1.3: a VF's I/O and Memory Space Enable are RO 0 (the PF's VF MSE
+        // governs), Interrupt Disable is RO 0 (no INTx); Bus Master Enable, Parity Error
+        // Response and SERR# Enable work as on any function. Same register, on the PF: all RW.
+        let vf = try #require(SimulationFixtures.virtualFunction)
+        var emulator = try SimulationFixtures.emulator(vf, model: .device, isVirtualFunction: true)
+        let record = try emulator.apply(.write(0x04, .word, 0x0547))
+        #expect(record.guestAfter == 0x0144)
+        #expect(record.bits.dropped & 0x0403 == 0x0403)
+        let pf = try #require(SimulationFixtures.physicalFunction)
+        var physical = try SimulationFixtures.emulator(pf, model: .device)
+        #expect(try physical.apply(.write(0x04, .word, 0x0547)).guestAfter == 0x0547)
     }
 
     @Test func atsSmallestTranslationUnitIsReadOnlyOnAVF() throws {

@@ -157,6 +157,15 @@ import Testing
         (ConfigAccess.write(0x06, .dword, 0), WriteEmulationError.misaligned(offset: 6, width: .dword)),
         (ConfigAccess.read(0xFFE, .dword), WriteEmulationError.outOfRange(offset: 0xFFE, width: .dword, size: 4096)),
         (ConfigAccess.read(-1, .byte), WriteEmulationError.outOfRange(offset: -1, width: .byte, size: 4096)),
+        // Offsets near Int.max used to trap in `offset + count` (found by WriteEmulationFuzzTests).
+        (
+            ConfigAccess.read(Int.max - 3, .dword),
+            WriteEmulationError.outOfRange(offset: Int.max - 3, width: .dword, size: 4096)
+        ),
+        (
+            ConfigAccess.write(Int.max, .byte, 0),
+            WriteEmulationError.outOfRange(offset: Int.max, width: .byte, size: 4096)
+        ),
         (ConfigAccess.write(0x04, .word, 0x10000), WriteEmulationError.valueTooWide(value: 0x10000, width: .word)),
         (ConfigAccess.write(0x04, .byte, 1, mask: 0x100), WriteEmulationError.maskTooWide(mask: 0x100, width: .byte)),
     ])
@@ -174,6 +183,23 @@ import Testing
             try emulator.apply(.read(0x40, .dword))
         }
         #expect(emulator.setupNotes.contains(.partialRead(readable: 64, size: 4096)))
+    }
+
+    @Test func theRangeChecksAreExactAtTheirBoundaries() {
+        // `offset > size - count` and `offset > readable - count`, rewritten from additions
+        // that overflowed: the boundaries must not move.
+        #expect(ConfigAccess.read(0xFFC, .dword).problem(size: 4096, readable: 4096) == nil)
+        #expect(ConfigAccess.read(0xFFF, .byte).problem(size: 4096, readable: 4096) == nil)
+        #expect(ConfigAccess.read(0x1000, .byte).problem(size: 4096, readable: 4096) != nil)
+        #expect(ConfigAccess.read(60, .dword).problem(size: 4096, readable: 64) == nil)
+        #expect(
+            ConfigAccess.read(64, .byte).problem(size: 4096, readable: 64)
+                == .unreadable(offset: 64, width: .byte, readable: 64))
+        #expect(
+            ConfigAccess.read(Int.max - 7, .dword).problem(size: Int.max, readable: 64)
+                == .unreadable(offset: Int.max - 7, width: .dword, readable: 64))
+        #expect(ConfigAccess.read(0, .dword).problem(size: Int.min, readable: 0) != nil)
+        #expect(ConfigAccess.read(0, .dword).problem(size: 4096, readable: Int.min) != nil)
     }
 
     @Test func refusesAHeaderThatWasNotRead() {

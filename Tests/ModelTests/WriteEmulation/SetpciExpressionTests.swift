@@ -99,6 +99,9 @@ import Testing
         ("COMMAND=xyz", 1, 9, .malformedNumber("xyz")),
         ("SECONDARY_BUS=1", 1, 1, .registerNotInLayout("SECONDARY_BUS", .endpoint)),
         ("0x1001.B", 1, 1, .malformedNumber("0x1001")),
+        ("0xff0+10.B", 1, 1, .malformedNumber("0xff0")),
+        // 16 digits plus a displacement used to overflow the range check (WriteEmulationFuzzTests).
+        ("ffffffffffffffff+1.B", 1, 1, .malformedNumber("ffffffffffffffff")),
         ("0xFFE.L", 1, 1, .access(.outOfRange(offset: 0xFFE, width: .dword, size: 4096))),
         ("0x06.L=0", 1, 1, .access(.misaligned(offset: 6, width: .dword))),
         ("-3.B", 1, 1, .expectedRegister(found: "-3")),

@@ -72,6 +72,22 @@ import Testing
         #expect(record.deviceWriteValue == 0x8010_0006)
     }
 
+    @Test func maskedWritesWriteBackSetStatusBitsOnlyInsideTheAccess() throws {
+        // A masked write is setpci's read-modify-write (pciutils setpci.c, exec_op:
+        // x = (y & ~mask) | value): set RW1C bits inside the access are written back as 1 and
+        // clear, as they would on hardware; bytes outside the access are not written at all.
+        var builder = Self.endpoint()
+        builder.set32(0x104, 0x0000_1010)  // AER Uncorrectable Status: Poisoned TLP, Data Link Protocol
+        var emulator = try Self.vfio(builder)
+        let byte = try emulator.apply(.write(0x104, .byte, 0x10, mask: 0x10))
+        #expect(byte.deviceWriteBytes == 0b0001)
+        #expect(emulator.deviceValue(at: 0x104, count: 4) == 0x0000_1000)
+        let dword = try emulator.apply(.write(0x104, .dword, 0, mask: 0x0000_0001))
+        #expect(dword.value == 0x0000_1000)
+        #expect(dword.bits.cleared == 0x0000_1000)
+        #expect(emulator.deviceValue(at: 0x104, count: 4) == 0)
+    }
+
     @Test func readModifyWriteAtDeviceControlClearsDeviceStatus() throws {
         var builder = Self.endpoint()
         builder.set16(0x6A, 0x0009)  // Device Status: Correctable, Unsupported Request detected
@@ -94,6 +110,22 @@ import Testing
         let unknown = try emulator.apply(.write(0x20, .dword, 0xFFFF_FFFF))
         #expect(unknown.notes.contains(.barSizeUnknown(.bar(4))))
         #expect(unknown.bits.dropped == 0xFFFF_FFFF)
+    }
+
+    @Test func largeSixtyFourBitBARsAndTheROMAreSizedAsVfioBarFixupDoes() throws {
+        // vfio_bar_fixup: the lower dword keeps (u32)~(size - 1) plus the type flags, the upper
+        // dword (u32)(~(size - 1) >> 32); the ROM keeps ~(size - 1) | Enable.
+        var builder = Self.endpoint()
+        builder.set32(0x10, 0x0000_000C)  // 64-bit prefetchable
+        var emulator = try WriteEmulator(
+            function: SimulatedFunction(space: builder.space),
+            options: SimulationOptions(
+                model: .vfio, barSizes: BARSizes([.bar(0): 0x2_0000_0000, .expansionROM: 0x1_0000])))
+        #expect(try emulator.apply(.write(0x10, .dword, 0xFFFF_FFFF)).guestAfter == 0x0000_000C)
+        #expect(try emulator.apply(.write(0x14, .dword, 0xFFFF_FFFF)).guestAfter == 0xFFFF_FFFE)
+        #expect(try emulator.apply(.write(0x30, .dword, 0xFFFF_F800)).guestAfter == 0xFFFF_0000)
+        #expect(try emulator.apply(.write(0x30, .dword, 0xFFFF_FFFF)).guestAfter == 0xFFFF_0001)
+        #expect(emulator.deviceValue(at: 0x10, count: 4) == 0x0000_000C)
     }
 
     @Test func interruptLineIsVirtualAndThePinReadOnly() throws {
@@ -355,5 +387,50 @@ import Testing
         #expect(throws: WriteEmulationError.virtualCapabilitiesNeedExtendedSpace) {
             try Self.vfio(conventional, virtual: [Self.virtualPASID])
         }
+    }
+
+    @Test(arguments: [Int.max - 3, Int.max - 7, 1 << 62, -4, 0x1000])
+    func virtualCapabilitiesFarOutsideTheSpaceAreRefused(_ offset: Int) throws {
+        // A plan file gives any offset; `offset + length` used to overflow for dword-aligned
+        // offsets near Int.max (found by WriteEmulationFuzzTests).
+        let region = VirtualRegion(
+            id: .processAddressSpaceID, version: 1, offset: ConfigOffset(offset), body: [0, 0, 0, 0])
+        #expect(throws: WriteEmulationError.virtualCapabilityOutOfRange(region.range)) {
+            try Self.vfio(virtual: [region])
+        }
+        let long = VirtualRegion(
+            id: .designatedVendorSpecific, version: 1, offset: 0xFF8, body: [UInt8](repeating: 0, count: 5))
+        #expect(throws: WriteEmulationError.virtualCapabilityOutOfRange(long.range)) { try Self.vfio(virtual: [long]) }
+    }
+
+    // MARK: - Capabilities cut off by the end of the space
+
+    @Test func advancedFeaturesCutOffByTheEndOfTheSpace() throws {
+        // AF at 0xFC of a 256-byte space: AF Capabilities (+3) is the last byte, AF Control
+        // (+4) lies outside. A write used to read the control byte out of range (found by
+        // WriteEmulationFuzzTests); now there is no control to act on.
+        var builder = SpaceBuilder(size: 256, capabilityPointer: 0xFC)
+        builder.standard(0xFC, id: 0x13, next: 0)
+        builder.bytes[0xFE] = 6
+        builder.bytes[0xFF] = 0x03  // TP and FLR capable
+        var emulator = try Self.vfio(builder)
+        #expect(emulator.vfioModel?.handler(at: 0xFF) == .advancedFeatures)
+        let record = try emulator.apply(.write(0xFC, .dword, 0xFFFF_FFFF))
+        #expect(record.guestAfter == record.guestBefore)
+        #expect(!record.notes.contains { if case .resetWithRestore = $0 { true } else { false } })
+        #expect(try emulator.apply(.write(0xFF, .byte, 0x01)).guestAfter == 0x03)
+    }
+
+    @Test func sriovAtTheEndOfTheSpaceHasNoVFsEnabled() throws {
+        // SR-IOV at 0xFFC: its Control register (+8) lies outside the space. Entering D3hot asks
+        // how many VFs are enabled, which used to read it out of range (found by the fuzz test).
+        var builder = Self.endpoint()
+        builder.extended(0x100, id: 0x0001, version: 2, next: 0xFFC)
+        builder.extended(0xFFC, id: 0x0010, version: 1, next: 0)
+        var emulator = try Self.vfio(builder)
+        #expect(emulator.vfioModel?.owner(at: 0xFFC) == .capability(.extended(.singleRootIOV), at: 0xFFC))
+        let record = try emulator.apply(.write(0xA4, .word, 0x0003))
+        #expect(record.notes.contains(.powerStateChanged(from: 0, to: 3)))
+        #expect(emulator.deviceValue(at: 0xA4, count: 2) & 3 == 3)
     }
 }
