@@ -108,6 +108,31 @@ import Testing
         #expect(state.status?.text.contains("not a number") == true)
     }
 
+    @Test func editingOneStatusFieldDoesNotClearTheOthers() throws {
+        // A VF whose Status has Received Target Abort (bit 12) and Received Master Abort (bit 13)
+        // set: both RW1C.
+        var functions = Fixtures.demoFunctions
+        let index = try #require(functions.firstIndex { $0.address.description.hasSuffix("01:00.1") })
+        var bytes = functions[index].space.bytes
+        bytes[0x07] |= 0x30
+        functions[index].space = ConfigSpace(bytes: bytes, size: functions[index].space.size)
+        var state = AppState(
+            functions: functions, sourceDescription: "test", isLive: false, size: Size(width: 120, height: 40),
+            glyphs: .unicode, preselect: functions[index].address)
+        UpdateTests.press([.character("w"), .character("M")], &state)  // the device model: one view
+        state.moveCursor(to: 0x07)
+        let register = try #require(state.currentRegister)
+        state.fieldSelection = try #require(register.spec.fields.firstIndex { $0.lowBit == 13 })
+        UpdateTests.press([.character("="), .character("1"), .enter], &state)
+        let status = try #require(Self.guestWord(state, 0x06))
+        #expect(status & 0x2000 == 0, "the field written with 1 is cleared")
+        #expect(status & 0x1000 == 0x1000, "the other RW1C bit is not")
+        // A plain setpci masked write does clear both (it writes back the 1s it read).
+        UpdateTests.press([.character("u")], &state)
+        Self.type("STATUS.W=2000:2000", &state)
+        #expect(Self.guestWord(state, 0x06).map { $0 & 0x3000 } == 0)
+    }
+
     @Test func undoRedoResetAndANewWriteAfterUndo() throws {
         var state = Self.vf()
         let start = try #require(Self.guestWord(state, 0x04))

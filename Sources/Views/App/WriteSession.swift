@@ -150,7 +150,23 @@ public struct WriteSession: Sendable {
         }
         let mask = UInt32(truncatingIfNeeded: maximum << UInt64(lowBit)) & accessWidth.valueMask
         let shifted = UInt32(truncatingIfNeeded: value << UInt64(lowBit)) & mask
-        let access = ConfigAccess.write(offset, accessWidth, shifted, mask: mask)
+        var access = ConfigAccess.write(offset, accessWidth, shifted, mask: mask)
+        // setpci's masked write writes back what it read outside the mask, and a 1 written to an
+        // RW1C bit clears it: editing one field must not clear the register's other status bits,
+        // so those are written as 0 (a full write, which the script records as such).
+        let firstBit = (offset - register.offset.rawValue) * 8
+        var otherRW1C: UInt32 = 0
+        for other in register.spec.fields where other != field {
+            guard other.access == .writeOneToClear || other.access == .writeOneToClearSticky else { continue }
+            for bit in other.lowBit..<(other.lowBit + other.bitCount) {
+                let relative = bit - firstBit
+                if relative >= 0 && relative < 8 * width { otherRW1C |= 1 << UInt32(relative) }
+            }
+        }
+        let current = history.current.guestValue(at: offset, count: width)
+        if current & otherRW1C != 0 {
+            access = .write(offset, accessWidth, (current & ~mask & ~otherRW1C) | shifted)
+        }
         return apply(
             SimulationReport.scriptLine(for: access),
             label: register.spec.name + ": " + field.name + " = " + HexFormat.literal(value))
