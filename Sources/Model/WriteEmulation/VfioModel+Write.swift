@@ -148,6 +148,13 @@ extension VfioModel {
         if offset == 0x04 {
             let newCommand = UInt8(truncatingIfNeeded: write.value) & 0x03
             virtualConfig.store(UInt32(newCommand), at: 0x04, count: 1, mask: 0x03)
+            // A VF has no Memory Space Enable (the device drops it), but vfio keeps the guest's
+            // bit and shows it (no_command_memory): it is stored virtually, not lost.
+            let memory: UInt32 = 0x02 & write.mask
+            if layout.noCommandMemory && memory != 0 {
+                result.bits.storedVirtually |= memory << write.shift
+                result.bits.dropped &= ~(memory << write.shift)
+            }
         }
         if offset == 0x04 || offset == 0x05 {
             let masked = virtualConfig.bytes[0x05] & 0x04 != 0

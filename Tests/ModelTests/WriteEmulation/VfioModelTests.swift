@@ -332,6 +332,13 @@ import Testing
         let record = try emulator.apply(.write(0x04, .word, 0x0004))
         #expect(record.guestAfter & 0x0002 == 0)
         #expect(record.deviceAfter & 0x0002 == 0)
+        // Setting it again: the device drops it, vfio keeps it, and the record says it was
+        // stored virtually rather than dropped.
+        let again = try emulator.apply(.write(0x04, .word, 0x0006))
+        #expect(again.guestAfter & 0x0002 == 0x0002)
+        #expect(again.deviceAfter & 0x0002 == 0)
+        #expect(again.bits.storedVirtually & 0x0002 == 0x0002)
+        #expect(again.bits.dropped & 0x0002 == 0)
     }
 
     // MARK: - Virtual capabilities
