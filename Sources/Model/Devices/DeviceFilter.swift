@@ -74,6 +74,13 @@ public struct DeviceFilter: Hashable, Sendable {
         if let wanted = self.classCode, wanted != classCode { return false }
         return true
     }
+
+    /// Whether `function` is selected (its address, IDs and class).
+    public func matches(_ function: PCIFunction) -> Bool {
+        matches(
+            function.address, vendorID: Int(function.vendorID), deviceID: Int(function.deviceID),
+            classCode: (function.classCode ?? 0) >> 8)
+    }
 }
 
 /// Why a `-s` or `-d` expression was rejected.

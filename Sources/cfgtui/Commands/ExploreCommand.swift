@@ -75,11 +75,7 @@ struct ExploreCommand: ParsableCommand {
         let preselect =
             filter.matchesEverything
             ? nil
-            : functions.first { function in
-                filter.matches(
-                    function.address, vendorID: Int(function.vendorID), deviceID: Int(function.deviceID),
-                    classCode: (function.classCode ?? 0) >> 8)
-            }?.address
+            : functions.first(where: filter.matches)?.address
         if !filter.matchesEverything && preselect == nil {
             StandardOutput.error("no function matches \(source.selectionText)")
             throw ExitStatus.noMatch

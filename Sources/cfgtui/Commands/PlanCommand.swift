@@ -39,15 +39,7 @@ struct PlanCommand: ParsableCommand {
         help: ArgumentHelp("Select the PF by address, as -s (in --pf-file, or in the main source).", valueName: "slot"))
     var pfSlot: String?
 
-    @Option(
-        name: .customLong("add"),
-        help: ArgumentHelp(
-            "A capability to add: pasid, pri, ats, or dvsec[:LENGTH[:VENDOR:ID[:REV]]] (LENGTH in bytes, default 12; VENDOR and ID hex, default ffff:0000). Repeatable.",
-            valueName: "capability"))
-    var additions: [String] = []
-
-    @Option(help: ArgumentHelp("auto, pf-offset, end, first-fit, table or dvsec-hint.", valueName: "strategy"))
-    var strategy = "auto"
+    @OptionGroup var virtual: VirtualCapabilityOptions
 
     @Option(
         name: .customLong("at"),
@@ -76,22 +68,6 @@ struct PlanCommand: ParsableCommand {
             valueName: "file"))
     var peers: [String] = []
 
-    @Option(help: ArgumentHelp("PASID Max PASID Width (0-20), when the PF has no PASID to copy.", valueName: "n"))
-    var pasidWidth: Int?
-
-    @Flag(help: "PASID Execute Permission Supported (with --pasid-width).")
-    var pasidExec = false
-
-    @Flag(help: "PASID Privileged Mode Supported (with --pasid-width).")
-    var pasidPriv = false
-
-    @Option(
-        help: ArgumentHelp("PRI Outstanding Page Request Capacity, when the PF has no PRI to copy.", valueName: "n"))
-    var priCapacity: String?
-
-    @Flag(help: "PRI PRG Response PASID Required (with --pri-capacity).")
-    var priPasidRequired = false
-
     @Flag(help: "Allow placements over non-zero bytes outside every structure (suspected hidden registers).")
     var forceNonzero = false
 
@@ -110,26 +86,12 @@ struct PlanCommand: ParsableCommand {
     // MARK: - Validation (usage errors, exit 64)
 
     func validate() throws {
-        let capabilities = try parsedCapabilities()
+        let capabilities = try virtual.capabilities()
         guard !capabilities.isEmpty || addFreeSpaceDvsec else {
             throw ValidationError("nothing to add: give --add pasid|pri|ats|dvsec[...] or --add-free-space-dvsec")
         }
-        guard PlanText.strategy(named: strategy) != nil else {
-            throw ValidationError(
-                "unknown strategy '\(strategy)': expected auto, pf-offset, end, first-fit, table or dvsec-hint")
-        }
         _ = try parsedExplicitOffsets(for: capabilities)
         _ = try parsedReserves()
-        if let pasidWidth, !(0...PASIDBits.maximumWidth).contains(pasidWidth) {
-            throw ValidationError("--pasid-width \(pasidWidth): Max PASID Width is 0-20")
-        }
-        if pasidWidth == nil && (pasidExec || pasidPriv) {
-            throw ValidationError("--pasid-exec and --pasid-priv need --pasid-width")
-        }
-        _ = try parsedCapacity()
-        if priCapacity == nil && priPasidRequired {
-            throw ValidationError("--pri-pasid-required needs --pri-capacity")
-        }
         if let pfSlot {
             var filter = DeviceFilter()
             do { try filter.parseSlot(pfSlot) } catch {
@@ -137,69 +99,6 @@ struct PlanCommand: ParsableCommand {
                     "cannot parse --pf '\(pfSlot)': expected [[[[domain]:]bus]:][device][.[function]]")
             }
         }
-    }
-
-    /// The `--add` values, in order.
-    func parsedCapabilities() throws -> [VirtualCapability] {
-        var result = [VirtualCapability]()
-        for text in additions {
-            let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false)
-            let capability: VirtualCapability
-            switch parts.first ?? "" {
-            case "pasid" where parts.count == 1: capability = .pasid
-            case "pri" where parts.count == 1: capability = .pri
-            case "ats" where parts.count == 1: capability = .ats
-            case "dvsec": capability = .dvsec(try Self.dvsecIdentity(parts.dropFirst(), text: text))
-            default:
-                throw ValidationError(
-                    "cannot parse --add '\(text)': expected pasid, pri, ats or dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
-            }
-            if capability.kind != .dvsec, result.contains(where: { $0.kind == capability.kind }) {
-                throw ValidationError("--add \(PlanText.name(capability.kind)) is given twice")
-            }
-            result.append(capability)
-        }
-        return result
-    }
-
-    private static func dvsecIdentity(_ parts: ArraySlice<Substring>, text: String) throws -> DVSECIdentity {
-        let fields = Array(parts)
-        guard fields.count <= 4, fields.count != 2 else {
-            throw ValidationError("cannot parse --add '\(text)': expected dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
-        }
-        var length = DVSECIdentity.minimumLength
-        if let first = fields.first {
-            guard let value = number(first), value >= DVSECIdentity.minimumLength, value <= DVSECIdentity.maximumLength
-            else {
-                throw ValidationError("--add '\(text)': the DVSEC length must be 12 to 4092 bytes")
-            }
-            length = value
-        }
-        var vendor: UInt16 = 0xFFFF
-        var identifier: UInt16 = 0
-        if fields.count >= 3 {
-            guard fields[1].count <= 4, fields[2].count <= 4, let parsedVendor = UInt16(fields[1], radix: 16),
-                let parsedID = UInt16(fields[2], radix: 16)
-            else {
-                throw ValidationError("--add '\(text)': VENDOR and ID are 4-digit hex numbers")
-            }
-            vendor = parsedVendor
-            identifier = parsedID
-        }
-        var revision = 0
-        if fields.count == 4 {
-            guard let value = number(fields[3]), (0...15).contains(value) else {
-                throw ValidationError("--add '\(text)': the DVSEC revision is 0-15")
-            }
-            revision = value
-        }
-        return DVSECIdentity(vendorID: vendor, dvsecID: identifier, revision: revision, length: length)
-    }
-
-    /// Decimal, or hex with `0x`.
-    private static func number(_ text: Substring) -> Int? {
-        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
-        return Int(text)
     }
 
     /// The `--at` values, by request index.
@@ -231,14 +130,6 @@ struct PlanCommand: ParsableCommand {
         }
     }
 
-    func parsedCapacity() throws -> UInt32? {
-        guard let priCapacity else { return nil }
-        guard let value = Self.number(Substring(priCapacity)), let capacity = UInt32(exactly: value) else {
-            throw ValidationError("--pri-capacity '\(priCapacity)': expected a number 0-0xffffffff")
-        }
-        return capacity
-    }
-
     // MARK: - Running
 
     func run() throws {
@@ -250,27 +141,21 @@ struct PlanCommand: ParsableCommand {
             StandardOutput.error(ErrorText.message(error))
             throw ExitStatus.sourceError
         }
-        let target = try selectTarget(in: all)
+        let target = try source.selectOne(in: all, command: "plan")
         let (pf, pfSource) = try selectPhysicalFunction(of: target, in: all, names: names)
         let peerFunctions = try loadPeers(near: target, names: names)
         let table = try loadTable()
 
-        let capabilities = try parsedCapabilities()
+        let capabilities = try virtual.capabilities()
         let explicit = try parsedExplicitOffsets(for: capabilities)
         var request = PlacementRequest(
             target: PlacementFunction(target),
             physicalFunction: pf.map { PlacementFunction($0) },
             capabilities: capabilities.enumerated().map { RequestedCapability($1, at: explicit[$0]) },
-            strategy: PlanText.strategy(named: strategy) ?? .auto, reserved: try parsedReserves(),
+            strategy: virtual.placementStrategy, reserved: try parsedReserves(),
             peers: peerFunctions.map { PlacementFunction($0) }, table: table, allowsNonZeroBytes: forceNonzero,
             addsFreeSpaceDVSEC: addFreeSpaceDvsec)
-        if let pasidWidth {
-            request.pasidBits = PASIDBits(
-                maxWidth: pasidWidth, executeSupported: pasidExec, privilegedSupported: pasidPriv)
-        }
-        if let capacity = try parsedCapacity() {
-            request.priBits = PRIBits(outstandingCapacity: capacity, prgResponsePASIDRequired: priPasidRequired)
-        }
+        try virtual.applyBits(to: &request)
         let context = PlanContext(
             targetAddress: target.address, targetTitle: FunctionText.title(target), physicalFunction: pfSource,
             peers: peers, request: request)
@@ -312,31 +197,6 @@ struct PlanCommand: ParsableCommand {
         if !plan.isComplete { throw ExitStatus.placementFailed }
     }
 
-    /// Exactly one function after -s/-d.
-    private func selectTarget(in all: [PCIFunction]) throws -> PCIFunction {
-        let filter = (try? source.filter()) ?? DeviceFilter()
-        let selected = all.filter { Self.matches(filter, $0) }
-        if selected.count == 1, let target = selected.first { return target }
-        if selected.isEmpty {
-            if source.selectionText.isEmpty {
-                StandardOutput.error(ErrorText.message(.noFunctions))
-                throw ExitStatus.sourceError
-            }
-            StandardOutput.error("no function matches \(source.selectionText)")
-            throw ExitStatus.noMatch
-        }
-        let shown = selected.prefix(8).map(\.address.description).joined(separator: ", ")
-        throw ValidationError(
-            "plan needs exactly one target function, but \(source.selectionText.isEmpty ? "the source" : source.selectionText) selects \(selected.count): \(shown)\(selected.count > 8 ? ", ..." : ""); narrow it with -s"
-        )
-    }
-
-    private static func matches(_ filter: DeviceFilter, _ function: PCIFunction) -> Bool {
-        filter.matches(
-            function.address, vendorID: Int(function.vendorID), deviceID: Int(function.deviceID),
-            classCode: (function.classCode ?? 0) >> 8)
-    }
-
     /// The PF: from --pf-file (and --pf), from --pf in the main source, or the target's own PF.
     private func selectPhysicalFunction(of target: PCIFunction, in all: [PCIFunction], names: PCINameDatabase) throws
         -> (PCIFunction?, PlanContext.PhysicalFunctionSource)
@@ -353,7 +213,7 @@ struct PlanCommand: ParsableCommand {
         if let pfSlot {
             var filter = DeviceFilter()
             try? filter.parseSlot(pfSlot)
-            candidates = candidates.filter { Self.matches(filter, $0) }
+            candidates = candidates.filter(filter.matches)
         } else if pfFile == nil {
             guard case .virtualFunction(let address) = target.relation else { return (nil, .none) }
             guard let pf = all.first(where: { $0.address == address }) else { return (nil, .none) }

@@ -62,30 +62,8 @@ struct SimulateCommand: ParsableCommand {
             valueName: "file"))
     var virtualDump: String?
 
-    @Option(
-        name: .customLong("add"),
-        help: ArgumentHelp(
-            "Plan and add a virtual capability as `plan --add` does: pasid, pri, ats or dvsec[:LENGTH[:VENDOR:ID[:REV]]]. Repeatable.",
-            valueName: "capability"))
-    var additions: [String] = []
-
-    @Option(help: ArgumentHelp("Placement strategy for --add (as `plan --strategy`).", valueName: "strategy"))
-    var strategy = "auto"
-
-    @Option(help: ArgumentHelp("PASID Max PASID Width for --add pasid without a PF PASID.", valueName: "n"))
-    var pasidWidth: Int?
-
-    @Flag(help: "PASID Execute Permission Supported (with --pasid-width).")
-    var pasidExec = false
-
-    @Flag(help: "PASID Privileged Mode Supported (with --pasid-width).")
-    var pasidPriv = false
-
-    @Option(help: ArgumentHelp("PRI Outstanding Page Request Capacity for --add pri.", valueName: "n"))
-    var priCapacity: String?
-
-    @Flag(help: "PRI PRG Response PASID Required (with --pri-capacity).")
-    var priPasidRequired = false
+    /// `--add` and its strategy and bit options, as `plan` takes them.
+    @OptionGroup var virtual: VirtualCapabilityOptions
 
     @Option(
         name: .customLong("script"),
@@ -120,27 +98,14 @@ struct SimulateCommand: ParsableCommand {
         }
         if json && trace { throw ValidationError("--json and --trace are different outputs; choose one") }
         _ = try parsedBARSizes()
-        if plan != nil && !additions.isEmpty {
+        if plan != nil && !virtual.additions.isEmpty {
             throw ValidationError("--plan and --add both give virtual capabilities; use one")
         }
         if virtualDump != nil && plan == nil { throw ValidationError("--virtual-dump goes with --plan") }
-        if (plan != nil || !additions.isEmpty) && model == SimulationModel.device.rawValue {
+        if (plan != nil || !virtual.additions.isEmpty) && model == SimulationModel.device.rawValue {
             throw ValidationError(
                 "virtual capabilities are the VMM's, not the device's: --plan and --add need --model vfio")
         }
-        _ = try parsedAdditions()
-        guard PlanText.strategy(named: strategy) != nil else {
-            throw ValidationError(
-                "unknown strategy '\(strategy)': expected auto, pf-offset, end, first-fit, table or dvsec-hint")
-        }
-        if let pasidWidth, !(0...PASIDBits.maximumWidth).contains(pasidWidth) {
-            throw ValidationError("--pasid-width \(pasidWidth): Max PASID Width is 0-20")
-        }
-        if pasidWidth == nil && (pasidExec || pasidPriv) {
-            throw ValidationError("--pasid-exec and --pasid-priv need --pasid-width")
-        }
-        if priCapacity == nil && priPasidRequired { throw ValidationError("--pri-pasid-required needs --pri-capacity") }
-        _ = try parsedCapacity()
     }
 
     var parsedGapPolicy: GapPolicy? {
@@ -193,64 +158,6 @@ struct SimulateCommand: ParsableCommand {
         return overflow ? nil : product
     }
 
-    func parsedAdditions() throws -> [VirtualCapability] {
-        var result = [VirtualCapability]()
-        for text in additions {
-            let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false)
-            switch parts.first ?? "" {
-            case "pasid" where parts.count == 1: result.append(.pasid)
-            case "pri" where parts.count == 1: result.append(.pri)
-            case "ats" where parts.count == 1: result.append(.ats)
-            case "dvsec": result.append(.dvsec(try Self.dvsec(Array(parts.dropFirst()), text: text)))
-            default:
-                throw ValidationError(
-                    "cannot parse --add '\(text)': expected pasid, pri, ats or dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
-            }
-        }
-        return result
-    }
-
-    private static func dvsec(_ fields: [Substring], text: String) throws -> DVSECIdentity {
-        guard fields.count <= 4, fields.count != 2 else {
-            throw ValidationError("cannot parse --add '\(text)': expected dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
-        }
-        var length = DVSECIdentity.minimumLength
-        if let first = fields.first {
-            guard let value = number(first), value >= DVSECIdentity.minimumLength, value <= DVSECIdentity.maximumLength
-            else { throw ValidationError("--add '\(text)': the DVSEC length must be 12 to 4092 bytes") }
-            length = value
-        }
-        var vendor: UInt16 = 0xFFFF
-        var identifier: UInt16 = 0
-        if fields.count >= 3 {
-            guard let parsedVendor = UInt16(fields[1], radix: 16), let parsedID = UInt16(fields[2], radix: 16) else {
-                throw ValidationError("--add '\(text)': VENDOR and ID are 4-digit hex numbers")
-            }
-            vendor = parsedVendor
-            identifier = parsedID
-        }
-        var revision = 0
-        if fields.count == 4 {
-            guard let value = number(fields[3]), (0...15).contains(value) else {
-                throw ValidationError("--add '\(text)': the DVSEC revision is 0-15")
-            }
-            revision = value
-        }
-        return DVSECIdentity(vendorID: vendor, dvsecID: identifier, revision: revision, length: length)
-    }
-
-    private static func number(_ text: Substring) -> Int? {
-        text.hasPrefix("0x") ? Int(text.dropFirst(2), radix: 16) : Int(text)
-    }
-
-    func parsedCapacity() throws -> UInt32? {
-        guard let priCapacity else { return nil }
-        guard let value = Self.number(Substring(priCapacity)), let capacity = UInt32(exactly: value) else {
-            throw ValidationError("--pri-capacity '\(priCapacity)': expected a number 0-0xffffffff")
-        }
-        return capacity
-    }
-
     // MARK: - Running
 
     func run() throws {
@@ -262,7 +169,7 @@ struct SimulateCommand: ParsableCommand {
             StandardOutput.error(ErrorText.message(error))
             throw ExitStatus.sourceError
         }
-        let target = try selectTarget(in: all)
+        let target = try source.selectOne(in: all, command: "simulate")
         let physicalFunction: PCIFunction? = {
             guard case .virtualFunction(let address) = target.relation else { return nil }
             return all.first { $0.address == address }
@@ -309,45 +216,17 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 
-    /// Exactly one function after -s/-d.
-    private func selectTarget(in all: [PCIFunction]) throws -> PCIFunction {
-        let filter = (try? source.filter()) ?? DeviceFilter()
-        let selected = all.filter {
-            filter.matches(
-                $0.address, vendorID: Int($0.vendorID), deviceID: Int($0.deviceID), classCode: ($0.classCode ?? 0) >> 8)
-        }
-        if selected.count == 1, let target = selected.first { return target }
-        if selected.isEmpty {
-            if source.selectionText.isEmpty {
-                StandardOutput.error(ErrorText.message(.noFunctions))
-                throw ExitStatus.sourceError
-            }
-            StandardOutput.error("no function matches \(source.selectionText)")
-            throw ExitStatus.noMatch
-        }
-        let shown = selected.prefix(8).map(\.address.description).joined(separator: ", ")
-        throw ValidationError(
-            "simulate needs exactly one function, but \(source.selectionText.isEmpty ? "the source" : source.selectionText) selects \(selected.count): \(shown)\(selected.count > 8 ? ", ..." : ""); narrow it with -s"
-        )
-    }
-
     // MARK: - Virtual capabilities
 
     private func virtualRegions(for target: PCIFunction, physicalFunction: PCIFunction?) throws -> [VirtualRegion] {
         if let plan { return try regions(fromPlan: plan) }
-        let capabilities = try parsedAdditions()
+        let capabilities = try virtual.capabilities()
         guard !capabilities.isEmpty else { return [] }
         var request = PlacementRequest(
             target: PlacementFunction(target), physicalFunction: physicalFunction.map { PlacementFunction($0) },
             capabilities: capabilities.map { RequestedCapability($0) },
-            strategy: PlanText.strategy(named: strategy) ?? .auto)
-        if let pasidWidth {
-            request.pasidBits = PASIDBits(
-                maxWidth: pasidWidth, executeSupported: pasidExec, privilegedSupported: pasidPriv)
-        }
-        if let capacity = try parsedCapacity() {
-            request.priBits = PRIBits(outstandingCapacity: capacity, prgResponsePASIDRequired: priPasidRequired)
-        }
+            strategy: virtual.placementStrategy)
+        try virtual.applyBits(to: &request)
         let planned: PlacementPlan
         do {
             planned = try PlacementPlanner.plan(request)

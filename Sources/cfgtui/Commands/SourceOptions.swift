@@ -69,11 +69,7 @@ struct SourceOptions: ParsableArguments {
         let all = try Self.load(sourceKind, names: names)
         let filter = (try? filter()) ?? DeviceFilter()
         guard !filter.matchesEverything else { return all }
-        return all.filter { function in
-            filter.matches(
-                function.address, vendorID: Int(function.vendorID), deviceID: Int(function.deviceID),
-                classCode: (function.classCode ?? 0) >> 8)
-        }
+        return all.filter(filter.matches)
     }
 
     enum SourceKind {
@@ -113,6 +109,26 @@ enum ExitStatus {
 }
 
 extension SourceOptions {
+    /// The one function -s/-d select in `all`, for commands that work on exactly one
+    /// (`command` names it in the message when the selection is ambiguous).
+    func selectOne(in all: [PCIFunction], command: String) throws -> PCIFunction {
+        let filter = (try? filter()) ?? DeviceFilter()
+        let selected = all.filter(filter.matches)
+        if selected.count == 1, let target = selected.first { return target }
+        if selected.isEmpty {
+            if selectionText.isEmpty {
+                StandardOutput.error(ErrorText.message(.noFunctions))
+                throw ExitStatus.sourceError
+            }
+            StandardOutput.error("no function matches \(selectionText)")
+            throw ExitStatus.noMatch
+        }
+        let shown = selected.prefix(8).map(\.address.description).joined(separator: ", ")
+        throw ValidationError(
+            "\(command) needs exactly one target function, but \(selectionText.isEmpty ? "the source" : selectionText) selects \(selected.count): \(shown)\(selected.count > 8 ? ", ..." : ""); narrow it with -s"
+        )
+    }
+
     /// Loads, reporting errors on stderr and turning them into exit statuses.
     func loadOrExit(names: PCINameDatabase, allowEmpty: Bool = false) throws -> [PCIFunction] {
         let functions: [PCIFunction]
