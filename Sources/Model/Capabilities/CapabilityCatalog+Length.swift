@@ -163,10 +163,7 @@ extension CapabilityCatalog {
         var end = 0x10 + 0x0C * resources
         let vcTableOffset = Int(capability2 >> 24) * 16
         if vcTableOffset != 0 {
-            // VC Arbitration Capability (bits 7:0): WRR with 32, 64 or 128 phases, 4 bits per phase.
-            let supported = capability2 & 0xFF
-            let phases = supported & 0x08 != 0 ? 128 : supported & 0x04 != 0 ? 64 : supported & 0x02 != 0 ? 32 : 0
-            end = max(end, vcTableOffset + phases * 4 / 8)
+            end = max(end, vcTableOffset + VirtualChannelArbitration.vcPhases(capability2) * 4 / 8)
         }
         // Port Arbitration Table Entry Size (bits 11:10): 1, 2, 4 or 8 bits per phase.
         let entryBits = 1 << Int((capability1 >> 10) & 3)
@@ -174,16 +171,7 @@ extension CapabilityCatalog {
             guard let resourceCapability = reader.dword(0x10 + 0x0C * resource) else { break }
             let tableOffset = Int(resourceCapability >> 24) * 16
             guard tableOffset != 0 else { continue }
-            // Port (Function) Arbitration Capability: WRR 32/64/128, time-based WRR 128, WRR 256.
-            let supported = resourceCapability & 0xFF
-            let phases =
-                supported & 0x20 != 0
-                ? 256
-                : supported & 0x18 != 0
-                    ? 128
-                    : supported & 0x04 != 0
-                        ? 64
-                        : supported & 0x02 != 0 ? 32 : 0
+            let phases = VirtualChannelArbitration.portPhases(resourceCapability)
             end = max(end, tableOffset + (phases * entryBits + 7) / 8)
         }
         return .computed(end)

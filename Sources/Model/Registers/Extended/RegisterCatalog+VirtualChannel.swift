@@ -13,8 +13,7 @@ extension RegisterCatalog {
         let resources = Int(capability1 & 7) + 1
         let entryBits = 1 << Int((capability1 >> 10) & 3)
         if let capability2 = reader.dword(8), capability2 >> 24 != 0 {
-            let supported = capability2 & 0xFF
-            let phases = supported & 0x08 != 0 ? 128 : supported & 0x04 != 0 ? 64 : supported & 0x02 != 0 ? 32 : 0
+            let phases = VirtualChannelArbitration.vcPhases(capability2)
             if phases > 0 {
                 registers.append(
                     opaque(Int(capability2 >> 24) * 16, width: phases * 4 / 8, "VC Arbitration Table"))
@@ -27,15 +26,7 @@ extension RegisterCatalog {
                 registers.append(register.moved(by: offset, name: "VC\(resource) " + register.name))
             }
             if let resourceCapability = reader.dword(offset), resourceCapability >> 24 != 0 {
-                let supported = resourceCapability & 0xFF
-                let phases =
-                    supported & 0x20 != 0
-                    ? 256
-                    : supported & 0x18 != 0
-                        ? 128
-                        : supported & 0x04 != 0
-                            ? 64
-                            : supported & 0x02 != 0 ? 32 : 0
+                let phases = VirtualChannelArbitration.portPhases(resourceCapability)
                 if phases > 0 {
                     registers.append(
                         opaque(
