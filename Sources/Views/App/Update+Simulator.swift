@@ -118,23 +118,11 @@ extension AppState {
     }
 
     mutating func commitExpression(_ text: String) {
-        guard var session = writeSession else {
-            mode = .normal
-            return
-        }
-        if let problem = session.apply(text) {
-            // Keep the text so it can be fixed.
-            status = StatusMessage(problem, kind: .error)
-            return
-        }
-        mode = .normal
-        writeSession = session
-        status = lastAccessMessage(session)
-        followLastAccess()
+        applyInput { $0.apply(text) }
     }
 
     mutating func commitFieldValue(_ text: String) {
-        guard var session = writeSession, let (register, field) = selectedField else {
+        guard let (register, field) = selectedField else {
             mode = .normal
             return
         }
@@ -142,7 +130,17 @@ extension AppState {
             status = StatusMessage("'\(text)' is not a number: decimal, or hex with 0x", kind: .error)
             return
         }
-        if let problem = session.writeField(field, of: register, value: value) {
+        applyInput { $0.writeField(field, of: register, value: value) }
+    }
+
+    /// Runs `change` on a copy of the session. Applied: the copy is kept and typing ends. A
+    /// problem: nothing changes and the typed text stays, to be fixed.
+    private mutating func applyInput(_ change: (inout WriteSession) -> String?) {
+        guard var session = writeSession else {
+            mode = .normal
+            return
+        }
+        if let problem = change(&session) {
             status = StatusMessage(problem, kind: .error)
             return
         }

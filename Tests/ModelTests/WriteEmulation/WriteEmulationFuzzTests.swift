@@ -72,18 +72,8 @@ import Testing
 
 // MARK: - The generator
 
-/// SplitMix64, so a seed replays a run.
-private struct FuzzGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The fuzz tests' draws, on SplitMix so a seed replays a run.
+extension SplitMix {
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
     mutating func chance(_ percent: Int) -> Bool { int(0...99) < percent }
     mutating func byte() -> UInt8 { UInt8(truncatingIfNeeded: next()) }
@@ -93,7 +83,7 @@ private struct FuzzGenerator: RandomNumberGenerator {
 // MARK: - The fuzzer
 
 private struct Fuzzer {
-    var random: FuzzGenerator
+    var random: SplitMix
     let label: String
     let spaces: [ConfigSpace]
     var failures: [String] = []
@@ -111,7 +101,7 @@ private struct Fuzzer {
     var setupTime: Duration = .zero
 
     init(seed: UInt64, label: String, spaces: [ConfigSpace]) {
-        random = FuzzGenerator(seed: seed)
+        random = SplitMix(seed: seed)
         self.label = label
         self.spaces = spaces
     }
