@@ -6,16 +6,16 @@ import Testing
 @Suite struct CapabilityCatalogTests {
     @Test func everyDefinedIDIsCatalogued() {
         for raw in 0...0x15 {
-            let entry = CapabilityCatalog.descriptor(for: CapabilityID(UInt8(raw)))
+            let entry = CapabilityCatalog.definition(for: CapabilityID(UInt8(raw)))
             #expect(entry.isKnown, "standard \(raw)")
             #expect(!entry.name.isEmpty && !entry.abbreviation.isEmpty)
         }
         for raw in 0...0x3A {
-            let entry = CapabilityCatalog.descriptor(for: ExtendedCapabilityID(UInt16(raw)))
+            let entry = CapabilityCatalog.definition(for: ExtendedCapabilityID(UInt16(raw)))
             #expect(entry.isKnown, "extended \(raw)")
         }
-        #expect(!CapabilityCatalog.descriptor(for: CapabilityID(0x16)).isKnown)
-        #expect(!CapabilityCatalog.descriptor(for: ExtendedCapabilityID(0x3B)).isKnown)
+        #expect(!CapabilityCatalog.definition(for: CapabilityID(0x16)).isKnown)
+        #expect(!CapabilityCatalog.definition(for: ExtendedCapabilityID(0x3B)).isKnown)
     }
 
     /// setpci's own register table is the oracle for setpci names: every name it knows must be
@@ -42,7 +42,7 @@ import Testing
             else { continue }
             let kind: CapabilityKind =
                 name.hasPrefix("E") ? .extended(ExtendedCapabilityID(UInt16(id))) : .standard(CapabilityID(UInt8(id)))
-            #expect(CapabilityCatalog.descriptor(for: kind).setpciName == String(name), "\(name)")
+            #expect(CapabilityCatalog.definition(for: kind).setpciName == String(name), "\(name)")
             #expect(CapabilityCatalog.kind(named: String(name)) == kind)
             checked += 1
         }

@@ -93,7 +93,7 @@ import Testing
                     let registers = RegisterCatalog.registers(
                         for: capability, in: analysis.space, context: analysis.context)
                     let name =
-                        "\(file.lastPathComponent) \(function.address) \(capability.descriptor.name)@\(String(capability.offset.rawValue, radix: 16))"
+                        "\(file.lastPathComponent) \(function.address) \(capability.definition.name)@\(String(capability.offset.rawValue, radix: 16))"
                     let found = Self.problems(in: registers, length: capability.length.bytes, name: name)
                     #expect(found.isEmpty, "\(found)")
                     checked += 1

@@ -320,7 +320,7 @@ import Testing
         func describe(_ offset: Int) -> String {
             guard let found = capability(at: offset) else { return "header" }
             return String(
-                format: "%@+0x%02x", CapabilityCatalog.descriptor(for: found.kind).abbreviation, found.relative)
+                format: "%@+0x%02x", CapabilityCatalog.definition(for: found.kind).abbreviation, found.relative)
         }
     }
 

@@ -6,7 +6,7 @@
 ///
 /// ```
 /// let analysis = FunctionAnalysis(space: space, address: address)
-/// for capability in analysis.capabilities { print(capability.offset, capability.descriptor.name) }
+/// for capability in analysis.capabilities { print(capability.offset, capability.definition.name) }
 /// analysis.map.gaps          // unclaimed ranges with their non-zero byte counts
 /// ```
 public struct FunctionAnalysis: Sendable {
@@ -111,7 +111,7 @@ public struct FunctionAnalysis: Sendable {
             let capability = capabilities[index]
             capabilities[index].length = CapabilityCatalog.length(
                 of: capability.kind, at: capability.offset.rawValue, in: space, context: context)
-            if !capability.descriptor.isKnown {
+            if !capability.definition.isKnown {
                 diagnostics.append(
                     Diagnostic(
                         .unknownCapabilityID(capability.kind.rawID, space: capability.space), at: capability.offset))

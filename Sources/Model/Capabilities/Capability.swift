@@ -55,8 +55,8 @@ public struct Capability: Hashable, Sendable {
     }
 
     public var space: CapabilitySpace { kind.space }
-    /// The catalog entry for this ID.
-    public var descriptor: CapabilityDescriptor { CapabilityCatalog.descriptor(for: kind) }
+    /// Everything the catalog knows about this ID.
+    public var definition: CapabilityDefinition { CapabilityCatalog.definition(for: kind) }
 
     /// The bytes this structure certainly owns: its whole length when known, else its header.
     public var extent: ConfigRange { ConfigRange(start: offset, length: length.certainLength(for: kind.space)) }
@@ -82,6 +82,9 @@ public enum CapabilityLength: Hashable, Sendable {
 
     /// The bytes certainly owned: the known length, or the 4-byte header when unknown.
     public func certainLength(for space: CapabilitySpace) -> Int { bytes ?? 4 }
+
+    /// `length` rounded up to whole dwords (tables of bytes or words inside a structure).
+    static func roundedToDword(_ length: Int) -> Int { (length + 3) & ~3 }
 }
 
 /// Why a capability's length is unknown.

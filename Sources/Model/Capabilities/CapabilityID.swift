@@ -1,98 +1,19 @@
 /// A standard (conventional PCI) capability ID, the byte at capability offset +0.
 ///
 /// An open set: hardware can carry IDs this catalog does not know, and they still have a value.
+/// The named IDs (`.msi`, `.pciExpress`, ...) are declared with their definitions, one family
+/// file each, under `Capabilities/Definitions/Standard`.
 public struct CapabilityID: RawRepresentable, Hashable, Sendable {
     public var rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
     public init(_ rawValue: UInt8) { self.rawValue = rawValue }
-
-    public static let null = CapabilityID(0x00)
-    public static let powerManagement = CapabilityID(0x01)
-    public static let agp = CapabilityID(0x02)
-    public static let vpd = CapabilityID(0x03)
-    public static let slotID = CapabilityID(0x04)
-    public static let msi = CapabilityID(0x05)
-    public static let compactPCIHotSwap = CapabilityID(0x06)
-    public static let pcix = CapabilityID(0x07)
-    public static let hyperTransport = CapabilityID(0x08)
-    public static let vendorSpecific = CapabilityID(0x09)
-    public static let debugPort = CapabilityID(0x0A)
-    public static let compactPCICentralResource = CapabilityID(0x0B)
-    public static let hotPlug = CapabilityID(0x0C)
-    public static let bridgeSubsystemVendorID = CapabilityID(0x0D)
-    public static let agp3 = CapabilityID(0x0E)
-    public static let secureDevice = CapabilityID(0x0F)
-    public static let pciExpress = CapabilityID(0x10)
-    public static let msix = CapabilityID(0x11)
-    public static let sata = CapabilityID(0x12)
-    public static let advancedFeatures = CapabilityID(0x13)
-    public static let enhancedAllocation = CapabilityID(0x14)
-    public static let flatteningPortalBridge = CapabilityID(0x15)
 }
 
 /// A PCI Express extended capability ID, bits 15:0 of the extended capability header.
+///
+/// The named IDs are declared with their definitions under `Capabilities/Definitions/Extended`.
 public struct ExtendedCapabilityID: RawRepresentable, Hashable, Sendable {
     public var rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
     public init(_ rawValue: UInt16) { self.rawValue = rawValue }
-
-    public static let null = ExtendedCapabilityID(0x0000)
-    public static let advancedErrorReporting = ExtendedCapabilityID(0x0001)
-    public static let virtualChannel = ExtendedCapabilityID(0x0002)
-    public static let deviceSerialNumber = ExtendedCapabilityID(0x0003)
-    public static let powerBudgeting = ExtendedCapabilityID(0x0004)
-    public static let rootComplexLinkDeclaration = ExtendedCapabilityID(0x0005)
-    public static let rootComplexInternalLinkControl = ExtendedCapabilityID(0x0006)
-    public static let rootComplexEventCollectorAssociation = ExtendedCapabilityID(0x0007)
-    public static let multiFunctionVirtualChannel = ExtendedCapabilityID(0x0008)
-    public static let virtualChannel9 = ExtendedCapabilityID(0x0009)
-    public static let rootComplexRegisterBlock = ExtendedCapabilityID(0x000A)
-    public static let vendorSpecific = ExtendedCapabilityID(0x000B)
-    public static let configurationAccessCorrelation = ExtendedCapabilityID(0x000C)
-    public static let accessControlServices = ExtendedCapabilityID(0x000D)
-    public static let alternativeRoutingID = ExtendedCapabilityID(0x000E)
-    public static let addressTranslationServices = ExtendedCapabilityID(0x000F)
-    public static let singleRootIOV = ExtendedCapabilityID(0x0010)
-    public static let multiRootIOV = ExtendedCapabilityID(0x0011)
-    public static let multicast = ExtendedCapabilityID(0x0012)
-    public static let pageRequest = ExtendedCapabilityID(0x0013)
-    public static let reservedAMD = ExtendedCapabilityID(0x0014)
-    public static let resizableBAR = ExtendedCapabilityID(0x0015)
-    public static let dynamicPowerAllocation = ExtendedCapabilityID(0x0016)
-    public static let tphRequester = ExtendedCapabilityID(0x0017)
-    public static let latencyToleranceReporting = ExtendedCapabilityID(0x0018)
-    public static let secondaryPCIExpress = ExtendedCapabilityID(0x0019)
-    public static let protocolMultiplexing = ExtendedCapabilityID(0x001A)
-    public static let processAddressSpaceID = ExtendedCapabilityID(0x001B)
-    public static let lnRequester = ExtendedCapabilityID(0x001C)
-    public static let downstreamPortContainment = ExtendedCapabilityID(0x001D)
-    public static let l1PMSubstates = ExtendedCapabilityID(0x001E)
-    public static let precisionTimeMeasurement = ExtendedCapabilityID(0x001F)
-    public static let pcieOverMPHY = ExtendedCapabilityID(0x0020)
-    public static let frsQueueing = ExtendedCapabilityID(0x0021)
-    public static let readinessTimeReporting = ExtendedCapabilityID(0x0022)
-    public static let designatedVendorSpecific = ExtendedCapabilityID(0x0023)
-    public static let vfResizableBAR = ExtendedCapabilityID(0x0024)
-    public static let dataLinkFeature = ExtendedCapabilityID(0x0025)
-    public static let physicalLayer16 = ExtendedCapabilityID(0x0026)
-    public static let laneMarginingAtReceiver = ExtendedCapabilityID(0x0027)
-    public static let hierarchyID = ExtendedCapabilityID(0x0028)
-    public static let nativePCIeEnclosureManagement = ExtendedCapabilityID(0x0029)
-    public static let physicalLayer32 = ExtendedCapabilityID(0x002A)
-    public static let alternateProtocol = ExtendedCapabilityID(0x002B)
-    public static let systemFirmwareIntermediary = ExtendedCapabilityID(0x002C)
-    public static let shadowFunctions = ExtendedCapabilityID(0x002D)
-    public static let dataObjectExchange = ExtendedCapabilityID(0x002E)
-    public static let device3 = ExtendedCapabilityID(0x002F)
-    public static let integrityAndDataEncryption = ExtendedCapabilityID(0x0030)
-    public static let physicalLayer64 = ExtendedCapabilityID(0x0031)
-    public static let flitLogging = ExtendedCapabilityID(0x0032)
-    public static let flitPerformanceMeasurement = ExtendedCapabilityID(0x0033)
-    public static let flitErrorInjection = ExtendedCapabilityID(0x0034)
-    public static let streamlinedVirtualChannel = ExtendedCapabilityID(0x0035)
-    public static let mmioRegisterBlockLocator = ExtendedCapabilityID(0x0036)
-    public static let nopFlit = ExtendedCapabilityID(0x0037)
-    public static let scalableIOV = ExtendedCapabilityID(0x0038)
-    public static let physicalLayer128 = ExtendedCapabilityID(0x0039)
-    public static let capturedData = ExtendedCapabilityID(0x003A)
 }

@@ -16,7 +16,8 @@ extension RegisterCatalog {
         case .cardBus:
             registers += cardBusTail
         case .reserved:
-            registers.append(opaque(0x10, width: 0x30, "Header-type-specific registers (reserved layout)"))
+            registers.append(
+                opaque(0x10, width: 0x30, "Header-type-specific registers (reserved layout)", .undocumented))
         }
         return registers
     }
@@ -330,8 +331,8 @@ extension RegisterCatalog {
                         .address),
                 ]),
             capabilitiesPointer(0x34),
-            opaque(0x35, width: 3, "Reserved"),
-            opaque(0x38, width: 4, "Reserved"),
+            opaque(0x35, width: 3, "Reserved", .reserved),
+            opaque(0x38, width: 4, "Reserved", .reserved),
             interruptLine(context: context),
             interruptPin(context: context),
             RegisterSpec(
@@ -509,7 +510,7 @@ extension RegisterCatalog {
                         0...15, "I/O Limit (upper)", .readWrite, "Bits 31:16 of the I/O limit (32-bit windows)")
                 ]),
             capabilitiesPointer(0x34),
-            opaque(0x35, width: 3, "Reserved"),
+            opaque(0x35, width: 3, "Reserved", .reserved),
             RegisterSpec(
                 0x38, width: 4, "Expansion ROM Base Address", setpci: "BRIDGE_ROM_ADDRESS",
                 fields: [
@@ -593,7 +594,7 @@ extension RegisterCatalog {
                     12...31, "Base Address", .readWrite, "Memory base of the socket and ExCA registers", .address),
             ]),
         capabilitiesPointer(0x14),
-        opaque(0x15, width: 1, "Reserved"),
+        opaque(0x15, width: 1, "Reserved", .reserved),
         RegisterSpec(0x16, width: 2, "Secondary Status", setpci: "CB_SEC_STATUS", fields: secondaryStatusFields),
         RegisterSpec(
             0x18, width: 1, "PCI Bus Number", setpci: "CB_BUS_NUMBER",

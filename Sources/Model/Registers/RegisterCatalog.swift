@@ -1,9 +1,11 @@
 /// Register layouts, as data, for the configuration header and every catalogued capability.
 ///
-/// Layouts that depend on the structure's own contents (MSI's four layouts, the PCI Express
-/// registers by version and port type, repeated blocks) are built from the space; offsets are
-/// relative to the structure. Facts come from the PCIe Base and SR-IOV specifications as
-/// summarised in registers.md; the tables are cfgtui's own.
+/// The header's tables are here (`RegisterCatalog+Header`); each capability's table lives in
+/// its definition (`CapabilityDefinition`), and these functions look it up. Layouts that depend
+/// on the structure's own contents (MSI's four layouts, the PCI Express registers by version
+/// and port type, repeated blocks) are built from the space; offsets are relative to the
+/// structure. Facts come from the PCIe Base specification (r6.0) and the documents each
+/// definition cites; the tables are cfgtui's own.
 ///
 /// ```
 /// let registers = RegisterCatalog.registers(for: capability, in: space, context: analysis.context)
@@ -14,27 +16,15 @@ public enum RegisterCatalog {
     public static func registers(for capability: Capability, in space: ConfigSpace, context: FunctionContext)
         -> [RegisterSpec]
     {
-        let base = capability.offset.rawValue
-        switch capability.kind {
-        case .standard(let id):
-            return standardCapabilityRegisters(id, at: base, in: space, context: context)
-        case .extended(let id):
-            return extendedCapabilityRegisters(
-                id, at: base, version: capability.version ?? 0, in: space, context: context)
-        }
+        capability.definition.registers(
+            at: capability.offset.rawValue, version: capability.version ?? 0, in: space, context: context)
     }
 
     /// Values that need several registers (a BAR's full address, VF routing IDs, windows).
     public static func derivedValues(for capability: Capability, in space: ConfigSpace, context: FunctionContext)
         -> [DerivedValue]
     {
-        let base = capability.offset.rawValue
-        switch capability.kind {
-        case .standard(let id):
-            return standardCapabilityDerivedValues(id, at: base, in: space, context: context)
-        case .extended(let id):
-            return extendedCapabilityDerivedValues(id, at: base, in: space, context: context)
-        }
+        capability.definition.derivedValues(at: capability.offset.rawValue, in: space, context: context)
     }
 
     // MARK: - Shared pieces
@@ -60,9 +50,10 @@ public enum RegisterCatalog {
                 .configPointer),
         ])
 
-    /// An opaque block of `width` bytes at `offset` (vendor-defined bodies, unknown structures).
-    public static func opaque(_ offset: Int, width: Int, _ name: String) -> RegisterSpec {
-        RegisterSpec(offset, width: width, name)
+    /// An opaque block of `width` bytes at `offset` holding `content` (reserved bytes,
+    /// vendor-defined bodies, registers without a public bit layout).
+    public static func opaque(_ offset: Int, width: Int, _ name: String, _ content: OpaqueContent) -> RegisterSpec {
+        RegisterSpec(offset, width: width, name, opaque: content)
     }
 
     /// Fallback for capabilities without a table: the header, then the rest of the known
@@ -71,7 +62,8 @@ public enum RegisterCatalog {
         let header = space == .standard ? standardCapabilityHeader : extendedCapabilityHeader
         var registers = [header]
         if let length, length > header.width {
-            registers.append(opaque(header.width, width: length - header.width, "Capability-specific registers"))
+            registers.append(
+                opaque(header.width, width: length - header.width, "Capability-specific registers", .undocumented))
         }
         return registers
     }

@@ -20,13 +20,20 @@ public struct RegisterSpec: Hashable, Sendable {
     public var setpciName: String?
     /// Fields from the least significant bit up. Bits no field covers are reserved.
     public var fields: [RegisterField]
+    /// What an opaque block holds (registers with fields describe each bit instead).
+    public var opaqueContent: OpaqueContent
 
-    public init(_ offset: Int, width: Int, _ name: String, setpci: String? = nil, fields: [RegisterField] = []) {
+    /// A register with fields, or (without fields) an opaque block of `opaque` content.
+    public init(
+        _ offset: Int, width: Int, _ name: String, setpci: String? = nil, fields: [RegisterField] = [],
+        opaque: OpaqueContent = .undocumented
+    ) {
         self.offset = offset
         self.width = width
         self.name = name
         self.setpciName = setpci
         self.fields = fields
+        self.opaqueContent = opaque
     }
 
     /// A copy at another offset (for repeated blocks: VC resources, ReBAR entries, lanes).
@@ -39,6 +46,18 @@ public struct RegisterSpec: Hashable, Sendable {
 
     /// Whether the register is an opaque block: wider than 8 bytes, or without fields.
     public var isOpaque: Bool { width > 8 || fields.isEmpty }
+}
+
+/// What an opaque register block holds: how the write simulator treats its bytes, stated by
+/// the table rather than guessed from the block's name.
+public enum OpaqueContent: Hashable, Sendable {
+    /// Reserved bytes (RsvdP): software writes back what it read; writes change nothing.
+    case reserved
+    /// Registers the vendor defines (vendor-specific bodies): plain storage to the simulator.
+    case vendorDefined
+    /// Registers whose bit layout is not catalogued (logs, tables, undocumented bodies): the
+    /// simulator cannot say what a write does, drops it and says so.
+    case undocumented
 }
 
 /// A bit field of a register.

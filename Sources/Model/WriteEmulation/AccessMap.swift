@@ -114,9 +114,9 @@ public struct AccessMap: Sendable {
     /// Builds the map. `gapsAreStorage`: bytes outside every structure are plain RW storage
     /// (as QEMU's wmask 0xFF makes unclaimed space); otherwise writes to them are dropped.
     public init(analysis: FunctionAnalysis, barSizes: BARSizes, gapsAreStorage: Bool) {
-        var builder = AccessMapBuilder(analysis: analysis, gapsAreStorage: gapsAreStorage)
+        var builder = AccessMapBuilder(analysis: analysis, barSizes: barSizes, gapsAreStorage: gapsAreStorage)
         builder.placeRegisters()
-        builder.applyRules(barSizes: barSizes)
+        builder.applyRules()
         rules = builder.rules
         hooks = builder.hooks
         registerOffsets = builder.registerOffsets

@@ -3,13 +3,16 @@
 struct AccessMapBuilder {
     let analysis: FunctionAnalysis
     let space: ConfigSpace
+    /// The sizes the BAR rules (header and SR-IOV VF BARs) use.
+    let barSizes: BARSizes
     var rules: [ByteRule]
     var hooks: [RegisterHook] = []
     var registerOffsets: [ConfigOffset] = []
     var possibleOwners: [Int: ConfigOffset] = [:]
 
-    init(analysis: FunctionAnalysis, gapsAreStorage: Bool) {
+    init(analysis: FunctionAnalysis, barSizes: BARSizes, gapsAreStorage: Bool) {
         self.analysis = analysis
+        self.barSizes = barSizes
         space = analysis.space
         let size = analysis.space.size
         let gapTake: UInt8 = gapsAreStorage ? 0xFF : 0
@@ -61,19 +64,14 @@ struct AccessMapBuilder {
         registerOffsets.append(register.offset)
         let spec = register.spec
         if spec.isOpaque {
-            let name = spec.name
-            for index in 0..<width {
-                let offset = base + index
-                guard owns(offset, owner) else { continue }
-                var rule = ByteRule(region: .structure, register: number)
-                if name.hasPrefix("Reserved") {
-                    rule.reservedPreserve = 0xFF
-                } else if name.contains("Vendor") {
-                    rule.take = 0xFF
-                } else {
-                    rule.region = .noLayout
-                }
-                rules[offset] = rule
+            var rule = ByteRule(region: .structure, register: number)
+            switch spec.opaqueContent {
+            case .reserved: rule.reservedPreserve = 0xFF
+            case .vendorDefined: rule.take = 0xFF
+            case .undocumented: rule.region = .noLayout
+            }
+            for index in 0..<width where owns(base + index, owner) {
+                rules[base + index] = rule
             }
             return
         }

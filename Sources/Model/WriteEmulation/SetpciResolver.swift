@@ -37,7 +37,7 @@ public struct SetpciResolver: Sendable {
         capabilityWidths = widths
         var offsets = [String: Int]()
         for capability in analysis.capabilities.reversed() {
-            if let name = capability.descriptor.setpciName { offsets[name] = capability.offset.rawValue }
+            if let name = capability.definition.setpciName { offsets[name] = capability.offset.rawValue }
         }
         capabilityOffsets = offsets
     }

@@ -282,7 +282,7 @@ public struct AppView: Widget {
         for index in selected.analysis.capabilities.indices {
             pieces.append(
                 (
-                    selected.analysis.capabilities[index].descriptor.abbreviation,
+                    selected.analysis.capabilities[index].definition.abbreviation,
                     ByteStyle.capabilityStyle(index, in: selected.analysis)
                 ))
         }

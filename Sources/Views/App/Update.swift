@@ -383,7 +383,7 @@ extension AppState {
         {
             offset = capability.offset.rawValue
         } else if let capability = selected.analysis.capabilities.first(where: {
-            $0.descriptor.name.lowercased().contains(lowered) || $0.descriptor.abbreviation.lowercased() == lowered
+            $0.definition.name.lowercased().contains(lowered) || $0.definition.abbreviation.lowercased() == lowered
         }) {
             offset = capability.offset.rawValue
         } else if lowered.allSatisfy(\.isHexDigit), let value = Int(lowered, radix: 16) {

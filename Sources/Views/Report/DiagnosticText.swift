@@ -133,7 +133,7 @@ public enum DiagnosticText {
                 ? "capability ID \(hex(id)) is not defined by the specifications cfgtui knows"
                 : "extended capability ID \(HexFormat.literal(UInt64(id), digits: 4)) is not defined by the specifications cfgtui knows"
         case .virtualFunctionForbiddenCapability(let id):
-            let name = CapabilityCatalog.descriptor(for: id).abbreviation
+            let name = CapabilityCatalog.definition(for: id).abbreviation
             return "a VF implements \(name), which SR-IOV forbids (VFs share the PF's \(name))"
         case .nonZeroGap(let range, let nonZero):
             return "\(nonZero) non-zero bytes in unclaimed \(HexFormat.range(range)): likely hidden device registers"

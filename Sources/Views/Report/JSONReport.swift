@@ -92,7 +92,7 @@ public enum JSONReport {
         for (index, capability) in analysis.capabilities.enumerated() {
             if index > 0 { buffer.append(0x2C) }
             var entry = JSONObject(&buffer)
-            let descriptor = capability.descriptor
+            let definition = capability.definition
             entry.string("space", capability.space.rawValue, &buffer)
             entry.integer("id", capability.kind.rawID, &buffer)
             entry.integer("offset", capability.offset.rawValue, &buffer)
@@ -101,9 +101,9 @@ public enum JSONReport {
                 entry.string("lengthUnknown", reasonCode(reason), &buffer)
             }
             if let version = capability.version { entry.integer("version", version, &buffer) }
-            entry.string("name", descriptor.name, &buffer)
-            entry.string("abbreviation", descriptor.abbreviation, &buffer)
-            entry.string("setpciName", descriptor.setpciName, &buffer)
+            entry.string("name", definition.name, &buffer)
+            entry.string("abbreviation", definition.abbreviation, &buffer)
+            entry.string("setpciName", definition.setpciName, &buffer)
             entry.integer("nextPointer", capability.nextPointer, &buffer)
             if detail {
                 let structure = RegisterDecoder.capability(index, of: analysis)

@@ -113,7 +113,7 @@ extension PlanReport {
         for (index, capability) in existing.enumerated() where cells.contains(.capability(index)) {
             legend.append(
                 String(character(.capability(index))) + " [" + HexFormat.hex(UInt64(capability.offset.rawValue))
-                    + "] " + capability.descriptor.abbreviation)
+                    + "] " + capability.definition.abbreviation)
         }
         for (index, placement) in plan.placements.enumerated() {
             legend.append(

@@ -70,8 +70,8 @@ public enum PlanText {
 
     /// `the Advanced Error Reporting capability at 0x100`.
     static func existing(_ kind: CapabilityKind, at offset: ConfigOffset) -> String {
-        let descriptor = CapabilityCatalog.descriptor(for: kind)
-        let name = descriptor.isKnown ? descriptor.name : descriptor.name + " " + HexFormat.literal(UInt64(kind.rawID))
+        let definition = CapabilityCatalog.definition(for: kind)
+        let name = definition.isKnown ? definition.name : definition.name + " " + HexFormat.literal(UInt64(kind.rawID))
         return "the " + name + " capability at " + HexFormat.literal(UInt64(offset.rawValue))
     }
 

@@ -282,7 +282,7 @@ public enum SimulationReport {
     static func registerName(at offset: Int, in analysis: FunctionAnalysis) -> String? {
         guard let register = RegisterDecoder.register(at: offset, in: analysis) else { return nil }
         if case .capability(let index) = analysis.map.owner(at: offset), analysis.capabilities.indices.contains(index) {
-            return analysis.capabilities[index].descriptor.abbreviation + ": " + register.spec.name
+            return analysis.capabilities[index].definition.abbreviation + ": " + register.spec.name
         }
         return register.spec.name
     }
@@ -339,11 +339,11 @@ public enum SimulationReport {
     }
 
     static func capabilityName(_ kind: CapabilityKind) -> String {
-        CapabilityCatalog.descriptor(for: kind).abbreviation
+        CapabilityCatalog.definition(for: kind).abbreviation
     }
 
     static func capabilityName(_ id: ExtendedCapabilityID) -> String {
-        CapabilityCatalog.descriptor(for: .extended(id)).abbreviation
+        CapabilityCatalog.definition(for: .extended(id)).abbreviation
     }
 
     static func modelDescription(_ model: SimulationModel) -> String {

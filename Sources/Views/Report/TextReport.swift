@@ -103,7 +103,7 @@ public enum TextReport {
     static func appendCapabilityTitle(
         _ capability: Capability, analysis: FunctionAnalysis, to buffer: inout OutputBuffer
     ) {
-        let descriptor = capability.descriptor
+        let definition = capability.definition
         buffer.append("  [")
         buffer.appendHex(UInt64(capability.offset.rawValue), digits: 2)
         if let version = capability.version {
@@ -111,7 +111,7 @@ public enum TextReport {
             buffer.appendDecimal(version)
         }
         buffer.append("] ")
-        buffer.append(descriptor.name)
+        buffer.append(definition.name)
         if capability.kind == .standard(.pciExpress), let express = analysis.context.express {
             buffer.append(" v")
             buffer.appendDecimal(express.version)
@@ -120,7 +120,7 @@ public enum TextReport {
         }
         buffer.append(" (ID ")
         buffer.appendHexLiteral(UInt64(capability.kind.rawID), digits: capability.space == .standard ? 2 : 4)
-        if let setpci = descriptor.setpciName {
+        if let setpci = definition.setpciName {
             buffer.append(", ")
             buffer.append(setpci)
         }

@@ -53,7 +53,7 @@ public struct CapabilityChainView: Widget {
             buffer.put("  " + text, x: inner.x, y: y, style: selected ? selection : CellStyle(.dim), clip: inner)
         case .capability(let index):
             let capability = analysis.capabilities[index]
-            let descriptor = capability.descriptor
+            let definition = capability.definition
             let isProposed = proposedOffsets.contains(capability.offset.rawValue)
             var text = (isProposed ? "+[" : " [") + HexFormat.offset(capability.offset) + "] "
             let id =
@@ -62,14 +62,14 @@ public struct CapabilityChainView: Widget {
                 : HexFormat.hex(UInt64(capability.kind.rawID), digits: 4)
             text += id + " "
             var x = buffer.put(text, x: inner.x, y: y, style: selected ? selection : CellStyle(.offset), clip: inner)
-            var name = descriptor.abbreviation
+            var name = definition.abbreviation
             if let version = capability.version { name += " v\(version)" }
             let nameStyle =
                 isProposed ? CellStyle(.proposed, [.bold, .underline]) : ByteStyle.capabilityStyle(index, in: analysis)
             x = buffer.put(name, x: x, y: y, style: selected ? selection : nameStyle, clip: inner)
             let length = capability.length.bytes.map { " \($0)B" } ?? " len?"
             x = buffer.put(length, x: x, y: y, style: selected ? selection : CellStyle(.dim), clip: inner)
-            let description = isProposed ? "  proposed (virtual)" : "  " + descriptor.name
+            let description = isProposed ? "  proposed (virtual)" : "  " + definition.name
             let descriptionStyle = CellStyle(isProposed ? .info : .plain)
             buffer.put(description, x: x, y: y, style: selected ? selection : descriptionStyle, clip: inner)
         case .diagnostic(let diagnostic):

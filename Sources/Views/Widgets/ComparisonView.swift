@@ -54,9 +54,9 @@ public struct ComparisonView: Widget {
             x: inner.x, y: inner.y, style: CellStyle(.dim), clip: inner)
         var y = inner.y + 1
         for row in Self.rows(pf: pfAnalysis, vf: vfAnalysis) where y < inner.maxY {
-            let descriptor = CapabilityCatalog.descriptor(for: row.kind)
+            let definition = CapabilityCatalog.definition(for: row.kind)
             let name =
-                descriptor.name.count <= nameWidth ? descriptor.name : String(descriptor.abbreviation.prefix(nameWidth))
+                definition.name.count <= nameWidth ? definition.name : String(definition.abbreviation.prefix(nameWidth))
             var x = buffer.put(name, x: inner.x, y: y, style: CellStyle(.plain), clip: inner)
             x = max(x, inner.x + nameWidth + 2)
             buffer.put(

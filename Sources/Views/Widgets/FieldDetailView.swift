@@ -154,7 +154,7 @@ public struct FieldDetailView: Widget {
     private func structureName(_ owner: ByteOwner) -> String {
         switch owner {
         case .header: "header"
-        case .capability(let index): analysis.capabilities[index].descriptor.name
+        case .capability(let index): analysis.capabilities[index].definition.name
         default: ""
         }
     }
@@ -203,7 +203,7 @@ public struct FieldDetailView: Widget {
             let capability = analysis.capabilities[index]
             lines.append(
                 (
-                    "\(offsetText) may belong to \(capability.descriptor.name) at \(HexFormat.offset(capability.offset)):",
+                    "\(offsetText) may belong to \(capability.definition.name) at \(HexFormat.offset(capability.offset)):",
                     CellStyle(.possiblyOwned)
                 ))
             lines.append(("its length is unknown, so these bytes are neither claimed nor free.", CellStyle(.dim)))

@@ -70,13 +70,14 @@ import Testing
                         express: express, isVirtualFunction: index % 2 == 1,
                         address: PCIAddress(bus: pattern * 40, device: 0, function: 0))
                     let length = CapabilityCatalog.length(of: .extended(id), at: base, in: space, context: context)
-                    let registers = RegisterCatalog.extendedCapabilityRegisters(
-                        id, at: base, version: Int(version), in: space, context: context)
+                    let registers = CapabilityCatalog.definition(for: .extended(id)).registers(
+                        at: base, version: Int(version), in: space, context: context)
                     let problems = RegisterTableTests.problems(
                         in: registers, length: length.bytes, name: "ECAP \(rawID) pattern \(pattern) \(portType)")
                     #expect(problems.isEmpty, "\(problems)")
                     #expect(registers.first == RegisterCatalog.extendedCapabilityHeader)
-                    _ = RegisterCatalog.extendedCapabilityDerivedValues(id, at: base, in: space, context: context)
+                    _ = CapabilityCatalog.definition(for: .extended(id)).derivedValues(
+                        at: base, in: space, context: context)
                     checked += 1
                 }
             }
@@ -106,8 +107,8 @@ import Testing
         // 0x10 and VF 9 is the first function of device 0x11.
         let space = Self.sriovSpace(totalVFs: 64, numVFs: 12, firstOffset: 128, stride: 1)
         let pf = try #require(PCIAddress(bus: 3, device: 0, function: 0))
-        let values = RegisterCatalog.extendedCapabilityDerivedValues(
-            .singleRootIOV, at: 0x100, in: space, context: FunctionContext(address: pf))
+        let values = CapabilityCatalog.definition(for: .extended(.singleRootIOV)).derivedValues(
+            at: 0x100, in: space, context: FunctionContext(address: pf))
         let vfs = Self.vfAddresses(values)
         #expect(vfs.count == 12)
         #expect(vfs.first?.name == "VF 1")
@@ -127,8 +128,8 @@ import Testing
         let space = Self.sriovSpace(totalVFs: 8, numVFs: 3, firstOffset: 384, stride: 2)
         let pf = try #require(PCIAddress(domain: 0x10000, bus: 1, device: 0, function: 0))
         let vfs = Self.vfAddresses(
-            RegisterCatalog.extendedCapabilityDerivedValues(
-                .singleRootIOV, at: 0x100, in: space, context: FunctionContext(address: pf)))
+            CapabilityCatalog.definition(for: .extended(.singleRootIOV)).derivedValues(
+                at: 0x100, in: space, context: FunctionContext(address: pf)))
         #expect(
             vfs.map(\.address)
                 == [
@@ -142,8 +143,8 @@ import Testing
         let space = Self.sriovSpace(totalVFs: 4, numVFs: 0, firstOffset: 1, stride: 1)
         let pf = try #require(PCIAddress(bus: 0x20, device: 0, function: 0))
         let vfs = Self.vfAddresses(
-            RegisterCatalog.extendedCapabilityDerivedValues(
-                .singleRootIOV, at: 0x100, in: space, context: FunctionContext(address: pf)))
+            CapabilityCatalog.definition(for: .extended(.singleRootIOV)).derivedValues(
+                at: 0x100, in: space, context: FunctionContext(address: pf)))
         #expect(vfs.count == 4)
         #expect(vfs.allSatisfy { $0.name.hasPrefix("Would-be VF") })
         #expect(vfs.last?.address == PCIAddress(bus: 0x20, device: 0, function: 4))
@@ -153,12 +154,12 @@ import Testing
         let space = Self.sriovSpace(totalVFs: 16, numVFs: 16, firstOffset: 4, stride: 1)
         let pf = try #require(PCIAddress(bus: 0xFF, device: 0x1F, function: 0))
         let vfs = Self.vfAddresses(
-            RegisterCatalog.extendedCapabilityDerivedValues(
-                .singleRootIOV, at: 0x100, in: space, context: FunctionContext(address: pf)))
+            CapabilityCatalog.definition(for: .extended(.singleRootIOV)).derivedValues(
+                at: 0x100, in: space, context: FunctionContext(address: pf)))
         #expect(vfs.count == 4)
         #expect(vfs.last?.address.routingID == 0xFFFF)
-        let anonymous = RegisterCatalog.extendedCapabilityDerivedValues(
-            .singleRootIOV, at: 0x100, in: space, context: FunctionContext())
+        let anonymous = CapabilityCatalog.definition(for: .extended(.singleRootIOV)).derivedValues(
+            at: 0x100, in: space, context: FunctionContext())
         #expect(Self.vfAddresses(anonymous).isEmpty)
     }
 
@@ -167,14 +168,14 @@ import Testing
         let space = Self.space([
             (0x100, 0x0001_0010, 4), (0x124, 0xD284_000C, 4), (0x128, 0x0000_0001, 4), (0x12C, 0xD286_0000, 4),
         ])
-        let registers = RegisterCatalog.extendedCapabilityRegisters(
-            .singleRootIOV, at: 0x100, version: 1, in: space, context: FunctionContext())
+        let registers = CapabilityCatalog.definition(for: .extended(.singleRootIOV)).registers(
+            at: 0x100, version: 1, in: space, context: FunctionContext())
         let names = registers.map(\.name)
         #expect(names.contains("VF BAR1 (upper half of VF BAR0)"))
         #expect(names.contains("VF BAR2"))
         #expect(!names.contains("VF BAR1"))
-        let values = RegisterCatalog.extendedCapabilityDerivedValues(
-            .singleRootIOV, at: 0x100, in: space, context: FunctionContext())
+        let values = CapabilityCatalog.definition(for: .extended(.singleRootIOV)).derivedValues(
+            at: 0x100, in: space, context: FunctionContext())
         #expect(
             values.contains(DerivedValue("VF BAR0", .bar(address: 0x1_D284_0000, kind: .memory64(prefetchable: true)))))
         #expect(
@@ -186,10 +187,10 @@ import Testing
 
     @Test func atsOnAVirtualFunctionHardwiresQueueDepthAndSTU() throws {
         let space = Self.space([(0x100, 0x0001_000F, 4), (0x104, 0x0025, 2), (0x106, 0x8003, 2)])
-        let pf = RegisterCatalog.extendedCapabilityRegisters(
-            .addressTranslationServices, at: 0x100, version: 1, in: space, context: FunctionContext())
-        let vf = RegisterCatalog.extendedCapabilityRegisters(
-            .addressTranslationServices, at: 0x100, version: 1, in: space,
+        let pf = CapabilityCatalog.definition(for: .extended(.addressTranslationServices)).registers(
+            at: 0x100, version: 1, in: space, context: FunctionContext())
+        let vf = CapabilityCatalog.definition(for: .extended(.addressTranslationServices)).registers(
+            at: 0x100, version: 1, in: space,
             context: FunctionContext(isVirtualFunction: true))
         let pfSTU = try #require(Self.field(pf, "ATS Control", "Smallest Translation Unit"))
         let vfSTU = try #require(Self.field(vf, "ATS Control", "Smallest Translation Unit"))
@@ -216,8 +217,8 @@ import Testing
             let express = ExpressInfo(
                 offset: 0x40, version: 2, portType: portType, maxLinkWidth: 4,
                 deviceCapabilities2: prefix ? 1 << 21 : 0, isSlotImplemented: false)
-            return RegisterCatalog.extendedCapabilityRegisters(
-                .advancedErrorReporting, at: 0x100, version: 2, in: space, context: FunctionContext(express: express)
+            return CapabilityCatalog.definition(for: .extended(.advancedErrorReporting)).registers(
+                at: 0x100, version: 2, in: space, context: FunctionContext(express: express)
             ).map(\.name)
         }
         #expect(names(.rootPort, prefix: false).contains("Root Error Command"))

@@ -24,7 +24,7 @@ import Testing
     )
         -> [RegisterSpec]
     {
-        RegisterCatalog.standardCapabilityRegisters(id, at: base, in: space, context: context)
+        CapabilityCatalog.definition(for: .standard(id)).registers(at: base, version: 0, in: space, context: context)
     }
 
     static func length(_ id: CapabilityID, base: Int = 0x40, in space: ConfigSpace, context: FunctionContext = .init())
@@ -197,8 +197,8 @@ import Testing
         #expect(value("Negotiated Link Width", 0x12) == .linkWidth(8))
         #expect(value("Supported Link Speeds Vector", 0x2C) == .linkSpeeds([1, 2, 3, 4]))
         #expect(value("Device/Port Type", 2) == .named(4, "Root Port"))
-        let derived = RegisterCatalog.standardCapabilityDerivedValues(
-            .pciExpress, at: 0x40, in: space, context: .init())
+        let derived = CapabilityCatalog.definition(for: .standard(.pciExpress)).derivedValues(
+            at: 0x40, in: space, context: .init())
         #expect(derived == [DerivedValue("Device/Port Type", .named(4, "Root Port"))])
     }
 
@@ -234,7 +234,8 @@ import Testing
         #expect(mask?.offset == 0x10)
         #expect(mask?.fields.map(\.bitCount) == [8, 24])
         #expect(mask?.fields.last?.access == .reservedPreserve)
-        let derived = RegisterCatalog.standardCapabilityDerivedValues(.msi, at: 0x40, in: space, context: .init())
+        let derived = CapabilityCatalog.definition(for: .standard(.msi)).derivedValues(
+            at: 0x40, in: space, context: .init())
         #expect(
             derived == [
                 DerivedValue("Message Address", .address(0x1_FEE0_0000)),
@@ -248,7 +249,8 @@ import Testing
 
     @Test func msixDerivedValuesLocateTheTableAndPBA() {
         let space = Self.space(id: 0x11, [(2, 0xC00F, 2), (4, 0x2003, 4), (8, 0x3004, 4)])
-        let derived = RegisterCatalog.standardCapabilityDerivedValues(.msix, at: 0x40, in: space, context: .init())
+        let derived = CapabilityCatalog.definition(for: .standard(.msix)).derivedValues(
+            at: 0x40, in: space, context: .init())
         #expect(
             derived == [
                 DerivedValue("Table size", .count(16)),
@@ -321,8 +323,8 @@ import Testing
         #expect(registers.map(\.offset) == [0, 2, 4, 8, 0x0C, 0x10, 0x14, 0x18, 0x1C, 0x20])
         #expect(registers.map(\.name)[7...9] == ["Entry 1 Header", "Entry 1 Base", "Entry 1 MaxOffset"])
         #expect(Self.length(.enhancedAllocation, in: space, context: context) == 0x24)
-        let derived = RegisterCatalog.standardCapabilityDerivedValues(
-            .enhancedAllocation, at: 0x40, in: space, context: context)
+        let derived = CapabilityCatalog.definition(for: .standard(.enhancedAllocation)).derivedValues(
+            at: 0x40, in: space, context: context)
         #expect(
             derived == [
                 DerivedValue("Entry 0 (BAR0)", .addressWindow(base: 0x1_0000_0000, limit: 0x1_0000_0FFF)),

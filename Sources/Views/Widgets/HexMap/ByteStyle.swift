@@ -42,10 +42,10 @@ public enum ByteStyle {
         case .header: return "hdr"
         case .capability(let index):
             guard analysis.capabilities.indices.contains(index) else { return "?" }
-            return analysis.capabilities[index].descriptor.abbreviation
+            return analysis.capabilities[index].definition.abbreviation
         case .possiblyCapability(let index):
             guard analysis.capabilities.indices.contains(index) else { return "?" }
-            return analysis.capabilities[index].descriptor.abbreviation + "?"
+            return analysis.capabilities[index].definition.abbreviation + "?"
         case .unclaimed: return "gap"
         case .alias: return "alias"
         case .unreadable: return "unread"

@@ -1,14 +1,62 @@
-// Vendor-Specific (0x09, PCI 3.0 §6.7), Serial ATA (0x12, AHCI 1.3.1 §2.4), Advanced
-// Features (0x13, PCI ECN "Advanced Capabilities for Conventional PCI") and Flattening Portal
-// Bridge (0x15, PCIe Base 6.x §7.8.11) capabilities.
+// Vendor-Specific (0x09, PCIe r6.0 §7.9.4), Serial ATA (0x12, AHCI 1.3.1), Conventional PCI
+// Advanced Features (0x13, PCIe r6.0 §7.9.21) and Flattening Portal Bridge (0x15, PCIe r6.0
+// §7.8.11) capabilities.
+
+extension CapabilityID {
+    public static let vendorSpecific = CapabilityID(0x09)
+    public static let sata = CapabilityID(0x12)
+    public static let advancedFeatures = CapabilityID(0x13)
+    public static let flatteningPortalBridge = CapabilityID(0x15)
+}
+
+extension CapabilityDefinition {
+    static let platformFamily = [vendorSpecific, sata, advancedFeatures, flatteningPortalBridge]
+
+    static let vendorSpecific = CapabilityDefinition(
+        .standard(.vendorSpecific), "Vendor-Specific", abbreviation: "Vendor", setpci: "CAP_VNDR",
+        reference: .pcie("7.9.4"),
+        length: .computed("the length byte at +2 (at least 3)") { input in
+            let reader = input.reader
+            guard let length = reader.byte(2) else { return reader.unreadable(2) }
+            return length < 3
+                ? .unknown(.invalidField(ConfigOffset(input.base + 2), value: Int(length))) : .computed(Int(length))
+        },
+        registers: .computed { input, _ in
+            RegisterCatalog.standardVendorSpecificRegisters(at: input.base, in: input.space)
+        })
+
+    static let sata = CapabilityDefinition(
+        .standard(.sata), "Serial ATA Data/Index Configuration", abbreviation: "SATA", setpci: "CAP_SATA",
+        reference: SpecReference("Serial ATA AHCI 1.3.1"),
+        length: .computed("16 when the index/data pair is in configuration space, else 8") { input in
+            let reader = input.reader
+            return reader.byte(4).map { .computed($0 & 0xF == 0xF ? 16 : 8) } ?? reader.unreadable(4)
+        },
+        registers: .computed { input, _ in RegisterCatalog.sataRegisters(at: input.base, in: input.space) })
+
+    static let advancedFeatures = CapabilityDefinition(
+        .standard(.advancedFeatures), "Advanced Features", abbreviation: "AF", setpci: "CAP_AF",
+        reference: .pcie("7.9.21"), length: .fixed(6), registers: .fixed(RegisterCatalog.advancedFeaturesRegisters),
+        sections: [
+            "Capability Header": "7.9.21.1", "AF Capabilities": "7.9.21.2", "AF Control": "7.9.21.3",
+            "AF Status": "7.9.21.4",
+        ],
+        writeRules: { builder, base in
+            builder.addHook(.advancedFeaturesControl(capability: base), at: base + 4, count: 1)
+        })
+
+    static let flatteningPortalBridge = CapabilityDefinition(
+        .standard(.flatteningPortalBridge), "Flattening Portal Bridge", abbreviation: "FPB", reference: .pcie("7.8.11"),
+        length: .fixed(0x24), registers: .fixed(RegisterCatalog.flatteningPortalBridgeRegisters))
+}
 
 extension RegisterCatalog {
     // MARK: - Vendor-Specific
 
     /// The header, the length byte and the vendor-defined body (+3 to the length), opaque.
-    static func standardVendorSpecificRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
+    fileprivate static func standardVendorSpecificRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
         guard let length = space.byte(at: base + 2), length > 3 else { return vendorSpecificHead }
-        return vendorSpecificHead + [opaque(3, width: Int(length) - 3, "Vendor-Specific Data")]
+        return vendorSpecificHead + [opaque(3, width: Int(length) - 3, "Vendor-Specific Data", .vendorDefined)]
     }
 
     private static let vendorSpecificHead = [
@@ -23,7 +71,7 @@ extension RegisterCatalog {
     // MARK: - Serial ATA (8 or 16 bytes)
 
     /// The SATA registers; the index/data pair follows when BAR Location is 1111b.
-    static func sataRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
+    fileprivate static func sataRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
         guard let location = space.byte(at: base + 4), location & 0xF == 0xF else { return sataTable }
         return sataIndexDataTable
     }
@@ -72,7 +120,7 @@ extension RegisterCatalog {
     // MARK: - Advanced Features (6 bytes)
 
     /// Advanced Features: capabilities, control (Initiate FLR) and status.
-    static let advancedFeaturesRegisters = [
+    fileprivate static let advancedFeaturesRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 1, "AF Structure Length",
@@ -103,7 +151,7 @@ extension RegisterCatalog {
     private static let granularityNote = "(log2 of the units each vector bit covers)"
 
     /// FPB capabilities, the RID and memory vector controls and the vector access window.
-    static let flatteningPortalBridgeRegisters = [
+    fileprivate static let flatteningPortalBridgeRegisters = [
         standardCapabilityHeader,
         standardReservedRegister(2, width: 2, "Reserved", .reservedPreserve, "Reserved"),
         RegisterSpec(

@@ -1,14 +1,100 @@
-// Power Budgeting (0x0004, PCIe Base §7.8.1), Dynamic Power Allocation (0x0016, §7.9.12),
+// Power Budgeting (0x0004, PCIe r6.0 §7.8.1), Dynamic Power Allocation (0x0016, §7.9.12),
 // Latency Tolerance Reporting (0x0018, §7.8.2), L1 PM Substates (0x001E, §7.8.3), Precision
 // Time Measurement (0x001F, §7.9.15), FRS Queueing (0x0021, §7.8.10) and Readiness Time
 // Reporting (0x0022, §7.9.16). Bits from Linux pci_regs.h (PCI_PWR_*, PCI_DPA_*, PCI_LTR_*,
 // PCI_L1SS_*, PCI_PTM_*) and NetBSD pcireg.h; FRS and Readiness Time layouts as the pcics crate
 // documents them (0x10 and 0x0C bytes).
 
+extension ExtendedCapabilityID {
+    public static let powerBudgeting = ExtendedCapabilityID(0x0004)
+    public static let dynamicPowerAllocation = ExtendedCapabilityID(0x0016)
+    public static let latencyToleranceReporting = ExtendedCapabilityID(0x0018)
+    public static let l1PMSubstates = ExtendedCapabilityID(0x001E)
+    public static let precisionTimeMeasurement = ExtendedCapabilityID(0x001F)
+    public static let frsQueueing = ExtendedCapabilityID(0x0021)
+    public static let readinessTimeReporting = ExtendedCapabilityID(0x0022)
+}
+
+extension CapabilityDefinition {
+    static let powerAndTimingFamily = [
+        powerBudgeting, dynamicPowerAllocation, latencyToleranceReporting, l1PMSubstates, precisionTimeMeasurement,
+        frsQueueing, readinessTimeReporting,
+    ]
+
+    static let powerBudgeting = CapabilityDefinition(
+        .extended(.powerBudgeting), "Power Budgeting", abbreviation: "PwrBudget", setpci: "ECAP_PB",
+        reference: .pcie("7.8.1"), length: .fixed(16), registers: .fixed(RegisterCatalog.powerBudgetingRegisters),
+        sections: [
+            "Extended Capability Header": "7.8.1.1", "Data Select": "7.8.1.2",
+            "Reserved (Power Budgeting Control": "7.8.1.3", "Data": "7.8.1.4",
+            "Power Budget Capability": "7.8.1.5",
+        ])
+
+    static let dynamicPowerAllocation = CapabilityDefinition(
+        .extended(.dynamicPowerAllocation), "Dynamic Power Allocation", abbreviation: "DPA", setpci: "ECAP_DPA",
+        reference: .pcie("7.9.12"),
+        length: .computed("0x10 plus one byte per substate") { input in
+            let reader = input.reader
+            guard let capability = reader.dword(4) else { return reader.unreadable(4) }
+            return .computed(0x10 + CapabilityLength.roundedToDword(Int(capability & 0x1F) + 1))
+        },
+        registers: .computed { input, length in
+            RegisterCatalog.dynamicPowerAllocationRegisters(input.reader, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.9.12.1", "DPA Capability": "7.9.12.2", "DPA Latency Indicator": "7.9.12.3",
+            "DPA Status": "7.9.12.4",
+            "DPA Control": "7.9.12.5", "Substate": "7.9.12.6",
+        ])
+
+    static let latencyToleranceReporting = CapabilityDefinition(
+        .extended(.latencyToleranceReporting), "Latency Tolerance Reporting", abbreviation: "LTR", setpci: "ECAP_LTR",
+        reference: .pcie("7.8.2"), length: .fixed(8), registers: .fixed(RegisterCatalog.latencyToleranceRegisters),
+        sections: [
+            "Extended Capability Header": "7.8.2.1", "Max Snoop Latency": "7.8.2.2", "Max No-Snoop Latency": "7.8.2.3",
+        ],
+        derivedValues: { input in RegisterCatalog.latencyToleranceValues(input.reader) })
+
+    static let l1PMSubstates = CapabilityDefinition(
+        .extended(.l1PMSubstates), "L1 PM Substates", abbreviation: "L1SS", setpci: "ECAP_L1PM",
+        reference: .pcie("7.8.3"), length: .fixed(0x10),
+        registers: .computed { input, _ in RegisterCatalog.l1PMSubstatesRegisters(version: input.version) },
+        sections: [
+            "Extended Capability Header": "7.8.3.1", "L1 PM Substates Capabilities": "7.8.3.2",
+            "L1 PM Substates Control 1": "7.8.3.3",
+            "L1 PM Substates Control 2": "7.8.3.4", "L1 PM Substates Status": "7.8.3.5",
+        ],
+        derivedValues: { input in RegisterCatalog.l1PMSubstatesValues(input.reader) })
+
+    static let precisionTimeMeasurement = CapabilityDefinition(
+        .extended(.precisionTimeMeasurement), "Precision Time Measurement", abbreviation: "PTM", setpci: "ECAP_PTM",
+        reference: .pcie("7.9.15"), length: .fixed(0x0C),
+        registers: .fixed(RegisterCatalog.precisionTimeMeasurementRegisters),
+        sections: ["Extended Capability Header": "7.9.15.1", "PTM Capability": "7.9.15.2", "PTM Control": "7.9.15.3"])
+
+    static let frsQueueing = CapabilityDefinition(
+        .extended(.frsQueueing), "FRS Queueing", abbreviation: "FRS", setpci: "ECAP_FRS", reference: .pcie("7.8.10"),
+        length: .fixed(0x10), registers: .fixed(RegisterCatalog.frsQueueingRegisters),
+        sections: [
+            "Extended Capability Header": "7.8.10.1", "FRS Queueing Capability": "7.8.10.2",
+            "FRS Queueing Status": "7.8.10.3",
+            "FRS Queueing Control": "7.8.10.4", "FRS Message Queue": "7.8.10.5",
+        ])
+
+    static let readinessTimeReporting = CapabilityDefinition(
+        .extended(.readinessTimeReporting), "Readiness Time Reporting", abbreviation: "RTR", setpci: "ECAP_RTR",
+        reference: .pcie("7.9.16"), length: .fixed(0x0C), registers: .fixed(RegisterCatalog.readinessTimeRegisters),
+        sections: [
+            "Extended Capability Header": "7.9.16.1", "Readiness Time Reporting 1": "7.9.16.2",
+            "Readiness Time Reporting 2": "7.9.16.3",
+        ],
+        derivedValues: { input in RegisterCatalog.readinessTimeValues(input.reader) })
+}
+
 extension RegisterCatalog {
     // MARK: - Power Budgeting
 
-    static let powerBudgetingRegisters: [RegisterSpec] = [
+    fileprivate static let powerBudgetingRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         whole(
             0x04, width: 1, "Data Select", .readWrite, "Index of the operating condition shown in the Data register",
@@ -59,7 +145,7 @@ extension RegisterCatalog {
 
     // MARK: - Dynamic Power Allocation
 
-    static func dynamicPowerAllocationRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
+    fileprivate static func dynamicPowerAllocationRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
         var registers = dpaFixedRegisters
         if let capability = reader.dword(4) {
             for substate in 0...Int(capability & 0x1F) {
@@ -135,7 +221,7 @@ extension RegisterCatalog {
             ])
     }
 
-    static let latencyToleranceRegisters: [RegisterSpec] = [
+    fileprivate static let latencyToleranceRegisters: [RegisterSpec] = [
         extendedCapabilityHeader, latencyRegister(0x04, "Snoop"), latencyRegister(0x06, "No-Snoop"),
     ]
 
@@ -144,7 +230,7 @@ extension RegisterCatalog {
         scale <= 5 ? .nanoseconds(value << (5 * scale)) : .reserved(scale)
     }
 
-    static func latencyToleranceValues(_ reader: FieldReader) -> [DerivedValue] {
+    fileprivate static func latencyToleranceValues(_ reader: FieldReader) -> [DerivedValue] {
         var values = [DerivedValue]()
         if let snoop = reader.word(4) {
             values.append(
@@ -168,7 +254,7 @@ extension RegisterCatalog {
     ])
 
     /// L1 PM Substates; version 2 adds the status register at +0x10.
-    static func l1PMSubstatesRegisters(version: Int) -> [RegisterSpec] {
+    fileprivate static func l1PMSubstatesRegisters(version: Int) -> [RegisterSpec] {
         version >= 2 ? l1ssRegisters + [l1ssStatus] : l1ssRegisters
     }
 
@@ -240,7 +326,7 @@ extension RegisterCatalog {
             .reserved(1...31, .reservedZero),
         ])
 
-    static func l1PMSubstatesValues(_ reader: FieldReader) -> [DerivedValue] {
+    fileprivate static func l1PMSubstatesValues(_ reader: FieldReader) -> [DerivedValue] {
         var values = [DerivedValue]()
         let scales: [UInt64] = [2000, 10_000, 100_000]
         if let capability = reader.dword(4) {
@@ -267,7 +353,7 @@ extension RegisterCatalog {
 
     // MARK: - Precision Time Measurement
 
-    static let precisionTimeMeasurementRegisters: [RegisterSpec] = [
+    fileprivate static let precisionTimeMeasurementRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "PTM Capability",
@@ -300,7 +386,7 @@ extension RegisterCatalog {
 
     // MARK: - FRS Queueing
 
-    static let frsQueueingRegisters: [RegisterSpec] = [
+    fileprivate static let frsQueueingRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "FRS Queueing Capability",
@@ -347,7 +433,7 @@ extension RegisterCatalog {
         ]
     }
 
-    static let readinessTimeRegisters: [RegisterSpec] = [
+    fileprivate static let readinessTimeRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "Readiness Time Reporting 1",
@@ -364,7 +450,7 @@ extension RegisterCatalog {
                 + [.reserved(24...31)]),
     ]
 
-    static func readinessTimeValues(_ reader: FieldReader) -> [DerivedValue] {
+    fileprivate static func readinessTimeValues(_ reader: FieldReader) -> [DerivedValue] {
         var values = [DerivedValue]()
         for (offset, names) in [(4, ("Reset time", "DL_Up time")), (8, ("FLR time", "D3hot to D0 time"))] {
             guard let register = reader.dword(offset) else { continue }

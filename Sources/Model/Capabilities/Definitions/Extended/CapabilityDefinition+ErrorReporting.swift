@@ -1,11 +1,57 @@
-// Advanced Error Reporting (extended capability 0x0001), PCIe Base §7.8.4. Bit positions from
+// Advanced Error Reporting (extended capability 0x0001), PCIe r6.0 §7.8.4. Bit positions from
 // Linux pci_regs.h (PCI_ERR_UNC_*, PCI_ERR_COR_*, PCI_ERR_CAP_*, PCI_ERR_ROOT_*); status bits are
-// RW1CS, mask and severity bits RWS, logs ROS (registers.md §9).
+// RW1CS, mask and severity bits RWS, logs ROS (§7.8.4.2-7.8.4.12).
+
+extension ExtendedCapabilityID {
+    /// Advanced Error Reporting (PCIe r6.0 §7.8.4).
+    public static let advancedErrorReporting = ExtendedCapabilityID(0x0001)
+}
+
+extension CapabilityDefinition {
+    static let errorReportingFamily = [advancedErrorReporting]
+
+    static let advancedErrorReporting = CapabilityDefinition(
+        .extended(.advancedErrorReporting), "Advanced Error Reporting", abbreviation: "AER", setpci: "ECAP_AER",
+        reference: .pcie("7.8.4"),
+        length: .computed("0x2C, 0x38 for root ports and RCECs, 0x48 with the TLP Prefix Log") { input in
+            guard let express = input.context.express else { return .computed(0x2C) }
+            if express.supportsEndEndTLPPrefix { return .computed(0x48) }
+            return .computed(express.portType.hasRootRegisters ? 0x38 : 0x2C)
+        },
+        registers: .computed { input, length in RegisterCatalog.aerRegisters(length: length, context: input.context) },
+        sections: [
+            "Extended Capability Header": "7.8.4.1", "Uncorrectable Error Status": "7.8.4.2",
+            "Uncorrectable Error Mask": "7.8.4.3",
+            "Uncorrectable Error Severity": "7.8.4.4", "Correctable Error Status": "7.8.4.5",
+            "Correctable Error Mask": "7.8.4.6", "Advanced Error Capabilities and Control": "7.8.4.7",
+            "Header Log": "7.8.4.8", "Root Error Command": "7.8.4.9", "Root Error Status": "7.8.4.10",
+            "Error Source Identification": "7.8.4.11", "TLP Prefix Log": "7.8.4.12",
+        ],
+        writeRules: { builder, base in builder.applyErrorReporting(at: base) })
+}
+
+extension AccessMapBuilder {
+    /// AER (PCIe r6 §7.8.4): bit 0 of the uncorrectable registers is undefined (kept); the
+    /// ECRC and Multiple Header Recording enables need their Capable bits.
+    fileprivate mutating func applyErrorReporting(at base: Int) {
+        for register in [0x04, 0x08, 0x0C] {
+            removeTake(base + register, 0x01)
+            if isPlaced(base + register) { rules[base + register].clear &= ~0x01 }
+        }
+        let control = word(base + 0x18)
+        var removed: UInt16 = 0
+        if control & 0x020 == 0 { removed |= 0x040 }  // ECRC Generation Enable
+        if control & 0x080 == 0 { removed |= 0x100 }  // ECRC Check Enable
+        if control & 0x200 == 0 { removed |= 0x400 }  // Multiple Header Recording Enable
+        removeTake(base + 0x18, UInt8(truncatingIfNeeded: removed))
+        removeTake(base + 0x19, UInt8(truncatingIfNeeded: removed >> 8))
+    }
+}
 
 extension RegisterCatalog {
     /// AER: the common registers, the root registers for root ports and event collectors, and
     /// the TLP Prefix Log when the length rule gives 0x48.
-    static func aerRegisters(length: Int?, context: FunctionContext) -> [RegisterSpec] {
+    fileprivate static func aerRegisters(length: Int?, context: FunctionContext) -> [RegisterSpec] {
         var registers = aerCommonRegisters
         let hasRootRegisters = context.express?.portType.hasRootRegisters ?? false
         let end = length ?? (hasRootRegisters ? 0x38 : 0x2C)
@@ -14,7 +60,9 @@ extension RegisterCatalog {
                 registers += aerRootRegisters
             } else {
                 registers.append(
-                    opaque(0x2C, width: 0x0C, "Reserved (root error registers exist only on root ports and RCECs)"))
+                    opaque(
+                        0x2C, width: 0x0C, "Reserved (root error registers exist only on root ports and RCECs)",
+                        .reserved))
             }
         }
         if end >= 0x48 {

@@ -1,12 +1,94 @@
 // Virtual Channel (0x0002, and 0x0009 when an MFVC capability is present) and Multi-Function
-// Virtual Channel (0x0008), PCIe Base §7.9.1-7.9.2. Offsets and masks from Linux pci_regs.h
+// Virtual Channel (0x0008), PCIe r6.0 §7.9.1-7.9.2. Offsets and masks from Linux pci_regs.h
 // (PCI_VC_PORT_CAP1/2, PCI_VC_RES_CAP/CTRL/STATUS, 0x10 + 0x0C per resource); arbitration tables
 // are placed by the 8-bit offsets in bits 31:24 (16-byte units, as the length rule reads them).
+
+extension ExtendedCapabilityID {
+    public static let virtualChannel = ExtendedCapabilityID(0x0002)
+    public static let multiFunctionVirtualChannel = ExtendedCapabilityID(0x0008)
+    public static let virtualChannel9 = ExtendedCapabilityID(0x0009)
+}
+
+extension CapabilityDefinition {
+    static let virtualChannelFamily = [virtualChannel, multiFunctionVirtualChannel, virtualChannel9]
+
+    static let virtualChannel = CapabilityDefinition(
+        .extended(.virtualChannel), "Virtual Channel", abbreviation: "VC", setpci: "ECAP_VC", reference: .pcie("7.9.1"),
+        length: vcLength,
+        registers: .computed { input, length in
+            RegisterCatalog.virtualChannelRegisters(input.reader, length: length, isMultiFunction: false)
+        },
+        sections: [
+            "Extended Capability Header": "7.9.1.1", "Port VC Capability 1": "7.9.1.2",
+            "Port VC Capability 2": "7.9.1.3",
+            "Port VC Control": "7.9.1.4", "Port VC Status": "7.9.1.5", "VC# Resource Capability": "7.9.1.6",
+            "VC# Resource Control": "7.9.1.7", "VC# Resource Status": "7.9.1.8", "VC Arbitration Table": "7.9.1.9",
+            "VC# Port Arbitration Table": "7.9.1.10", "VC# Function Arbitration Table": "7.9.1.10",
+        ])
+
+    static let multiFunctionVirtualChannel = CapabilityDefinition(
+        .extended(.multiFunctionVirtualChannel), "Multi-Function Virtual Channel", abbreviation: "MFVC",
+        setpci: "ECAP_MFVC", reference: .pcie("7.9.2"), length: vcLength,
+        registers: .computed { input, length in
+            RegisterCatalog.virtualChannelRegisters(input.reader, length: length, isMultiFunction: true)
+        },
+        sections: [
+            "Extended Capability Header": "7.9.2.1", "Port VC Capability 1": "7.9.2.2",
+            "Port VC Capability 2": "7.9.2.3",
+            "Port VC Control": "7.9.2.4", "Port VC Status": "7.9.2.5", "VC# Resource Capability": "7.9.2.6",
+            "VC# Resource Control": "7.9.2.7", "VC# Resource Status": "7.9.2.8", "VC Arbitration Table": "7.9.2.9",
+            "VC# Port Arbitration Table": "7.9.2.10", "VC# Function Arbitration Table": "7.9.2.10",
+        ])
+
+    static let virtualChannel9 = CapabilityDefinition(
+        .extended(.virtualChannel9), "Virtual Channel (MFVC present)", abbreviation: "VC9", setpci: "ECAP_VC2",
+        reference: .pcie("7.9.1"), length: vcLength,
+        registers: .computed { input, length in
+            RegisterCatalog.virtualChannelRegisters(input.reader, length: length, isMultiFunction: false)
+        },
+        sections: [
+            "Extended Capability Header": "7.9.1.1", "Port VC Capability 1": "7.9.1.2",
+            "Port VC Capability 2": "7.9.1.3",
+            "Port VC Control": "7.9.1.4", "Port VC Status": "7.9.1.5", "VC# Resource Capability": "7.9.1.6",
+            "VC# Resource Control": "7.9.1.7", "VC# Resource Status": "7.9.1.8", "VC Arbitration Table": "7.9.1.9",
+            "VC# Port Arbitration Table": "7.9.1.10", "VC# Function Arbitration Table": "7.9.1.10",
+        ])
+
+    private static let vcLength = LengthRule.computed(
+        "0x10 + 0x0C per VC resource, plus the arbitration tables", virtualChannelLength)
+
+    // VC / MFVC (PCIe §7.9.1-7.9.2): 0x10 + 0x0C per VC resource (Extended VC Count + 1), plus
+    // the VC Arbitration Table (Port VC Capability 2 bits 31:24, in 16-byte units) and each
+    // resource's Port (or Function) Arbitration Table (resource capability bits 31:24).
+    private static func virtualChannelLength(_ input: CapabilityInput) -> CapabilityLength {
+        let reader = input.reader
+        guard let capability1 = reader.dword(4) else { return reader.unreadable(4) }
+        guard let capability2 = reader.dword(8) else { return reader.unreadable(8) }
+        let resources = Int(capability1 & 7) + 1
+        var end = 0x10 + 0x0C * resources
+        let vcTableOffset = Int(capability2 >> 24) * 16
+        if vcTableOffset != 0 {
+            end = max(end, vcTableOffset + VirtualChannelArbitration.vcPhases(capability2) * 4 / 8)
+        }
+        // Port Arbitration Table Entry Size (bits 11:10): 1, 2, 4 or 8 bits per phase.
+        let entryBits = 1 << Int((capability1 >> 10) & 3)
+        for resource in 0..<resources {
+            guard let resourceCapability = reader.dword(0x10 + 0x0C * resource) else { break }
+            let tableOffset = Int(resourceCapability >> 24) * 16
+            guard tableOffset != 0 else { continue }
+            let phases = VirtualChannelArbitration.portPhases(resourceCapability)
+            end = max(end, tableOffset + (phases * entryBits + 7) / 8)
+        }
+        return .computed(end)
+    }
+}
 
 extension RegisterCatalog {
     /// VC or MFVC: port registers, one capability/control/status triple per VC resource
     /// (Extended VC Count + 1), and the arbitration tables as opaque blocks.
-    static func virtualChannelRegisters(_ reader: FieldReader, length: Int?, isMultiFunction: Bool) -> [RegisterSpec] {
+    fileprivate static func virtualChannelRegisters(_ reader: FieldReader, length: Int?, isMultiFunction: Bool)
+        -> [RegisterSpec]
+    {
         let arbitrated = isMultiFunction ? "Function" : "Port"
         var registers = isMultiFunction ? mfvcPortRegisters : vcPortRegisters
         guard let capability1 = reader.dword(4) else { return finished(registers, length: length) }
@@ -16,7 +98,7 @@ extension RegisterCatalog {
             let phases = VirtualChannelArbitration.vcPhases(capability2)
             if phases > 0 {
                 registers.append(
-                    opaque(Int(capability2 >> 24) * 16, width: phases * 4 / 8, "VC Arbitration Table"))
+                    opaque(Int(capability2 >> 24) * 16, width: phases * 4 / 8, "VC Arbitration Table", .undocumented))
             }
         }
         for resource in 0..<resources {
@@ -31,7 +113,7 @@ extension RegisterCatalog {
                     registers.append(
                         opaque(
                             Int(resourceCapability >> 24) * 16, width: (phases * entryBits + 7) / 8,
-                            "VC\(resource) \(arbitrated) Arbitration Table"))
+                            "VC\(resource) \(arbitrated) Arbitration Table", .undocumented))
                 }
             }
         }

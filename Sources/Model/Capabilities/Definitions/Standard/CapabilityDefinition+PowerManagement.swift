@@ -1,10 +1,43 @@
 // Power Management capability (ID 0x01, 8 bytes): PCI Bus Power Management Interface 1.2
-// §3.2, PCIe Base 6.x §7.5.2. PMC at +2, PMCSR at +4, the bridge support extensions at +6
+// §3.2, PCIe r6.0 §7.5.2. PMC at +2, PMCSR at +4, the bridge support extensions at +6
 // and the Data register at +7.
+
+extension CapabilityID {
+    /// Power Management (PCIe r6.0 §7.5.2).
+    public static let powerManagement = CapabilityID(0x01)
+}
+
+extension CapabilityDefinition {
+    static let powerManagementFamily = [powerManagement]
+
+    static let powerManagement = CapabilityDefinition(
+        .standard(.powerManagement), "Power Management", abbreviation: "PM", setpci: "CAP_PM",
+        reference: .pcie("7.5.2"), length: .fixed(8),
+        registers: .computed { input, _ in RegisterCatalog.powerManagementRegisters(context: input.context) },
+        sections: [
+            "Power Management Capabilities": "7.5.2.1", "Power Management Control/Status": "7.5.2.2", "Data": "7.5.2.3",
+        ],
+        writeRules: { builder, base in
+            builder.applyPowerManagement(at: base)
+            builder.addHook(.powerManagementControl(capability: base), at: base + 4, count: 2)
+        })
+}
+
+extension AccessMapBuilder {
+    /// PMCSR (PCI PM 1.2 §3.2.4): PME_En and PME_Status may be hardwired to 0 when PME_Support is
+    /// 0; Data_Select must be when the Data register is not implemented (Data_Scale and Data 0).
+    fileprivate mutating func applyPowerManagement(at base: Int) {
+        if word(base + 2) & 0xF800 == 0 {
+            removeTake(base + 5, 0x01)
+            if isPlaced(base + 5) { rules[base + 5].clear &= ~0x80 }
+        }
+        if byte(base + 5) & 0x60 == 0 && byte(base + 7) == 0 { removeTake(base + 5, 0x1E) }
+    }
+}
 
 extension RegisterCatalog {
     /// The Power Management capability's registers; PMCSR_BSE is defined only for bridges.
-    static func powerManagementRegisters(context: FunctionContext) -> [RegisterSpec] {
+    fileprivate static func powerManagementRegisters(context: FunctionContext) -> [RegisterSpec] {
         context.headerLayout == .bridge ? powerManagementBridgeTable : powerManagementEndpointTable
     }
 

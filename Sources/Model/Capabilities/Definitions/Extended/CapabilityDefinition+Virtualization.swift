@@ -1,11 +1,59 @@
-// Single Root I/O Virtualization (extended capability 0x0010), PCIe Base §9.3.3 / SR-IOV 1.1
-// §3.3. Offsets from Linux pci_regs.h (PCI_SRIOV_*) and pciutils (PCI_IOV_*); attributes from
-// registers.md §17. The routing ID of VF n is PF RID + First VF Offset + (n - 1) x VF Stride.
+// Single Root I/O Virtualization (extended capability 0x0010), PCIe r6.0 §9.3.3 (SR-IOV 1.1
+// §3.3), and Multi-Root I/O Virtualization (0x0011, MR-IOV 1.0, whose layout is not public).
+// Offsets from Linux pci_regs.h (PCI_SRIOV_*) and pciutils (PCI_IOV_*). The routing ID of VF n
+// is PF RID + First VF Offset + (n - 1) x VF Stride (§9.3.3.9-9.3.3.10).
+
+extension ExtendedCapabilityID {
+    public static let singleRootIOV = ExtendedCapabilityID(0x0010)
+    public static let multiRootIOV = ExtendedCapabilityID(0x0011)
+}
+
+extension CapabilityDefinition {
+    static let virtualizationFamily = [singleRootIOV, multiRootIOV]
+
+    static let singleRootIOV = CapabilityDefinition(
+        .extended(.singleRootIOV), "Single Root I/O Virtualization", abbreviation: "SR-IOV", setpci: "ECAP_SRIOV",
+        reference: .pcie("9.3.3"), length: .fixed(0x40),
+        registers: .computed { input, _ in RegisterCatalog.singleRootIOVRegisters(input.reader) },
+        sections: [
+            "Extended Capability Header": "9.3.3.1", "SR-IOV Capabilities": "9.3.3.2", "SR-IOV Control": "9.3.3.3",
+            "SR-IOV Status": "9.3.3.4",
+            "InitialVFs": "9.3.3.5", "TotalVFs": "9.3.3.6", "NumVFs": "9.3.3.7", "Function Dependency Link": "9.3.3.8",
+            "First VF Offset": "9.3.3.9", "VF Stride": "9.3.3.10", "VF Device ID": "9.3.3.11",
+            "Supported Page Sizes": "9.3.3.12", "System Page Size": "9.3.3.13", "VF BAR": "9.3.3.14",
+            "VF Migration State Array Offset": "9.3.3.15",
+        ],
+        derivedValues: { input in RegisterCatalog.singleRootIOVValues(input.reader, context: input.context) },
+        writeRules: { builder, base in builder.applySRIOV(at: base) })
+
+    static let multiRootIOV = CapabilityDefinition(
+        .extended(.multiRootIOV), "Multi-Root I/O Virtualization", abbreviation: "MR-IOV", setpci: "ECAP_MRIOV",
+        reference: SpecReference("MR-IOV 1.0"), length: .unknown("the MR-IOV 1.0 layout is not public"),
+        registers: .notPublic("the MR-IOV 1.0 layout is not public"))
+}
+
+extension AccessMapBuilder {
+    /// SR-IOV (SR-IOV 1.1 §3.3.3-3.3.14): control bits only when supported, NumVFs and VF
+    /// Enable hooks, System Page Size limited to supported sizes, VF BARs by size.
+    fileprivate mutating func applySRIOV(at base: Int) {
+        let capabilities = dword(base + 4)
+        // VF Migration Enable and Interrupt Enable need VF Migration Capable (bit 0); VF
+        // 10-Bit Tag Requester Enable needs its Supported bit (bit 2).
+        if capabilities & 0x1 == 0 { removeTake(base + 8, 0x06) }
+        if capabilities & 0x4 == 0 { removeTake(base + 8, 0x20) }
+        addHook(.sriovControl(capability: base), at: base + 8, count: 2)
+        addHook(.sriovNumVFs(capability: base), at: base + 0x10, count: 2)
+        let supported = dword(base + 0x1C)
+        setTake(base + 0x20, count: 4, UInt64(supported))
+        addHook(.sriovSystemPageSize(capability: base), at: base + 0x20, count: 4)
+        applyBARs(count: 6, base: base + 0x24, sizes: barSizes, slot: BARSlot.virtualFunctionBAR)
+    }
+}
 
 extension RegisterCatalog {
     /// SR-IOV: capability, control, status, the VF counts and routing, page sizes, the six VF
     /// BARs (64-bit pairs read from the space) and the migration state array pointer.
-    static func singleRootIOVRegisters(_ reader: FieldReader) -> [RegisterSpec] {
+    fileprivate static func singleRootIOVRegisters(_ reader: FieldReader) -> [RegisterSpec] {
         var registers = sriovFixedRegisters
         var index = 0
         while index < 6 {
@@ -50,7 +98,7 @@ extension RegisterCatalog {
 
     /// Derived SR-IOV values: offsets, the VF Device ID, the VF count, every VF's routing ID,
     /// the system page size and the VF BAR bases.
-    static func singleRootIOVValues(_ reader: FieldReader, context: FunctionContext) -> [DerivedValue] {
+    fileprivate static func singleRootIOVValues(_ reader: FieldReader, context: FunctionContext) -> [DerivedValue] {
         guard let totalVFs = reader.word(0x0E), let numVFs = reader.word(0x10), let firstOffset = reader.word(0x14),
             let stride = reader.word(0x16)
         else { return [] }

@@ -1,14 +1,95 @@
-// Fixed-layout capabilities from conventional PCI: AGP (0x02, AGP 3.0 §2.5), VPD (0x03, PCI
-// 3.0 §6.4 and appendix I), Slot Identification (0x04, PCI-to-PCI Bridge 1.2 §13), CompactPCI
-// Hot Swap (0x06, PICMG 2.1 §3), Debug Port (0x0A, EHCI 1.0 appendix C), Standard Hot-Plug
-// Controller (0x0C, SHPC 1.0 §4) and Bridge Subsystem Vendor ID (0x0D, PCI-to-PCI Bridge 1.2
-// §3.2.5.14 and PCIe Base 6.x §7.9.24).
+// Capabilities from conventional PCI and its companion specifications, most with a fixed
+// layout: AGP (0x02), VPD (0x03, PCIe r6.0 §7.9.18), Slot Identification (0x04), CompactPCI Hot
+// Swap (0x06), Debug Port (0x0A), CompactPCI Central Resource Control (0x0B), Standard Hot-Plug
+// Controller (0x0C), Bridge Subsystem Vendor ID (0x0D, PCIe r6.0 §7.9.23), AGP 8x (0x0E),
+// Secure Device (0x0F) and the Null capability (0x00, PCIe r6.0 §7.9.27). Where only the
+// defining document is known, the reference names the document alone.
+
+extension CapabilityID {
+    /// The Null capability: an ID and a next pointer, nothing else (PCIe r6.0 §7.9.27).
+    public static let null = CapabilityID(0x00)
+    public static let agp = CapabilityID(0x02)
+    public static let vpd = CapabilityID(0x03)
+    public static let slotID = CapabilityID(0x04)
+    public static let compactPCIHotSwap = CapabilityID(0x06)
+    public static let debugPort = CapabilityID(0x0A)
+    public static let compactPCICentralResource = CapabilityID(0x0B)
+    public static let hotPlug = CapabilityID(0x0C)
+    public static let bridgeSubsystemVendorID = CapabilityID(0x0D)
+    public static let agp3 = CapabilityID(0x0E)
+    public static let secureDevice = CapabilityID(0x0F)
+}
+
+extension CapabilityDefinition {
+    static let conventionalFamily = [
+        null, agp, vpd, slotIdentification, compactPCIHotSwap, debugPort, compactPCICentralResource, hotPlug,
+        bridgeSubsystemVendorID, agp3, secureDevice,
+    ]
+
+    static let null = CapabilityDefinition(
+        .standard(.null), "Null", abbreviation: "Null", reference: .pcie("7.9.27"),
+        length: .unknown("the Null capability's extent is the header; what follows belongs to no structure"),
+        registers: .fixed([RegisterCatalog.standardCapabilityHeader]))
+
+    static let agp = CapabilityDefinition(
+        .standard(.agp), "AGP", abbreviation: "AGP", setpci: "CAP_AGP",
+        reference: SpecReference("AGP Interface Specification 3.0"), length: .fixed(12),
+        registers: .fixed(RegisterCatalog.agpRegisters))
+
+    static let vpd = CapabilityDefinition(
+        .standard(.vpd), "Vital Product Data", abbreviation: "VPD", setpci: "CAP_VPD", reference: .pcie("7.9.18"),
+        length: .fixed(8), registers: .fixed(RegisterCatalog.vpdRegisters),
+        sections: ["VPD Address": "7.9.18.1", "VPD Data": "7.9.18.2"])
+
+    static let slotIdentification = CapabilityDefinition(
+        .standard(.slotID), "Slot Identification", abbreviation: "SlotID", setpci: "CAP_SLOTID",
+        reference: SpecReference("PCI-to-PCI Bridge Architecture 1.2"), length: .fixed(4),
+        registers: .fixed(RegisterCatalog.slotIdentificationRegisters))
+
+    static let compactPCIHotSwap = CapabilityDefinition(
+        .standard(.compactPCIHotSwap), "CompactPCI Hot Swap", abbreviation: "CHSWP", setpci: "CAP_CHSWP",
+        reference: SpecReference("PICMG 2.1 CompactPCI Hot Swap"), length: .fixed(4),
+        registers: .fixed(RegisterCatalog.compactPCIHotSwapRegisters))
+
+    static let debugPort = CapabilityDefinition(
+        .standard(.debugPort), "Debug Port", abbreviation: "Debug", setpci: "CAP_DBG",
+        reference: SpecReference("EHCI 1.0 Appendix C"), length: .fixed(4),
+        registers: .fixed(RegisterCatalog.debugPortRegisters))
+
+    static let compactPCICentralResource = CapabilityDefinition(
+        .standard(.compactPCICentralResource), "CompactPCI Central Resource Control", abbreviation: "CCRC",
+        setpci: "CAP_CCRC", reference: SpecReference("PICMG 2.13"),
+        length: .unknown("the PICMG 2.13 layout is not public"),
+        registers: .notPublic("the PICMG 2.13 layout is not public"))
+
+    static let hotPlug = CapabilityDefinition(
+        .standard(.hotPlug), "PCI Hot-Plug (SHPC)", abbreviation: "SHPC", setpci: "CAP_HOTPLUG",
+        reference: SpecReference("PCI Standard Hot-Plug Controller 1.0"), length: .fixed(8),
+        registers: .fixed(RegisterCatalog.hotPlugControllerRegisters))
+
+    static let bridgeSubsystemVendorID = CapabilityDefinition(
+        .standard(.bridgeSubsystemVendorID), "Bridge Subsystem Vendor ID", abbreviation: "SSVID", setpci: "CAP_SSVID",
+        reference: .pcie("7.9.23"), length: .fixed(8),
+        registers: .fixed(RegisterCatalog.bridgeSubsystemVendorIDRegisters))
+
+    static let agp3 = CapabilityDefinition(
+        .standard(.agp3), "AGP 8x", abbreviation: "AGP3", setpci: "CAP_AGP3",
+        reference: SpecReference("AGP Interface Specification 3.0"),
+        length: .unknown("the AGP 8x bridge capability's layout is not in a public specification"),
+        registers: .notPublic("the AGP 8x bridge capability's layout is not in a public specification"))
+
+    static let secureDevice = CapabilityDefinition(
+        .standard(.secureDevice), "Secure Device", abbreviation: "Secure", setpci: "CAP_SECURE",
+        reference: SpecReference("AMD I/O Virtualization Technology (IOMMU) Specification"),
+        length: .unknown("the capability block's length depends on the IOMMU revision; not catalogued"),
+        registers: .notPublic("the IOMMU capability block is vendor documentation, not catalogued"))
+}
 
 extension RegisterCatalog {
     // MARK: - AGP (12 bytes)
 
     /// AGP version, status and command.
-    static let agpRegisters = [
+    fileprivate static let agpRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 2, "AGP Version",
@@ -58,7 +139,7 @@ extension RegisterCatalog {
     // MARK: - Vital Product Data (8 bytes)
 
     /// VPD address (with the F completion flag) and data.
-    static let vpdRegisters = [
+    fileprivate static let vpdRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 2, "VPD Address",
@@ -76,7 +157,7 @@ extension RegisterCatalog {
     // MARK: - Slot Identification (4 bytes)
 
     /// Expansion slot count and chassis number.
-    static let slotIdentificationRegisters = [
+    fileprivate static let slotIdentificationRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 1, "Expansion Slot",
@@ -93,7 +174,7 @@ extension RegisterCatalog {
     // MARK: - CompactPCI Hot Swap (4 bytes)
 
     /// Hot swap control and status.
-    static let compactPCIHotSwapRegisters = [
+    fileprivate static let compactPCIHotSwapRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 1, "Hot Swap Control and Status",
@@ -112,7 +193,7 @@ extension RegisterCatalog {
     // MARK: - Debug Port (4 bytes)
 
     /// Where the USB debug port registers are.
-    static let debugPortRegisters = [
+    fileprivate static let debugPortRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 2, "Debug Port Base",
@@ -131,7 +212,7 @@ extension RegisterCatalog {
     // MARK: - Standard Hot-Plug Controller (8 bytes)
 
     /// The window onto the SHPC working register set.
-    static let hotPlugControllerRegisters = [
+    fileprivate static let hotPlugControllerRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 1, "DWORD Select",
@@ -155,7 +236,7 @@ extension RegisterCatalog {
     // MARK: - Bridge Subsystem Vendor ID (8 bytes)
 
     /// The bridge's subsystem IDs (a type 1 header has no room for them).
-    static let bridgeSubsystemVendorIDRegisters = [
+    fileprivate static let bridgeSubsystemVendorIDRegisters = [
         standardCapabilityHeader,
         standardReservedRegister(2, width: 2, "Reserved", .reservedPreserve, "Reserved"),
         RegisterSpec(

@@ -3,9 +3,42 @@
 // Command register's version field is 1 or 2. A bridge has Secondary Status (+2), Bridge
 // Status (+4) and the upstream and downstream Split Transaction Control registers.
 
+extension CapabilityID {
+    /// PCI-X (PCI-X 2.0 §7.2).
+    public static let pcix = CapabilityID(0x07)
+}
+
+extension CapabilityDefinition {
+    static let pcixFamily = [pcix]
+
+    static let pcix = CapabilityDefinition(
+        .standard(.pcix), "PCI-X", abbreviation: "PCI-X", setpci: "CAP_PCIX",
+        reference: SpecReference("PCI-X 2.0", section: "7.2"),
+        length: .computed("8 (version 0) or 24 (ECC registers) for type 0; 16 for a version-0 bridge", pcixLength),
+        registers: .computed { input, _ in
+            RegisterCatalog.pcixRegisters(at: input.base, in: input.space, context: input.context)
+        })
+
+    // PCI-X (PCI-X 2.0 §7.2): type 0 version in Command bits 13:12; bridges carry no version there.
+    private static func pcixLength(_ input: CapabilityInput) -> CapabilityLength {
+        let reader = input.reader
+        let layout = input.context.headerLayout
+        if layout == .bridge {
+            // Secondary Status (+2) bits 13:12 hold a bridge's version; 2.0 bridges add ECC
+            // registers whose extent is not catalogued here.
+            guard let secondaryStatus = reader.word(2) else { return reader.unreadable(2) }
+            return (secondaryStatus >> 12) & 3 == 0 ? .computed(16) : .unknown(.notCatalogued)
+        }
+        guard let command = reader.word(2) else { return reader.unreadable(2) }
+        return .computed((command >> 12) & 3 == 0 ? 8 : 24)
+    }
+}
+
 extension RegisterCatalog {
     /// The PCI-X registers for the header layout (and, for type 0, the capability version).
-    static func pcixRegisters(at base: Int, in space: ConfigSpace, context: FunctionContext) -> [RegisterSpec] {
+    fileprivate static func pcixRegisters(at base: Int, in space: ConfigSpace, context: FunctionContext)
+        -> [RegisterSpec]
+    {
         if context.headerLayout == .bridge { return pcixBridgeTable }
         guard let command = space.word(at: base + 2), (command >> 12) & 3 != 0 else { return pcixFunctionTable }
         return pcixFunctionECCTable
@@ -73,7 +106,7 @@ extension RegisterCatalog {
 
     private static let pcixFunctionECCTable = [
         standardCapabilityHeader, pcixCommand, pcixStatus,
-        opaque(0x08, width: 4, "ECC Control and Status"),
+        opaque(0x08, width: 4, "ECC Control and Status", .undocumented),
         RegisterSpec(
             0x0C, width: 4, "ECC First Address",
             fields: [RegisterField(0...31, "ECC First Address", .readOnly, "Address of the first logged ECC error")]),

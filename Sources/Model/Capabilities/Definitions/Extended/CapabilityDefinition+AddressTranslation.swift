@@ -1,11 +1,52 @@
-// Address Translation Services (0x000F, PCIe Base §10.5.1), Page Request Interface (0x0013,
+// Address Translation Services (0x000F, PCIe r6.0 §10.5.1), Page Request Interface (0x0013,
 // §10.5.2) and Process Address Space ID (0x001B, §7.8.9). Bits from Linux pci_regs.h
-// (PCI_ATS_*, PCI_PRI_*, PCI_PASID_*); attributes and the VF rules from registers.md §14-16.
+// (PCI_ATS_*, PCI_PRI_*, PCI_PASID_*); a VF shares its PF's PRI and PASID (§9.3.7.11, §9.3.7.14).
+
+extension ExtendedCapabilityID {
+    public static let addressTranslationServices = ExtendedCapabilityID(0x000F)
+    public static let pageRequest = ExtendedCapabilityID(0x0013)
+    public static let processAddressSpaceID = ExtendedCapabilityID(0x001B)
+}
+
+extension CapabilityDefinition {
+    static let addressTranslationFamily = [addressTranslationServices, pageRequest, processAddressSpaceID]
+
+    static let addressTranslationServices = CapabilityDefinition(
+        .extended(.addressTranslationServices), "Address Translation Services", abbreviation: "ATS",
+        setpci: "ECAP_ATS", reference: .pcie("10.5.1"), length: .fixed(8),
+        registers: .computed { input, _ in RegisterCatalog.addressTranslationRegisters(context: input.context) },
+        sections: ["Extended Capability Header": "10.5.1.1", "ATS Capability": "10.5.1.2", "ATS Control": "10.5.1.3"])
+
+    static let pageRequest = CapabilityDefinition(
+        .extended(.pageRequest), "Page Request Interface", abbreviation: "PRI", setpci: "ECAP_PRI",
+        reference: .pcie("10.5.2"), length: .fixed(16), registers: .fixed(RegisterCatalog.pageRequestRegisters),
+        sections: [
+            "Extended Capability Header": "10.5.2.1", "Page Request Control": "10.5.2.2",
+            "Page Request Status": "10.5.2.3",
+            "Outstanding Page Request Capacity": "10.5.2.4", "Outstanding Page Request Allocation": "10.5.2.5",
+        ],
+        writeRules: { builder, base in
+            builder.addHook(.priControl(capability: base), at: base + 4, count: 2)
+            builder.addHook(.priAllocation(capability: base), at: base + 0x0C, count: 4)
+        })
+
+    static let processAddressSpaceID = CapabilityDefinition(
+        .extended(.processAddressSpaceID), "Process Address Space ID", abbreviation: "PASID", setpci: "ECAP_PASID",
+        reference: .pcie("7.8.9"), length: .fixed(8), registers: .fixed(RegisterCatalog.processAddressSpaceIDRegisters),
+        sections: ["Extended Capability Header": "7.8.9.1", "PASID Capability": "7.8.9.2", "PASID Control": "7.8.9.3"],
+        writeRules: { builder, base in
+            // PASID Control (§7.8.9.3): Execute and Privileged Mode Enable are RW only when the
+            // matching Supported bit is set, else hardwired 0.
+            let supported = builder.byte(base + 4) & 0x06
+            builder.removeTake(base + 6, 0x06 & ~supported)
+            builder.addHook(.pasidControl(capability: base), at: base + 6, count: 2)
+        })
+}
 
 extension RegisterCatalog {
     /// ATS. On a VF the Invalidate Queue Depth and the Smallest Translation Unit are hardwired
     /// to 0: the PF's values apply to all its VFs.
-    static func addressTranslationRegisters(context: FunctionContext) -> [RegisterSpec] {
+    fileprivate static func addressTranslationRegisters(context: FunctionContext) -> [RegisterSpec] {
         context.isVirtualFunction ? atsVirtualFunctionRegisters : atsRegisters
     }
 
@@ -54,7 +95,7 @@ extension RegisterCatalog {
     private static let atsVirtualFunctionRegisters = atsTable(isVirtualFunction: true)
 
     /// PRI (VFs must not implement it; a VF shares its PF's).
-    static let pageRequestRegisters: [RegisterSpec] = [
+    fileprivate static let pageRequestRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 2, "Page Request Control",
@@ -86,7 +127,7 @@ extension RegisterCatalog {
     ]
 
     /// PASID (VFs must not implement it; the PF's configuration is shared by its VFs).
-    static let processAddressSpaceIDRegisters: [RegisterSpec] = [
+    fileprivate static let processAddressSpaceIDRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 2, "PASID Capability",

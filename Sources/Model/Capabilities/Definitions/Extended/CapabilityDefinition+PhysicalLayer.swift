@@ -1,15 +1,138 @@
-// Link and physical-layer capabilities: Secondary PCI Express (0x0019, PCIe Base §7.7.3), Data
+// Link and physical-layer capabilities: Secondary PCI Express (0x0019, PCIe r6.0 §7.7.3), Data
 // Link Feature (0x0025, §7.7.4), Physical Layer 16/32/64 GT/s (0x0026/0x002A/0x0031, §7.7.5-7.7.7),
 // Lane Margining at the Receiver (0x0027, §7.7.10), Physical Layer 128 GT/s (0x0039), PCIe over
-// M-PHY (0x0020) and Protocol Multiplexing (0x001A). Offsets from Linux pci_regs.h
-// (PCI_SECPCI_LE_CTRL 0x0C, PCI_PL_16GT/32GT/64GT_LE_CTRL 0x20), NetBSD pcireg.h (PCI_SECPCIE_*,
-// PCI_PL16G_*, PCI_LMR_*), pciutils ls-ecaps.c and EDK2 PciExpress40/50/60/70.h; M-PCIe and PMUX
-// layouts as the pcics crate documents them. Per-lane registers follow the Maximum Link Width.
+// M-PHY (0x0020) and Protocol Multiplexing (0x001A, Appendix G.5). Offsets from Linux
+// pci_regs.h (PCI_SECPCI_LE_CTRL 0x0C, PCI_PL_16GT/32GT/64GT_LE_CTRL 0x20), NetBSD pcireg.h
+// (PCI_SECPCIE_*, PCI_PL16G_*, PCI_LMR_*), pciutils ls-ecaps.c and EDK2 PciExpress40/50/60/70.h;
+// M-PCIe and PMUX layouts as the pcics crate documents them. Per-lane registers follow the
+// Maximum Link Width.
+
+extension ExtendedCapabilityID {
+    public static let secondaryPCIExpress = ExtendedCapabilityID(0x0019)
+    public static let protocolMultiplexing = ExtendedCapabilityID(0x001A)
+    public static let pcieOverMPHY = ExtendedCapabilityID(0x0020)
+    public static let dataLinkFeature = ExtendedCapabilityID(0x0025)
+    public static let physicalLayer16 = ExtendedCapabilityID(0x0026)
+    public static let laneMarginingAtReceiver = ExtendedCapabilityID(0x0027)
+    public static let physicalLayer32 = ExtendedCapabilityID(0x002A)
+    public static let physicalLayer64 = ExtendedCapabilityID(0x0031)
+    public static let physicalLayer128 = ExtendedCapabilityID(0x0039)
+}
+
+extension CapabilityDefinition {
+    static let physicalLayerFamily = [
+        secondaryPCIExpress, protocolMultiplexing, pcieOverMPHY, dataLinkFeature, physicalLayer16,
+        laneMarginingAtReceiver, physicalLayer32, physicalLayer64, physicalLayer128,
+    ]
+
+    static let secondaryPCIExpress = CapabilityDefinition(
+        .extended(.secondaryPCIExpress), "Secondary PCI Express", abbreviation: "SecPCIe", setpci: "ECAP_SECPCI",
+        reference: .pcie("7.7.3"), length: perLane(base: 0x0C, bytesPerLane: 2),
+        registers: .computed { input, length in
+            RegisterCatalog.secondaryPCIExpressRegisters(context: input.context, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.7.3.1", "Link Control 3": "7.7.3.2", "Lane Error Status": "7.7.3.3",
+            "Lane # Equalization Control": "7.7.3.4",
+        ])
+
+    static let protocolMultiplexing = CapabilityDefinition(
+        .extended(.protocolMultiplexing), "Protocol Multiplexing", abbreviation: "PMUX", setpci: "ECAP_PMUX",
+        reference: .pcie("G.5"),
+        length: .unknown("the protocol array's extent depends on a count this table does not read"),
+        registers: .computed { input, _ in RegisterCatalog.protocolMultiplexingRegisters(input.reader) },
+        sections: [
+            "Extended Capability Header": "G.5.1", "PMUX Capability": "G.5.2", "PMUX Control": "G.5.3",
+            "PMUX Status": "G.5.4",
+            "PMUX Protocol Array": "G.5.5",
+        ])
+
+    static let pcieOverMPHY = CapabilityDefinition(
+        .extended(.pcieOverMPHY), "PCI Express over M-PHY", abbreviation: "M-PCIe", setpci: "ECAP_M_PCIE",
+        reference: SpecReference("M-PCIe ECN (PCIe r4.0 era)"), length: .fixed(0x1C),
+        registers: .fixed(RegisterCatalog.mphyRegisters))
+
+    static let dataLinkFeature = CapabilityDefinition(
+        .extended(.dataLinkFeature), "Data Link Feature", abbreviation: "DLF", setpci: "ECAP_DLNK",
+        reference: .pcie("7.7.4"), length: .fixed(0x0C), registers: .fixed(RegisterCatalog.dataLinkFeatureRegisters),
+        sections: [
+            "Extended Capability Header": "7.7.4.1", "Data Link Feature Capabilities": "7.7.4.2",
+            "Data Link Feature Status": "7.7.4.3",
+        ])
+
+    static let physicalLayer16 = CapabilityDefinition(
+        .extended(.physicalLayer16), "Physical Layer 16.0 GT/s", abbreviation: "PL16", setpci: "ECAP_16GT",
+        reference: .pcie("7.7.5"), length: perLane(base: 0x20, bytesPerLane: 1),
+        registers: .computed { input, length in
+            RegisterCatalog.physicalLayer16Registers(context: input.context, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.7.5.1", "16.0 GT/s Capabilities": "7.7.5.2",
+            "16.0 GT/s Control": "7.7.5.3",
+            "16.0 GT/s Status": "7.7.5.4", "16.0 GT/s Local Data Parity Mismatch Status": "7.7.5.5",
+            "16.0 GT/s First Retimer Data Parity Mismatch Status": "7.7.5.6",
+            "16.0 GT/s Second Retimer Data Parity Mismatch Status": "7.7.5.7", "Reserved": "7.7.5.8",
+            "Lane # 16.0 GT/s Equalization Control": "7.7.5.9",
+        ])
+
+    static let laneMarginingAtReceiver = CapabilityDefinition(
+        .extended(.laneMarginingAtReceiver), "Lane Margining at the Receiver", abbreviation: "LMR",
+        setpci: "ECAP_LMR", reference: .pcie("7.7.10"), length: perLane(base: 0x08, bytesPerLane: 4),
+        registers: .computed { input, length in
+            RegisterCatalog.laneMarginingRegisters(context: input.context, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.7.10.1", "Margining Port Capabilities": "7.7.10.2",
+            "Margining Port Status": "7.7.10.3",
+            "Lane # Margining Control": "7.7.10.4", "Lane # Margining Status": "7.7.10.5",
+        ])
+
+    static let physicalLayer32 = CapabilityDefinition(
+        .extended(.physicalLayer32), "Physical Layer 32.0 GT/s", abbreviation: "PL32", setpci: "ECAP_32GT",
+        reference: .pcie("7.7.6"), length: perLane(base: 0x20, bytesPerLane: 1),
+        registers: .computed { input, length in
+            RegisterCatalog.physicalLayer32Registers(context: input.context, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.7.6.1", "32.0 GT/s Capabilities": "7.7.6.2",
+            "32.0 GT/s Control": "7.7.6.3",
+            "32.0 GT/s Status": "7.7.6.4", "Received Modified TS Data 1": "7.7.6.5",
+            "Received Modified TS Data 2": "7.7.6.6", "Transmitted Modified TS Data 1": "7.7.6.7",
+            "Transmitted Modified TS Data 2": "7.7.6.8", "Lane # 32.0 GT/s Equalization Control": "7.7.6.9",
+        ])
+
+    static let physicalLayer64 = CapabilityDefinition(
+        .extended(.physicalLayer64), "Physical Layer 64.0 GT/s", abbreviation: "PL64", setpci: "ECAP_64GT",
+        reference: .pcie("7.7.7"), length: perLane(base: 0x20, bytesPerLane: 1),
+        registers: .computed { input, length in
+            RegisterCatalog.physicalLayer64Registers(context: input.context, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.7.7.1", "64.0 GT/s Capabilities": "7.7.7.2",
+            "64.0 GT/s Control": "7.7.7.3",
+            "64.0 GT/s Status": "7.7.7.4", "Lane # 64.0 GT/s Equalization Control": "7.7.7.5",
+        ])
+
+    static let physicalLayer128 = CapabilityDefinition(
+        .extended(.physicalLayer128), "Physical Layer 128.0 GT/s", abbreviation: "PL128",
+        reference: SpecReference("PCIe r7.0"),
+        length: .unknown("the per-lane equalization block of the 128.0 GT/s structure is not sized publicly"),
+        registers: .fixed(RegisterCatalog.physicalLayer128Registers))
+
+    /// A fixed part plus `bytesPerLane` for each lane of the Maximum Link Width, rounded to dwords.
+    private static func perLane(base: Int, bytesPerLane: Int) -> LengthRule {
+        .computed("0x\(String(base, radix: 16)) plus \(bytesPerLane) byte(s) per lane of the Maximum Link Width") {
+            input in
+            guard let width = input.context.express?.maxLinkWidth else { return .unknown(.linkWidthUnknown) }
+            return .computed(base + CapabilityLength.roundedToDword(bytesPerLane * width))
+        }
+    }
+}
 
 extension RegisterCatalog {
     // MARK: - Secondary PCI Express
 
-    static func secondaryPCIExpressRegisters(context: FunctionContext, length: Int?) -> [RegisterSpec] {
+    fileprivate static func secondaryPCIExpressRegisters(context: FunctionContext, length: Int?) -> [RegisterSpec] {
         let lanes = laneCount(context)
         var registers = [
             extendedCapabilityHeader,
@@ -75,7 +198,7 @@ extension RegisterCatalog {
 
     // MARK: - Data Link Feature
 
-    static let dataLinkFeatureRegisters: [RegisterSpec] = [
+    fileprivate static let dataLinkFeatureRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "Data Link Feature Capabilities",
@@ -174,7 +297,7 @@ extension RegisterCatalog {
         }
     }
 
-    static func physicalLayer16Registers(context: FunctionContext, length: Int?) -> [RegisterSpec] {
+    fileprivate static func physicalLayer16Registers(context: FunctionContext, length: Int?) -> [RegisterSpec] {
         let lanes = laneCount(context)
         let registers =
             [
@@ -198,7 +321,7 @@ extension RegisterCatalog {
         return finished(registers, length: length)
     }
 
-    static func physicalLayer32Registers(context: FunctionContext, length: Int?) -> [RegisterSpec] {
+    fileprivate static func physicalLayer32Registers(context: FunctionContext, length: Int?) -> [RegisterSpec] {
         let registers = physicalLayer32Fixed + perLaneBytes("32.0 GT/s", at: 0x20, context: context)
         return finished(registers, length: length)
     }
@@ -270,7 +393,7 @@ extension RegisterCatalog {
             equalizationStatus("32.0 GT/s", precoding: false, modifiedTS: true),
         ] + modifiedTSRegisters(0x10, "Received", .readOnly) + modifiedTSRegisters(0x18, "Transmitted", .readWrite)
 
-    static func physicalLayer64Registers(context: FunctionContext, length: Int?) -> [RegisterSpec] {
+    fileprivate static func physicalLayer64Registers(context: FunctionContext, length: Int?) -> [RegisterSpec] {
         let registers =
             [
                 extendedCapabilityHeader,
@@ -285,7 +408,7 @@ extension RegisterCatalog {
 
     /// PL 128 GT/s: capability, control and status as EDK2 PciExpress70.h defines them; the
     /// lane equalization array's offset is not confirmed by a second source, so it is left out.
-    static let physicalLayer128Registers: [RegisterSpec] = [
+    fileprivate static let physicalLayer128Registers: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "128.0 GT/s Capabilities",
@@ -307,7 +430,7 @@ extension RegisterCatalog {
 
     // MARK: - Lane Margining at the Receiver
 
-    static func laneMarginingRegisters(context: FunctionContext, length: Int?) -> [RegisterSpec] {
+    fileprivate static func laneMarginingRegisters(context: FunctionContext, length: Int?) -> [RegisterSpec] {
         var registers = [
             extendedCapabilityHeader,
             RegisterSpec(
@@ -354,7 +477,7 @@ extension RegisterCatalog {
 
     // MARK: - PCI Express over M-PHY
 
-    static let mphyRegisters: [RegisterSpec] = [
+    fileprivate static let mphyRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "M-PCIe Capabilities",
@@ -419,7 +542,7 @@ extension RegisterCatalog {
     // MARK: - Protocol Multiplexing
 
     /// PMUX: capability, control, status and the protocol array (its size is in the capability).
-    static func protocolMultiplexingRegisters(_ reader: FieldReader) -> [RegisterSpec] {
+    fileprivate static func protocolMultiplexingRegisters(_ reader: FieldReader) -> [RegisterSpec] {
         var registers = pmuxFixedRegisters
         let entries = Int((reader.dword(4) ?? 0) & 0x3F)
         for entry in 0..<entries {

@@ -1,11 +1,55 @@
-// Integrity and Data Encryption (extended capability 0x0030), PCIe Base §7.9.26. Layout and
+// Integrity and Data Encryption (extended capability 0x0030), PCIe r6.0 §7.9.26. Layout and
 // bits from Linux pci_regs.h (PCI_IDE_CAP/CTL, PCI_IDE_LINK_*, PCI_IDE_SEL_*): 0x0C bytes of
 // header, capability and control; 8 bytes per Link IDE stream (Number of TCs + 1, when link
 // IDE is supported); then per Selective IDE stream 0x14 bytes plus 0x0C per address
-// association block (that stream's capability bits 3:0), as in the catalog's length rule.
+// association block (that stream's capability bits 3:0), as the length rule counts them.
+
+extension ExtendedCapabilityID {
+    public static let integrityAndDataEncryption = ExtendedCapabilityID(0x0030)
+}
+
+extension CapabilityDefinition {
+    static let integrityFamily = [integrityAndDataEncryption]
+
+    static let integrityAndDataEncryption = CapabilityDefinition(
+        .extended(.integrityAndDataEncryption), "Integrity and Data Encryption", abbreviation: "IDE",
+        setpci: "ECAP_IDE", reference: .pcie("7.9.26"),
+        length: .computed("header, link streams and selective streams with their address blocks", ideLength),
+        registers: .computed { input, length in
+            RegisterCatalog.integrityAndDataEncryptionRegisters(input.reader, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.9.26.1", "IDE Capability": "7.9.26.2", "IDE Control": "7.9.26.3",
+            "Link IDE Stream # Control": "7.9.26.4.1", "Link IDE Stream # Status": "7.9.26.4.2",
+            "Selective IDE Stream # Capability": "7.9.26.5.1", "Selective IDE Stream # Control": "7.9.26.5.2",
+            "Selective IDE Stream # Status": "7.9.26.5.3", "Selective IDE Stream # RID Association 1": "7.9.26.5.4.1",
+            "Selective IDE Stream # RID Association 2": "7.9.26.5.4.2",
+            "Selective IDE Stream # Address Association # Register 1": "7.9.26.5.5.1",
+            "Selective IDE Stream # Address Association # Register 2": "7.9.26.5.5.2",
+            "Selective IDE Stream # Address Association # Register 3": "7.9.26.5.5.3",
+        ])
+
+    // IDE (PCIe 6.0 §7.9.26): 0x0C header/capability/control, 8 bytes per Link IDE stream
+    // (Number of TCs + 1, when supported), then per Selective IDE stream 0x14 plus 0x0C per
+    // address association block (that stream's capability bits 3:0).
+    private static func ideLength(_ input: CapabilityInput) -> CapabilityLength {
+        let reader = input.reader
+        guard let capability = reader.dword(4) else { return reader.unreadable(4) }
+        var length = 0x0C
+        if capability & 1 != 0 { length += 8 * (Int(capability >> 13) & 7 + 1) }
+        if capability & 2 != 0 {
+            for _ in 0...(Int(capability >> 16) & 0xFF) {
+                guard let streamCapability = reader.dword(length) else { return reader.unreadable(length) }
+                length += 0x14 + 0x0C * Int(streamCapability & 0xF)
+                if reader.base + length > ConfigSpace.extendedSize { break }
+            }
+        }
+        return .computed(length)
+    }
+}
 
 extension RegisterCatalog {
-    static func integrityAndDataEncryptionRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
+    fileprivate static func integrityAndDataEncryptionRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
         var registers = ideFixedRegisters
         guard let capability = reader.dword(4) else { return finished(registers, length: length) }
         var offset = 0x0C

@@ -1,10 +1,40 @@
-// Downstream Port Containment (extended capability 0x001D), PCIe Base §7.9.14. Offsets and
+// Downstream Port Containment (extended capability 0x001D), PCIe r6.0 §7.9.14. Offsets and
 // bits from Linux pci_regs.h (PCI_EXP_DPC_*) and NetBSD pcireg.h (PCI_DPC_RPPIO_*). The RP PIO
 // registers exist only with Root Port Extensions (capability bit 5); their log is RP PIO Log
 // Size dwords: up to 4 of header log, 1 of implementation-specific log, the rest prefix log.
 
+extension ExtendedCapabilityID {
+    public static let downstreamPortContainment = ExtendedCapabilityID(0x001D)
+}
+
+extension CapabilityDefinition {
+    static let containmentFamily = [downstreamPortContainment]
+
+    static let downstreamPortContainment = CapabilityDefinition(
+        .extended(.downstreamPortContainment), "Downstream Port Containment", abbreviation: "DPC",
+        setpci: "ECAP_DPC", reference: .pcie("7.9.14"),
+        length: .computed("0x0C, or 0x20 plus the RP PIO log with Root Port Extensions") { input in
+            let reader = input.reader
+            guard let capability = reader.word(4) else { return reader.unreadable(4) }
+            guard capability & 0x20 != 0 else { return .computed(0x0C) }
+            let logSize = Int(capability >> 8) & 0xF | (capability & 0x2000 != 0 ? 0x10 : 0)
+            return logSize < 4
+                ? .unknown(.invalidField(ConfigOffset(input.base + 4), value: logSize)) : .computed(0x20 + 4 * logSize)
+        },
+        registers: .computed { input, length in
+            RegisterCatalog.downstreamPortContainmentRegisters(input.reader, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.9.14.1", "DPC Capability": "7.9.14.2", "DPC Control": "7.9.14.3",
+            "DPC Status": "7.9.14.4",
+            "DPC Error Source ID": "7.9.14.5", "RP PIO Status": "7.9.14.6", "RP PIO Mask": "7.9.14.7",
+            "RP PIO Severity": "7.9.14.8", "RP PIO SysError": "7.9.14.9", "RP PIO Exception": "7.9.14.10",
+            "RP PIO Header Log": "7.9.14.11", "RP PIO ImpSpec Log": "7.9.14.12", "RP PIO TLP Prefix Log": "7.9.14.13",
+        ])
+}
+
 extension RegisterCatalog {
-    static func downstreamPortContainmentRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
+    fileprivate static func downstreamPortContainmentRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
         var registers = dpcRegisters
         let capability = reader.word(4) ?? 0
         if capability & 0x20 != 0 {

@@ -1,11 +1,67 @@
-// Access Control Services (0x000D, PCIe Base §7.7.11), Alternative Routing-ID Interpretation
+// Access Control Services (0x000D, PCIe r6.0 §7.7.11), Alternative Routing-ID Interpretation
 // (0x000E, §7.8.8) and Multicast (0x0012, §7.9.11). Bits from Linux pci_regs.h (PCI_ACS_*,
-// PCI_ARI_*) and pciutils lib/header.h (PCI_MCAST_*); attributes from registers.md §12-13.
+// PCI_ARI_*) and pciutils lib/header.h (PCI_MCAST_*).
+
+extension ExtendedCapabilityID {
+    public static let accessControlServices = ExtendedCapabilityID(0x000D)
+    public static let alternativeRoutingID = ExtendedCapabilityID(0x000E)
+    public static let multicast = ExtendedCapabilityID(0x0012)
+}
+
+extension CapabilityDefinition {
+    static let accessControlFamily = [accessControlServices, alternativeRoutingID, multicast]
+
+    static let accessControlServices = CapabilityDefinition(
+        .extended(.accessControlServices), "Access Control Services", abbreviation: "ACS", setpci: "ECAP_ACS",
+        reference: .pcie("7.7.11"),
+        length: .computed("8, plus the egress control vector when P2P Egress Control is supported") { input in
+            let reader = input.reader
+            guard let capability = reader.word(4) else { return reader.unreadable(4) }
+            guard capability & 0x20 != 0 else { return .computed(8) }
+            let bits = capability >> 8 == 0 ? 256 : Int(capability >> 8)
+            return .computed(8 + (bits + 31) / 32 * 4)
+        },
+        registers: .computed { input, length in
+            RegisterCatalog.accessControlServicesRegisters(input.reader, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.7.11.1", "ACS Capability": "7.7.11.2", "ACS Control": "7.7.11.3",
+            "Egress Control Vector": "7.7.11.4",
+        ])
+
+    static let alternativeRoutingID = CapabilityDefinition(
+        .extended(.alternativeRoutingID), "Alternative Routing-ID Interpretation", abbreviation: "ARI",
+        setpci: "ECAP_ARI", reference: .pcie("7.8.8"), length: .fixed(8),
+        registers: .fixed(RegisterCatalog.alternativeRoutingIDRegisters),
+        sections: ["Extended Capability Header": "7.8.8.1", "ARI Capability": "7.8.8.2", "ARI Control": "7.8.8.3"],
+        writeRules: { builder, base in
+            // ARI Control (§7.8.8.3): the Function Group enables need their Capable bits; the
+            // Function Group number needs one of them.
+            let capable = builder.byte(base + 4) & 0x03
+            builder.removeTake(base + 6, 0x03 & ~capable)
+            if capable == 0 { builder.removeTake(base + 6, 0x70) }
+        })
+
+    static let multicast = CapabilityDefinition(
+        .extended(.multicast), "Multicast", abbreviation: "MCast", setpci: "ECAP_MCAST", reference: .pcie("7.9.11"),
+        length: .computed("0x28 for endpoints, 0x30 for ports (Overlay BAR)") { input in
+            guard let express = input.context.express else { return .computed(0x28) }
+            let isPort = express.portType.isDownstreamFacing || express.portType == .upstreamPort
+            return .computed(isPort ? 0x30 : 0x28)
+        },
+        registers: .computed { _, length in RegisterCatalog.multicastRegisters(length: length) },
+        sections: [
+            "Extended Capability Header": "7.9.11.1", "Multicast Capability": "7.9.11.2",
+            "Multicast Control": "7.9.11.3",
+            "MC_Base_Address": "7.9.11.4", "MC_Receive": "7.9.11.5", "MC_Block_All": "7.9.11.6",
+            "MC_Block_Untranslated": "7.9.11.7", "MC_Overlay_BAR": "7.9.11.8",
+        ])
+}
 
 extension RegisterCatalog {
     /// ACS: the capability, the control register (an enable is writable only when its
     /// capability bit is set) and the Egress Control Vector when P2P Egress Control is supported.
-    static func accessControlServicesRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
+    fileprivate static func accessControlServicesRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
         let capability = reader.word(4) ?? 0
         func enable(_ bit: Int, _ name: String, _ meaning: String) -> RegisterField {
             capability & (1 << bit) != 0
@@ -84,7 +140,7 @@ extension RegisterCatalog {
         return finished(registers, length: length)
     }
 
-    static let alternativeRoutingIDRegisters: [RegisterSpec] = [
+    fileprivate static let alternativeRoutingIDRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 2, "ARI Capability",
@@ -108,7 +164,7 @@ extension RegisterCatalog {
     ]
 
     /// Multicast: endpoints stop at MC_Block_Untranslated (0x28); ports add the Overlay BAR.
-    static func multicastRegisters(length: Int?) -> [RegisterSpec] {
+    fileprivate static func multicastRegisters(length: Int?) -> [RegisterSpec] {
         (length ?? 0x28) >= 0x30 ? multicastPortRegisters : multicastEndpointRegisters
     }
 

@@ -1,14 +1,78 @@
-// Root complex topology capabilities: RC Link Declaration (0x0005, PCIe Base §7.9.8), RC
+// Root complex topology capabilities: RC Link Declaration (0x0005, PCIe r6.0 §7.9.8), RC
 // Internal Link Control (0x0006, §7.9.9), RC Event Collector Endpoint Association (0x0007,
 // §7.9.10) and RCRB Header (0x000A, §7.9.7). Offsets from pciutils lib/header.h (PCI_RCLINK_*,
 // PCI_RCEC_*) and Linux pci_regs.h (PCI_RCEC_BUSN); bit fields from NetBSD pcireg.h
 // (PCI_RCLINK_DCL_*) and, for RCILC and RCRB, the pcics crate's documented layouts.
 
+extension ExtendedCapabilityID {
+    public static let rootComplexLinkDeclaration = ExtendedCapabilityID(0x0005)
+    public static let rootComplexInternalLinkControl = ExtendedCapabilityID(0x0006)
+    public static let rootComplexEventCollectorAssociation = ExtendedCapabilityID(0x0007)
+    public static let rootComplexRegisterBlock = ExtendedCapabilityID(0x000A)
+}
+
+extension CapabilityDefinition {
+    static let rootComplexFamily = [
+        rootComplexLinkDeclaration, rootComplexInternalLinkControl, rootComplexEventCollectorAssociation,
+        rootComplexRegisterBlock,
+    ]
+
+    static let rootComplexLinkDeclaration = CapabilityDefinition(
+        .extended(.rootComplexLinkDeclaration), "Root Complex Link Declaration", abbreviation: "RCLD",
+        setpci: "ECAP_RCLINK", reference: .pcie("7.9.8"),
+        length: .computed("0x10 + 0x10 per link entry (the count at +4, bits 15:8)") { input in
+            let reader = input.reader
+            guard let description = reader.dword(4) else { return reader.unreadable(4) }
+            return .computed(0x10 + 0x10 * (Int(description >> 8) & 0xFF))
+        },
+        registers: .computed { input, length in
+            RegisterCatalog.rootComplexLinkDeclarationRegisters(input.reader, length: length)
+        },
+        sections: [
+            "Extended Capability Header": "7.9.8.1", "Element Self Description": "7.9.8.2",
+            "Link Entry # Description": "7.9.8.3.1",
+            "Link Entry # Address": "7.9.8.3.2",
+        ])
+
+    static let rootComplexInternalLinkControl = CapabilityDefinition(
+        .extended(.rootComplexInternalLinkControl), "Root Complex Internal Link Control", abbreviation: "RCILC",
+        setpci: "ECAP_RCILINK", reference: .pcie("7.9.9"), length: .fixed(0x0C),
+        registers: .fixed(RegisterCatalog.rootComplexInternalLinkControlRegisters),
+        sections: [
+            "Extended Capability Header": "7.9.9.1", "Root Complex Link Capabilities": "7.9.9.2",
+            "Root Complex Link Control": "7.9.9.3",
+            "Root Complex Link Status": "7.9.9.4",
+        ])
+
+    static let rootComplexEventCollectorAssociation = CapabilityDefinition(
+        .extended(.rootComplexEventCollectorAssociation), "Root Complex Event Collector Endpoint Association",
+        abbreviation: "RCEC", setpci: "ECAP_RCEC", reference: .pcie("7.9.10"),
+        length: .computed("8, or 0x0C from version 2 (the bus number range)") { input in
+            let reader = input.reader
+            guard let header = reader.dword(0) else { return reader.unreadable(0) }
+            return .computed((header >> 16) & 0xF >= 2 ? 0x0C : 0x08)
+        },
+        registers: .computed { input, _ in RegisterCatalog.rcecAssociationRegisters(version: input.version) },
+        sections: [
+            "Extended Capability Header": "7.9.10.1", "Association Bitmap for RCiEPs": "7.9.10.2",
+            "RCEC Associated Bus Numbers": "7.9.10.3",
+        ])
+
+    static let rootComplexRegisterBlock = CapabilityDefinition(
+        .extended(.rootComplexRegisterBlock), "Root Complex Register Block Header", abbreviation: "RCRB",
+        setpci: "ECAP_RBCB", reference: .pcie("7.9.7"), length: .fixed(0x14),
+        registers: .fixed(RegisterCatalog.rcrbHeaderRegisters),
+        sections: [
+            "Extended Capability Header": "7.9.7.1", "Vendor ID": "7.9.7.2", "Device ID": "7.9.7.2",
+            "RCRB Capabilities": "7.9.7.3", "RCRB Control": "7.9.7.4",
+        ])
+}
+
 extension RegisterCatalog {
     // MARK: - RC Link Declaration
 
     /// Element Self Description, then 16 bytes per link entry (description, reserved, address).
-    static func rootComplexLinkDeclarationRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
+    fileprivate static func rootComplexLinkDeclarationRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
         var registers = [
             extendedCapabilityHeader,
             RegisterSpec(
@@ -75,7 +139,7 @@ extension RegisterCatalog {
 
     // MARK: - RC Internal Link Control
 
-    static let rootComplexInternalLinkControlRegisters: [RegisterSpec] = [
+    fileprivate static let rootComplexInternalLinkControlRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "Root Complex Link Capabilities",
@@ -118,7 +182,7 @@ extension RegisterCatalog {
     // MARK: - RCEC Endpoint Association
 
     /// The RCiEP bitmap; from version 2 also the associated bus number range.
-    static func rcecAssociationRegisters(version: Int) -> [RegisterSpec] {
+    fileprivate static func rcecAssociationRegisters(version: Int) -> [RegisterSpec] {
         version >= 2 ? rcecRegisters + [rcecBusNumbers] : rcecRegisters
     }
 
@@ -143,7 +207,7 @@ extension RegisterCatalog {
 
     // MARK: - RCRB Header
 
-    static let rcrbHeaderRegisters: [RegisterSpec] = [
+    fileprivate static let rcrbHeaderRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         whole(0x04, width: 2, "Vendor ID", .readOnly, "Vendor of the root complex register block", .vendorID),
         whole(0x06, width: 2, "Device ID", .readOnly, "Vendor-assigned ID of the register block"),

@@ -1,12 +1,59 @@
-// MSI (ID 0x05) and MSI-X (ID 0x11): PCI Local Bus 3.0 §6.8, PCIe Base 6.x §7.7.1-7.7.2.
+// MSI (ID 0x05) and MSI-X (ID 0x11): PCIe r6.0 §7.7.1-7.7.2 (PCI Local Bus 3.0 §6.8).
 // MSI has four layouts chosen by Message Control (+2) bit 7 (64-bit address) and bit 8
 // (per-vector masking); Extended Message Data (bit 9) adds the upper half of the data dword.
+
+extension CapabilityID {
+    /// MSI (PCIe r6.0 §7.7.1).
+    public static let msi = CapabilityID(0x05)
+    /// MSI-X (PCIe r6.0 §7.7.2).
+    public static let msix = CapabilityID(0x11)
+}
+
+extension CapabilityDefinition {
+    static let messageSignaledInterruptsFamily = [msi, msix]
+
+    static let msi = CapabilityDefinition(
+        .standard(.msi), "Message Signaled Interrupts", abbreviation: "MSI", setpci: "CAP_MSI",
+        reference: .pcie("7.7.1"),
+        length: .computed("10, +4 with 64-bit addresses, +10 with per-vector masking", msiLength),
+        registers: .computed { input, _ in RegisterCatalog.msiRegisters(at: input.base, in: input.space) },
+        sections: [
+            "Capability Header": "7.7.1.1", "Message Control": "7.7.1.2", "Message Address": "7.7.1.3",
+            "Message Upper Address": "7.7.1.4", "Message Data": "7.7.1.5", "Extended Message Data": "7.7.1.6",
+            "Mask Bits": "7.7.1.7", "Pending Bits": "7.7.1.8",
+        ],
+        derivedValues: { input in RegisterCatalog.msiDerivedValues(at: input.base, in: input.space) },
+        writeRules: { builder, base in
+            builder.addHook(.msiControl(capability: base), at: base + 2, count: 2)
+            // Extended Message Data Enable only with Extended Message Data Capable (bit 9).
+            if builder.byte(base + 3) & 0x02 == 0 { builder.removeTake(base + 3, 0x04) }
+        })
+
+    static let msix = CapabilityDefinition(
+        .standard(.msix), "MSI-X", abbreviation: "MSI-X", setpci: "CAP_MSIX", reference: .pcie("7.7.2"),
+        length: .fixed(12), registers: .fixed(RegisterCatalog.msixRegisters),
+        sections: [
+            "Capability Header": "7.7.2.1", "Message Control": "7.7.2.2", "Table Offset": "7.7.2.3",
+            "PBA Offset": "7.7.2.4",
+        ],
+        derivedValues: { input in RegisterCatalog.msixDerivedValues(at: input.base, in: input.space) })
+
+    /// 10, +4 with 64-bit addresses, +10 with per-vector masking; without masking, an Extended
+    /// Message Data register (Message Control bit 9) adds 2 more bytes.
+    private static func msiLength(_ input: CapabilityInput) -> CapabilityLength {
+        let reader = input.reader
+        guard let flags = reader.word(2) else { return reader.unreadable(2) }
+        let isMaskable = flags & 0x100 != 0
+        let hasExtendedData = flags & 0x200 != 0
+        return .computed(10 + (flags & 0x80 != 0 ? 4 : 0) + (isMaskable ? 10 : hasExtendedData ? 2 : 0))
+    }
+}
 
 extension RegisterCatalog {
     // MARK: - MSI
 
     /// The MSI registers for the layout Message Control selects.
-    static func msiRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
+    fileprivate static func msiRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
         guard let control = space.word(at: base + 2) else {
             return [standardCapabilityHeader, msiMessageControl]
         }
@@ -40,7 +87,7 @@ extension RegisterCatalog {
     }
 
     /// The full message address and the vector counts.
-    static func msiDerivedValues(at base: Int, in space: ConfigSpace) -> [DerivedValue] {
+    fileprivate static func msiDerivedValues(at base: Int, in space: ConfigSpace) -> [DerivedValue] {
         guard let control = space.word(at: base + 2) else { return [] }
         var values = [
             DerivedValue("Vectors capable", msiVectorCount(Int(control >> 1) & 7)),
@@ -152,7 +199,7 @@ extension RegisterCatalog {
     // MARK: - MSI-X
 
     /// The MSI-X registers (fixed layout, 12 bytes).
-    static let msixRegisters = [
+    fileprivate static let msixRegisters = [
         standardCapabilityHeader,
         RegisterSpec(
             2, width: 2, "Message Control",
@@ -184,7 +231,7 @@ extension RegisterCatalog {
     ]
 
     /// Where the table and the Pending Bit Array live, and the table size.
-    static func msixDerivedValues(at base: Int, in space: ConfigSpace) -> [DerivedValue] {
+    fileprivate static func msixDerivedValues(at base: Int, in space: ConfigSpace) -> [DerivedValue] {
         var values = [DerivedValue]()
         if let control = space.word(at: base + 2) {
             values.append(DerivedValue("Table size", .count(UInt64(control & 0x7FF) + 1)))

@@ -1,11 +1,53 @@
-// Resizable BAR (0x0015, PCIe Base §7.8.6) and VF Resizable BAR (0x0024, §7.8.7, same layout).
+// Resizable BAR (0x0015, PCIe r6.0 §7.8.6) and VF Resizable BAR (0x0024, §7.8.7, same layout).
 // Masks from Linux pci_regs.h (PCI_REBAR_CAP_SIZES, PCI_REBAR_CTRL_BAR_IDX/NBAR/BAR_SIZE); the
 // sizes in control bits 31:16 follow pciutils ls-ecaps.c (capability bit n: 2^(n+16) bytes,
 // control bit n: 2^(n+32) bytes). One capability/control pair per BAR; NBAR is in the first.
 
+extension ExtendedCapabilityID {
+    public static let resizableBAR = ExtendedCapabilityID(0x0015)
+    public static let vfResizableBAR = ExtendedCapabilityID(0x0024)
+}
+
+extension CapabilityDefinition {
+    static let resizableBARFamily = [resizableBAR, vfResizableBAR]
+
+    static let resizableBAR = CapabilityDefinition(
+        .extended(.resizableBAR), "Resizable BAR", abbreviation: "ReBAR", setpci: "ECAP_REBAR",
+        reference: .pcie("7.8.6"), length: barCountLength,
+        registers: .computed { _, length in
+            RegisterCatalog.resizableBARRegisters(length: length, isVirtualFunctionBAR: false)
+        },
+        sections: [
+            "Extended Capability Header": "7.8.6.1", "Resizable BAR # Capability": "7.8.6.2",
+            "Resizable BAR # Control": "7.8.6.3",
+        ],
+        derivedValues: { input in RegisterCatalog.resizableBARValues(input.reader) })
+
+    static let vfResizableBAR = CapabilityDefinition(
+        .extended(.vfResizableBAR), "VF Resizable BAR", abbreviation: "VFReBAR", setpci: "ECAP_VF_REBAR",
+        reference: .pcie("7.8.7"), length: barCountLength,
+        registers: .computed { _, length in
+            RegisterCatalog.resizableBARRegisters(length: length, isVirtualFunctionBAR: true)
+        },
+        sections: [
+            "Extended Capability Header": "7.8.7.1", "VF Resizable BAR # Capability": "7.8.7.2",
+            "VF Resizable BAR # Control": "7.8.7.3",
+        ],
+        derivedValues: { input in RegisterCatalog.resizableBARValues(input.reader) })
+
+    /// 4 + 8 per BAR; the number of BARs (1-6) is in the first control register (bits 7:5 at +8).
+    private static let barCountLength = LengthRule.computed("4 + 8 per BAR (the count at +8, bits 7:5)") { input in
+        let reader = input.reader
+        guard let control = reader.dword(8) else { return reader.unreadable(8) }
+        let count = Int(control >> 5) & 7
+        return (1...6).contains(count)
+            ? .computed(4 + 8 * count) : .unknown(.invalidField(ConfigOffset(input.base + 8), value: count))
+    }
+}
+
 extension RegisterCatalog {
     /// One capability/control pair per resizable BAR (NBAR from the first control register).
-    static func resizableBARRegisters(length: Int?, isVirtualFunctionBAR: Bool) -> [RegisterSpec] {
+    fileprivate static func resizableBARRegisters(length: Int?, isVirtualFunctionBAR: Bool) -> [RegisterSpec] {
         let count = length.map { ($0 - 4) / 8 } ?? 1
         let templates = isVirtualFunctionBAR ? vfResizableBARPairs : resizableBARPairs
         var registers = [extendedCapabilityHeader]
@@ -19,7 +61,7 @@ extension RegisterCatalog {
     }
 
     /// The current size of every resizable BAR.
-    static func resizableBARValues(_ reader: FieldReader) -> [DerivedValue] {
+    fileprivate static func resizableBARValues(_ reader: FieldReader) -> [DerivedValue] {
         guard let first = reader.dword(8) else { return [] }
         let count = Int(first >> 5) & 7
         guard (1...6).contains(count) else { return [] }

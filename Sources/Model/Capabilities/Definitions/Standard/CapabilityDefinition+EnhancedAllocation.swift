@@ -1,12 +1,47 @@
-// Enhanced Allocation capability (ID 0x14): PCI Local Bus ECN "Enhanced Allocation" (2014),
-// PCIe Base 6.x §7.8.5. Num Entries at +2; type 1 functions have a fixed bus numbers dword at
-// +4; each entry is a header dword, then Entry Size dwords: Base, MaxOffset, and the upper
-// halves of whichever of the two is 64-bit.
+// Enhanced Allocation capability (ID 0x14): PCIe r6.0 §7.8.5 (first the PCI Local Bus ECN
+// "Enhanced Allocation", 2014). Num Entries at +2; type 1 functions have a fixed bus numbers
+// dword at +4; each entry is a header dword, then Entry Size dwords: Base, MaxOffset, and the
+// upper halves of whichever of the two is 64-bit.
+
+extension CapabilityID {
+    /// Enhanced Allocation (PCIe r6.0 §7.8.5).
+    public static let enhancedAllocation = CapabilityID(0x14)
+}
+
+extension CapabilityDefinition {
+    static let enhancedAllocationFamily = [enhancedAllocation]
+
+    static let enhancedAllocation = CapabilityDefinition(
+        .standard(.enhancedAllocation), "Enhanced Allocation", abbreviation: "EA", setpci: "CAP_EA",
+        reference: .pcie("7.8.5"), length: .computed("header plus each entry's size", enhancedAllocationLength),
+        registers: .computed { input, _ in
+            RegisterCatalog.enhancedAllocationRegisters(at: input.base, in: input.space, context: input.context)
+        },
+        derivedValues: { input in
+            RegisterCatalog.enhancedAllocationDerivedValues(at: input.base, in: input.space, context: input.context)
+        })
+
+    // Enhanced Allocation (PCI ECN "Enhanced Allocation"): Num Entries in bits 5:0 at +2; type 1
+    // functions have one more dword (fixed bus numbers); each entry is a header dword plus
+    // Entry Size dwords.
+    private static func enhancedAllocationLength(_ input: CapabilityInput) -> CapabilityLength {
+        let reader = input.reader
+        let layout = input.context.headerLayout
+        guard let numberOfEntries = reader.byte(2) else { return reader.unreadable(2) }
+        var length = layout == .bridge ? 8 : 4
+        for _ in 0..<Int(numberOfEntries & 0x3F) {
+            guard let entry = reader.dword(length) else { return reader.unreadable(length) }
+            length += 4 + 4 * Int(entry & 7)
+            if reader.base + length > ConfigSpace.conventionalSize { break }
+        }
+        return .computed(length)
+    }
+}
 
 extension RegisterCatalog {
     /// The Enhanced Allocation registers, entry by entry as the entry headers describe them.
     /// Stops at the first unreadable entry header or at the end of the conventional space.
-    static func enhancedAllocationRegisters(at base: Int, in space: ConfigSpace, context: FunctionContext)
+    fileprivate static func enhancedAllocationRegisters(at base: Int, in space: ConfigSpace, context: FunctionContext)
         -> [RegisterSpec]
     {
         var registers = [standardCapabilityHeader, enhancedAllocationEntryCount]
@@ -30,7 +65,8 @@ extension RegisterCatalog {
             }
             if size > roles.count {
                 let extra = offset + 4 + 4 * roles.count
-                registers.append(opaque(extra, width: 4 * (size - roles.count), "Entry \(index) Additional Dwords"))
+                registers.append(
+                    opaque(extra, width: 4 * (size - roles.count), "Entry \(index) Additional Dwords", .undocumented))
             }
             offset += 4 + 4 * size
             if base + offset > ConfigSpace.conventionalSize { break }
@@ -39,7 +75,9 @@ extension RegisterCatalog {
     }
 
     /// Each entry's resource window: base to base + MaxOffset.
-    static func enhancedAllocationDerivedValues(at base: Int, in space: ConfigSpace, context: FunctionContext)
+    fileprivate static func enhancedAllocationDerivedValues(
+        at base: Int, in space: ConfigSpace, context: FunctionContext
+    )
         -> [DerivedValue]
     {
         guard let count = space.byte(at: base + 2) else { return [] }

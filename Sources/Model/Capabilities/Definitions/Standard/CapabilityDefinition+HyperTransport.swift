@@ -1,12 +1,46 @@
-// HyperTransport capability (ID 0x08): HyperTransport I/O Link Specification 3.10 §7. The
+// HyperTransport capability (ID 0x08): HyperTransport I/O Link Specification 3.10. The
 // Command register at +2 names the capability type: bits 15:13 for the Slave/Primary (000)
 // and Host/Secondary (001) interface blocks, bits 15:11 for every other type. Only the
 // interface blocks' command bits and the MSI Mapping registers are decoded; the rest of an
 // interface block is shown as one block.
 
+extension CapabilityID {
+    /// HyperTransport (HyperTransport I/O Link Specification).
+    public static let hyperTransport = CapabilityID(0x08)
+}
+
+extension CapabilityDefinition {
+    static let hyperTransportFamily = [hyperTransport]
+
+    static let hyperTransport = CapabilityDefinition(
+        .standard(.hyperTransport), "HyperTransport", abbreviation: "HT", setpci: "CAP_HT",
+        reference: SpecReference("HyperTransport I/O Link Specification 3.10"),
+        length: .computed("by the capability type in bits 15:11 at +2", hyperTransportLength),
+        registers: .computed { input, _ in RegisterCatalog.hyperTransportRegisters(at: input.base, in: input.space) })
+
+    // HyperTransport (HT I/O Link Spec 3.10 §7): the capability type in the top bits at +3.
+    private static func hyperTransportLength(_ input: CapabilityInput) -> CapabilityLength {
+        let reader = input.reader
+        guard let command = reader.byte(3) else { return reader.unreadable(3) }
+        switch command & 0xE0 {
+        case 0x00: return .computed(0x1C)  // Slave/Primary Interface
+        case 0x20: return .computed(0x18)  // Host/Secondary Interface
+        default: break
+        }
+        switch command & 0xF8 {
+        case 0x80: return .computed(8)  // Interrupt Discovery and Configuration: index at +2, data at +4
+        case 0x88: return .computed(4)  // Revision ID
+        case 0xA8:  // MSI Mapping: the address registers are absent when Fixed (bit 1 at +2) is set
+            guard let flags = reader.byte(2) else { return reader.unreadable(2) }
+            return .computed(flags & 2 != 0 ? 4 : 12)
+        default: return .unknown(.notCatalogued)
+        }
+    }
+}
+
 extension RegisterCatalog {
     /// The HyperTransport registers for the capability type at +2.
-    static func hyperTransportRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
+    fileprivate static func hyperTransportRegisters(at base: Int, in space: ConfigSpace) -> [RegisterSpec] {
         guard let command = space.word(at: base + 2) else { return [standardCapabilityHeader] }
         switch command >> 13 {
         case 0: return hyperTransportSlaveTable
@@ -48,7 +82,7 @@ extension RegisterCatalog {
                     13...15, "Capability Type", .readOnly, "Interface block kind",
                     .values([FieldValueName(0, "Slave or Primary Interface")])),
             ]),
-        opaque(4, width: 0x18, "Link Control, Configuration, Frequency and Error Registers"),
+        opaque(4, width: 0x18, "Link Control, Configuration, Frequency and Error Registers", .undocumented),
     ]
 
     private static let hyperTransportHostTable = [
@@ -72,7 +106,7 @@ extension RegisterCatalog {
                     13...15, "Capability Type", .readOnly, "Interface block kind",
                     .values([FieldValueName(1, "Host or Secondary Interface")])),
             ]),
-        opaque(4, width: 0x14, "Link Control, Configuration, Frequency and Error Registers"),
+        opaque(4, width: 0x14, "Link Control, Configuration, Frequency and Error Registers", .undocumented),
     ]
 
     private static let hyperTransportInterruptTable = [

@@ -1,20 +1,90 @@
-// Function-level extended capabilities: Device Serial Number (0x0003, PCIe Base §7.9.3), TPH
-// Requester (0x0017, §7.9.13), LN Requester (0x001C), Native PCIe Enclosure Management (0x0029,
-// §7.9.19), Data Object Exchange (0x002E, §7.9.24) and Device 3 (0x002F, §7.7.9). Bits from
-// Linux pci_regs.h (PCI_TPH_*, PCI_NPEM_*, PCI_DOE_*, PCI_DEV3_*), NetBSD pcireg.h (PCI_LNR_*)
-// and EDK2 PciExpress60.h (Device 3 fields).
+// Function-level extended capabilities: Device Serial Number (0x0003, PCIe r6.0 §7.9.3), TPH
+// Requester (0x0017, §7.9.13), LN Requester (0x001C, PCIe r5.0 §7.9.14; removed from r6.0),
+// Native PCIe Enclosure Management (0x0029, §7.9.19), Data Object Exchange (0x002E, §7.9.24)
+// and Device 3 (0x002F, §7.7.9). Bits from Linux pci_regs.h (PCI_TPH_*, PCI_NPEM_*, PCI_DOE_*,
+// PCI_DEV3_*), NetBSD pcireg.h (PCI_LNR_*) and EDK2 PciExpress60.h (Device 3 fields).
+
+extension ExtendedCapabilityID {
+    public static let deviceSerialNumber = ExtendedCapabilityID(0x0003)
+    public static let tphRequester = ExtendedCapabilityID(0x0017)
+    public static let lnRequester = ExtendedCapabilityID(0x001C)
+    public static let nativePCIeEnclosureManagement = ExtendedCapabilityID(0x0029)
+    public static let dataObjectExchange = ExtendedCapabilityID(0x002E)
+    public static let device3 = ExtendedCapabilityID(0x002F)
+}
+
+extension CapabilityDefinition {
+    static let deviceFamily = [
+        deviceSerialNumber, tphRequester, lnRequester, nativePCIeEnclosureManagement, dataObjectExchange, device3,
+    ]
+
+    static let deviceSerialNumber = CapabilityDefinition(
+        .extended(.deviceSerialNumber), "Device Serial Number", abbreviation: "DSN", setpci: "ECAP_DSN",
+        reference: .pcie("7.9.3"), length: .fixed(12), registers: .fixed(RegisterCatalog.deviceSerialNumberRegisters),
+        sections: ["Extended Capability Header": "7.9.3.1", "Serial Number": "7.9.3.2"],
+        derivedValues: { input in RegisterCatalog.deviceSerialNumberValues(input.reader) })
+
+    static let tphRequester = CapabilityDefinition(
+        .extended(.tphRequester), "TPH Requester", abbreviation: "TPH", setpci: "ECAP_TPH", reference: .pcie("7.9.13"),
+        length: .computed("0x0C, plus the ST table when it lives in the capability") { input in
+            let reader = input.reader
+            guard let capability = reader.dword(4) else { return reader.unreadable(4) }
+            let location = Int(capability >> 9) & 3
+            guard location == 1 else { return .computed(0x0C) }
+            let entries = Int(capability >> 16) & 0x7FF + 1
+            return .computed(0x0C + CapabilityLength.roundedToDword(2 * entries))
+        },
+        registers: .computed { input, length in RegisterCatalog.tphRequesterRegisters(input.reader, length: length) },
+        sections: [
+            "Extended Capability Header": "7.9.13.1", "TPH Requester Capability": "7.9.13.2",
+            "TPH Requester Control": "7.9.13.3",
+            "ST Table Entry": "7.9.13.4",
+        ])
+
+    static let lnRequester = CapabilityDefinition(
+        .extended(.lnRequester), "LN Requester", abbreviation: "LNR", setpci: "ECAP_LNR",
+        reference: .pcie(revision: "5.0", "7.9.14"), length: .fixed(8),
+        registers: .fixed(RegisterCatalog.lnRequesterRegisters),
+        sections: ["Extended Capability Header": "7.9.14.1", "LNR Capability": "7.9.14.2", "LNR Control": "7.9.14.3"])
+
+    static let nativePCIeEnclosureManagement = CapabilityDefinition(
+        .extended(.nativePCIeEnclosureManagement), "Native PCIe Enclosure Management", abbreviation: "NPEM",
+        setpci: "ECAP_NPEM", reference: .pcie("7.9.19"), length: .fixed(0x10),
+        registers: .fixed(RegisterCatalog.enclosureManagementRegisters),
+        sections: [
+            "Extended Capability Header": "7.9.19.1", "NPEM Capability": "7.9.19.2", "NPEM Control": "7.9.19.3",
+            "NPEM Status": "7.9.19.4",
+        ])
+
+    static let dataObjectExchange = CapabilityDefinition(
+        .extended(.dataObjectExchange), "Data Object Exchange", abbreviation: "DOE", reference: .pcie("7.9.24"),
+        length: .fixed(0x18), registers: .fixed(RegisterCatalog.dataObjectExchangeRegisters),
+        sections: [
+            "Extended Capability Header": "7.9.24.1", "DOE Capabilities": "7.9.24.2", "DOE Control": "7.9.24.3",
+            "DOE Status": "7.9.24.4",
+            "DOE Write Data Mailbox": "7.9.24.5", "DOE Read Data Mailbox": "7.9.24.6",
+        ])
+
+    static let device3 = CapabilityDefinition(
+        .extended(.device3), "Device 3", abbreviation: "Dev3", reference: .pcie("7.7.9"), length: .fixed(0x10),
+        registers: .fixed(RegisterCatalog.device3Registers),
+        sections: [
+            "Extended Capability Header": "7.7.9.1", "Device Capabilities 3": "7.7.9.2", "Device Control 3": "7.7.9.3",
+            "Device Status 3": "7.7.9.4",
+        ])
+}
 
 extension RegisterCatalog {
     // MARK: - Device Serial Number
 
-    static let deviceSerialNumberRegisters: [RegisterSpec] = [
+    fileprivate static let deviceSerialNumberRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         whole(
             0x04, width: 4, "Serial Number (lower dword)", .readOnly, "Bits 31:0 of the 64-bit serial number (EUI-64)"),
         whole(0x08, width: 4, "Serial Number (upper dword)", .readOnly, "Bits 63:32 of the 64-bit serial number"),
     ]
 
-    static func deviceSerialNumberValues(_ reader: FieldReader) -> [DerivedValue] {
+    fileprivate static func deviceSerialNumberValues(_ reader: FieldReader) -> [DerivedValue] {
         guard let lower = reader.dword(4), let upper = reader.dword(8) else { return [] }
         return [DerivedValue("Serial number", .number(UInt64(upper) << 32 | UInt64(lower)))]
     }
@@ -22,7 +92,7 @@ extension RegisterCatalog {
     // MARK: - TPH Requester
 
     /// TPH Requester: capability, control, and the Steering Tag table when it lives here.
-    static func tphRequesterRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
+    fileprivate static func tphRequesterRegisters(_ reader: FieldReader, length: Int?) -> [RegisterSpec] {
         var registers = tphFixedRegisters
         if let capability = reader.dword(4), (capability >> 9) & 3 == 1 {
             let extended = capability & 0x100 != 0
@@ -85,7 +155,7 @@ extension RegisterCatalog {
 
     // MARK: - LN Requester
 
-    static let lnRequesterRegisters: [RegisterSpec] = [
+    fileprivate static let lnRequesterRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 2, "LNR Capability",
@@ -118,7 +188,7 @@ extension RegisterCatalog {
         (8, "In A Critical Array"), (9, "In A Failed Array"), (10, "Invalid Device Type"), (11, "Disabled"),
     ]
 
-    static let enclosureManagementRegisters: [RegisterSpec] = [
+    fileprivate static let enclosureManagementRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "NPEM Capability",
@@ -155,7 +225,7 @@ extension RegisterCatalog {
 
     // MARK: - Data Object Exchange
 
-    static let dataObjectExchangeRegisters: [RegisterSpec] = [
+    fileprivate static let dataObjectExchangeRegisters: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "DOE Capabilities",
@@ -199,7 +269,7 @@ extension RegisterCatalog {
         FieldValueName(6, "32-64 µs"), FieldValueName(7, "> 64 µs"),
     ])
 
-    static let device3Registers: [RegisterSpec] = [
+    fileprivate static let device3Registers: [RegisterSpec] = [
         extendedCapabilityHeader,
         RegisterSpec(
             0x04, width: 4, "Device Capabilities 3",
