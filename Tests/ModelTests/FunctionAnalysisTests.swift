@@ -141,8 +141,8 @@ import Testing
         #expect(offsets == offsets.sorted())
     }
 
-    @Test func everyCorpusFunctionAnalyzesWithoutTrapping() throws {
-        guard Corpus.check() else { return }
+    @Test(.requires(.corpus)) func everyCorpusFunctionAnalyzesWithoutTrapping() throws {
+        try Requirement.check(.corpus)
         var functions = 0
         for file in Corpus.dumpFiles {
             for function in try Corpus.functions(in: file) {

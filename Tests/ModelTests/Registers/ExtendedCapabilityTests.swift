@@ -305,7 +305,7 @@ import Testing
         return "\(1 << (index % 10))\(units[index / 10])"
     }
 
-    static let lspciURL = URL(fileURLWithPath: "/usr/bin/lspci")
+    static let lspciURL = URL(fileURLWithPath: Requirement.lspciPath)
 
     static func runLspci(_ file: URL) throws -> String {
         let process = Process()
@@ -331,12 +331,8 @@ import Testing
         "HeaderOF": 15,
     ]
 
-    @Test func decodedValuesAgreeWithLspci() throws {
-        guard Corpus.check() else { return }
-        guard FileManager.default.isExecutableFile(atPath: Self.lspciURL.path) else {
-            if Corpus.isRequired { Issue.record("/usr/bin/lspci is missing and CI=true: the lspci oracle cannot run") }
-            return
-        }
+    @Test(.requires(.corpus, .lspci)) func decodedValuesAgreeWithLspci() throws {
+        try Requirement.check(.corpus, .lspci)
         var compared = [String: Int]()
         for file in Corpus.dumpFiles {
             let printed = Self.parseLspci(try Self.runLspci(file))
