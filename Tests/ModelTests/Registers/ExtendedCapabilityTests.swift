@@ -49,6 +49,7 @@ import Testing
         let portTypes: [PortType] = [.endpoint, .rootPort, .downstreamPort, .upstreamPort, .rootComplexEventCollector]
         var generator = SplitMix(seed: 0x5EED)
         var checked = 0
+        var derivedChecked = 0
         for rawID in 0...0x3A {
             let id = ExtendedCapabilityID(UInt16(rawID))
             for pattern in 0..<6 {
@@ -76,12 +77,29 @@ import Testing
                         in: registers, length: length.bytes, name: "ECAP \(rawID) pattern \(pattern) \(portType)")
                     #expect(problems.isEmpty, "\(problems)")
                     #expect(registers.first == RegisterCatalog.extendedCapabilityHeader)
-                    _ = RegisterCatalog.extendedCapabilityDerivedValues(id, at: base, in: space, context: context)
+                    // Derived values are labelled and come from the capability's own bytes:
+                    // flipping every byte outside it changes none of them.
+                    let derived = RegisterCatalog.extendedCapabilityDerivedValues(
+                        id, at: base, in: space, context: context)
+                    #expect(
+                        derived.allSatisfy { !$0.name.isEmpty },
+                        "ECAP \(rawID) pattern \(pattern) \(portType): \(derived.map(\.name))")
+                    if let own = length.bytes {
+                        var outside = bytes
+                        for index in outside.indices where !(base..<(base + own)).contains(index) {
+                            outside[index] = ~outside[index]
+                        }
+                        let again = RegisterCatalog.extendedCapabilityDerivedValues(
+                            id, at: base, in: ConfigSpace(bytes: outside), context: context)
+                        #expect(again == derived, "ECAP \(rawID) pattern \(pattern) \(portType): reads outside itself")
+                        if !derived.isEmpty { derivedChecked += 1 }
+                    }
                     checked += 1
                 }
             }
         }
         #expect(checked == 59 * 6 * 5)
+        #expect(derivedChecked > 150, "only \(derivedChecked) cases had derived values to compare")
     }
 
     // MARK: - SR-IOV routing IDs
