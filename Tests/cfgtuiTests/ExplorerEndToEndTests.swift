@@ -95,7 +95,10 @@ import Testing
         let session = Session()
         defer { session.stop() }
         try session.start("\(binary) -F \(dump)")
-        let first = try session.waitFor("Map 4096/4096 bytes")
+        // The function bar is the last row painted: waiting for it, not for the map title,
+        // means the whole first screen is there (under load tmux can be captured mid-paint).
+        let first = try session.waitFor("F10Quit")
+        #expect(first.contains("Map 4096/4096 bytes"))
         #expect(first.contains("000  86 80 93 0d"), "the hex map shows the header bytes")
         #expect(first.contains("static dump"))
         #expect(first.contains("F1Help"))
