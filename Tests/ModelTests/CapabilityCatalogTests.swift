@@ -20,14 +20,10 @@ import Testing
 
     /// setpci's own register table is the oracle for setpci names: every name it knows must be
     /// ours for the same ID. (Newer pciutils adds CAP_VNDR, ECAP_32GT, ECAP_IDE, ECAP_64GT.)
-    @Test func setpciNamesMatchSetpci() throws {
-        let setpci = "/usr/bin/setpci"
-        guard FileManager.default.isExecutableFile(atPath: setpci) else {
-            if Corpus.isRequired { Issue.record("CI=true but setpci (pciutils) is missing") }
-            return
-        }
+    @Test(.requires(.setpci)) func setpciNamesMatchSetpci() throws {
+        try Requirement.check(.setpci)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: setpci)
+        process.executableURL = URL(fileURLWithPath: Requirement.setpciPath)
         process.arguments = ["--dumpregs"]
         let pipe = Pipe()
         process.standardOutput = pipe

@@ -293,9 +293,7 @@ import Testing
 
     // MARK: - lspci agrees
 
-    static let lspciPath = "/usr/bin/lspci"
-    static var isLspciAvailable: Bool { FileManager.default.isExecutableFile(atPath: lspciPath) }
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+    static let lspciPath = Requirement.lspciPath
 
     /// Runs `lspci -F file -vvv` and returns its output split into one block per function.
     static func lspciBlocks(for functions: [DumpedFunction]) throws -> [String: String] {
@@ -320,12 +318,8 @@ import Testing
         return blocks
     }
 
-    @Test(.enabled(if: isLspciAvailable || isCI, "needs /usr/bin/lspci (required when CI=true)"))
-    func lspciListsTheAddedCapabilities() throws {
-        guard Self.isLspciAvailable else {
-            Issue.record("CI=true but \(Self.lspciPath) is missing: cannot check the demo set against lspci")
-            return
-        }
+    @Test(.requires(.lspci)) func lspciListsTheAddedCapabilities() throws {
+        try Requirement.check(.lspci)
         let blocks = try Self.lspciBlocks(for: DemoSet.functions())
         #expect(blocks.count == 10)
         let ats =

@@ -141,16 +141,53 @@ import Testing
         #expect(offsets == offsets.sorted())
     }
 
-    @Test func everyCorpusFunctionAnalyzesWithoutTrapping() throws {
-        guard Corpus.check() else { return }
+    /// The decoder on every corpus function: one structure per owner, in list order; registers
+    /// in order, without overlap, inside their structure; and a register has a value exactly
+    /// when all its bytes were read (unread bytes never decode as zeros).
+    @Test(.requires(.corpus)) func everyCorpusFunctionDecodesInsideItsStructures() throws {
+        try Requirement.check(.corpus)
         var functions = 0
+        var registers = 0
         for file in Corpus.dumpFiles {
             for function in try Corpus.functions(in: file) {
                 let analysis = FunctionAnalysis(space: function.space, address: function.address)
-                _ = RegisterDecoder.all(of: analysis)
+                let site = "\(file.lastPathComponent) \(function.address)"
+                let structures = RegisterDecoder.all(of: analysis)
+                let owners = [ByteOwner.header] + analysis.capabilities.indices.map { ByteOwner.capability($0) }
+                #expect(structures.map(\.owner) == owners, "\(site)")
+                for structure in structures {
+                    let bounds = Self.bounds(of: structure.owner, in: analysis)
+                    var previousEnd = bounds.start
+                    for register in structure.registers {
+                        #expect(
+                            register.offset >= previousEnd && register.range.end <= bounds.end,
+                            "\(site) \(structure.owner): '\(register.spec.name)' at \(register.offset.rawValue)")
+                        previousEnd = register.range.end
+                        if !register.spec.isOpaque {
+                            let isRead = register.range.end.rawValue <= function.space.readableLength
+                            #expect(
+                                (register.value != nil) == isRead,
+                                "\(site) \(structure.owner): '\(register.spec.name)' at \(register.offset.rawValue)")
+                        }
+                        registers += 1
+                    }
+                }
                 functions += 1
             }
         }
         #expect(functions > 300)
+        #expect(registers > 10 * functions)
+    }
+
+    /// The bytes a structure may decode: the header, or a capability up to its known length
+    /// (to the end of its space when the length is unknown).
+    static func bounds(of owner: ByteOwner, in analysis: FunctionAnalysis) -> ConfigRange {
+        guard case .capability(let index) = owner, analysis.capabilities.indices.contains(index) else {
+            return ConfigRange(0, length: analysis.context.headerLayout.headerLength)
+        }
+        let capability = analysis.capabilities[index]
+        let areaEnd = capability.space == .standard ? ConfigSpace.conventionalSize : ConfigSpace.extendedSize
+        let length = capability.length.bytes ?? (areaEnd - capability.offset.rawValue)
+        return ConfigRange(start: capability.offset, length: min(length, areaEnd - capability.offset.rawValue))
     }
 }

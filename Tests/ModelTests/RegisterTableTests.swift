@@ -78,8 +78,8 @@ import Testing
         }
     }
 
-    @Test func everyCorpusStructureSatisfiesTheInvariants() throws {
-        guard Corpus.check() else { return }
+    @Test(.requires(.corpus)) func everyCorpusStructureSatisfiesTheInvariants() throws {
+        try Requirement.check(.corpus)
         var checked = 0
         for file in Corpus.dumpFiles {
             for function in try Corpus.functions(in: file) {

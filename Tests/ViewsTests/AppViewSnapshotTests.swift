@@ -26,14 +26,17 @@ import Testing
         #expect(frame.text.contains("needs 60x15"))
     }
 
-    @Test func oneByOneRendersWithoutTrapping() {
-        for size in [
-            Size(width: 1, height: 1), Size(width: 0, height: 0), Size(width: 60, height: 15),
-            Size(width: 3, height: 200),
-        ] {
-            let frame = AppView.frame(Fixtures.demoState(size: size))
-            #expect(frame.size == size)
-        }
+    /// Below the minimum only the centred message is drawn, clipped to what fits (no trap at
+    /// 0x0 or 1x1); from the minimum on, the explorer itself.
+    @Test func tinySizesShowWhatFitsOfTheMessage() {
+        #expect(AppView.frame(Fixtures.demoState(size: Size(width: 0, height: 0))).text.isEmpty)
+        #expect(AppView.frame(Fixtures.demoState(size: Size(width: 1, height: 1))).text == "T")
+        let narrow = AppView.frame(Fixtures.demoState(size: Size(width: 3, height: 200)))
+        #expect((98...101).map { narrow.text(row: $0) } == ["Ter", "now", "nee", "res"])
+        #expect(narrow.text.filter { $0 != " " && $0 != "\n" }.count == 12)
+        let minimum = AppView.frame(Fixtures.demoState(size: AppLayout.minimum))
+        #expect(!minimum.text.contains("too small"))
+        #expect(minimum.text(row: AppLayout.minimum.height - 1).hasPrefix("F1Help"))
     }
 
     @Test func helpOverlayAt120x40() {

@@ -107,10 +107,9 @@ import Testing
         #expect(gaps.first?["nonZeroBytes"] as? Int == 3)
     }
 
-    @Test func unprivilegedReadIsShownAsPartialNotAsData() throws {
-        guard getuid() == 0, FileManager.default.fileExists(atPath: "/sys/bus/pci/devices"),
-            let binary = Tooling.cfgtui
-        else { return }
+    @Test(.requires(.root, .pciSysfs)) func unprivilegedReadIsShownAsPartialNotAsData() throws {
+        try Requirement.check(.root, .pciSysfs)
+        let binary = try Tooling.requireCfgtui()
         let output = try Tooling.run(
             "/usr/bin/setpriv", ["--reuid=nobody", "--regid=nogroup", "--clear-groups", binary.path, "list", "--json"])
         #expect(output.status == 0, "\(output.stderr)")

@@ -8,7 +8,7 @@ import Testing
     /// A tmux server of our own (its own socket), running one cfgtui session.
     struct Session {
         let socket = "cfgtui-test-\(UUID().uuidString.prefix(8))"
-        let tmux = "/usr/bin/tmux"
+        let tmux = Tooling.tmuxPath
 
         func tmux(_ arguments: [String]) throws -> Tooling.Output {
             try Tooling.run(tmux, ["-L", socket] + arguments)
@@ -88,23 +88,17 @@ import Testing
         func stop() { _ = try? tmux(["kill-server"]) }
     }
 
-    static var available: Bool {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
-            if Tooling.isCI { Issue.record("CI=true but tmux is missing") }
-            return false
-        }
-        return Tooling.cfgtui != nil
-    }
-
-    static var binary: String { Tooling.cfgtui?.path ?? "cfgtui" }
-
-    @Test func exploresADumpWithKeysAndQuitsCleanly() throws {
-        guard Self.available, Tooling.oracleAvailable() else { return }
+    @Test(.requires(.tmux, .corpus)) func exploresADumpWithKeysAndQuitsCleanly() throws {
+        try Requirement.check(.tmux, .corpus)
+        let binary = try Tooling.requireCfgtui().path
         let dump = Tooling.corpus.appendingPathComponent("raw/004-intel-0d93-cxl-sriov-pf-dvsec.txt").path
         let session = Session()
         defer { session.stop() }
-        try session.start("\(Self.binary) -F \(dump)")
-        let first = try session.waitFor("Map 4096/4096 bytes")
+        try session.start("\(binary) -F \(dump)")
+        // The function bar is the last row painted: waiting for it, not for the map title,
+        // means the whole first screen is there (under load tmux can be captured mid-paint).
+        let first = try session.waitFor("F10Quit")
+        #expect(first.contains("Map 4096/4096 bytes"))
         #expect(first.contains("000  86 80 93 0d"), "the hex map shows the header bytes")
         #expect(first.contains("static dump"))
         #expect(first.contains("F1Help"))
@@ -133,11 +127,12 @@ import Testing
         #expect(!after.contains("F10Quit"), "the explorer's screen is gone after q (alternate screen restored)")
     }
 
-    @Test func coloursDistinguishOwnersAndNoColorFallsBackToAttributes() throws {
-        guard Self.available else { return }
+    @Test(.requires(.tmux)) func coloursDistinguishOwnersAndNoColorFallsBackToAttributes() throws {
+        try Requirement.check(.tmux)
+        let binary = try Tooling.requireCfgtui().path
         let session = Session()
         defer { session.stop() }
-        try session.start("\(Self.binary) --demo -s 01:00.0")
+        try session.start("\(binary) --demo -s 01:00.0")
         let colour = try session.waitFor("Map 4096/4096", escapes: true)
         // 256-colour escape sequences are in use (Okabe-Ito palette).
         #expect(colour.contains("38;5;") || colour.contains("48;5;"), "no 256-colour sequences on the screen")
@@ -147,7 +142,7 @@ import Testing
 
         let mono = Session()
         defer { mono.stop() }
-        try mono.start("\(Self.binary) --demo -s 01:00.0", environment: "TERM=xterm-256color NO_COLOR=1")
+        try mono.start("\(binary) --demo -s 01:00.0", environment: "TERM=xterm-256color NO_COLOR=1")
         let plain = try mono.waitFor("Map 4096/4096", escapes: true)
         #expect(!plain.contains("38;5;") && !plain.contains("48;5;"), "NO_COLOR must not use colours")
         #expect(plain.contains("\u{1B}[1m") || plain.contains(";1m"), "owners are told apart by attributes (bold)")
@@ -156,11 +151,12 @@ import Testing
         try mono.waitFor("EXIT=0")
     }
 
-    @Test func showsThisMachinesDevicesLive() throws {
-        guard Self.available, FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") else { return }
+    @Test(.requires(.tmux, .pciSysfs)) func showsThisMachinesDevicesLive() throws {
+        try Requirement.check(.tmux, .pciSysfs)
+        let binary = try Tooling.requireCfgtui().path
         let session = Session()
         defer { session.stop() }
-        try session.start("\(Self.binary) --interval 0.5")
+        try session.start("\(binary) --interval 0.5")
         let screen = try session.waitFor("live, read")
         #expect(screen.contains("this host"))
         #expect(screen.contains("00:00.0"), "the device tree lists this host's functions")
@@ -170,13 +166,12 @@ import Testing
         try session.waitFor("EXIT=0")
     }
 
-    @Test func anUnprivilegedUserSeesTheReadableBytesAndIsToldWhy() throws {
-        guard Self.available, getuid() == 0, FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") else {
-            return
-        }
+    @Test(.requires(.tmux, .root, .pciSysfs)) func anUnprivilegedUserSeesTheReadableBytesAndIsToldWhy() throws {
+        try Requirement.check(.tmux, .root, .pciSysfs)
+        let binary = try Tooling.requireCfgtui().path
         let session = Session()
         defer { session.stop() }
-        try session.start("/usr/bin/setpriv --reuid=nobody --regid=nogroup --clear-groups \(Self.binary) -s 00:03.0")
+        try session.start("/usr/bin/setpriv --reuid=nobody --regid=nogroup --clear-groups \(binary) -s 00:03.0")
         let screen = try session.waitFor("Map 64/")
         #expect(screen.contains("not readable"))
         try session.keys("G")
@@ -197,14 +192,15 @@ import Testing
         try session.waitFor("EXIT=0")
     }
 
-    @Test func thePlacementOverlayProposesMovesRefusesAndExportsWhatLspciReads() throws {
-        guard Self.available, Tooling.oracleAvailable() else { return }
+    @Test(.requires(.tmux, .lspci)) func thePlacementOverlayProposesMovesRefusesAndExportsWhatLspciReads() throws {
+        try Requirement.check(.tmux, .lspci)
+        let binary = try Tooling.requireCfgtui().path
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let session = Session()
         defer { session.stop() }
-        try session.start("sh -c 'cd \(directory.path) && exec \(Self.binary) --demo -s 01:00.1'")
+        try session.start("sh -c 'cd \(directory.path) && exec \(binary) --demo -s 01:00.1'")
         try session.waitFor("F7Plan")
         try session.keys("v")
         let overlay = try session.waitFor("PLAN auto")
@@ -231,14 +227,15 @@ import Testing
         try session.waitFor("EXIT=0")
     }
 
-    @Test func theWriteSimulatorTracesUndoesAndSavesAScriptThatSimulateReplays() throws {
-        guard Self.available, Tooling.oracleAvailable() else { return }
+    @Test(.requires(.tmux, .lspci)) func theWriteSimulatorTracesUndoesAndSavesAScriptThatSimulateReplays() throws {
+        try Requirement.check(.tmux, .lspci)
+        let binary = try Tooling.requireCfgtui().path
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let session = Session()
         defer { session.stop() }
-        try session.start("sh -c 'cd \(directory.path) && exec \(Self.binary) --demo -s 01:00.1'")
+        try session.start("sh -c 'cd \(directory.path) && exec \(binary) --demo -s 01:00.1'")
         try session.waitFor("F9Write")
         try session.keys("w")
         try session.waitFor("Writes (vfio model, guest view) 0/0")
@@ -270,7 +267,7 @@ import Testing
         let script = directory.appendingPathComponent("cfgtui-writes-0000-01-00.1.setpci").path
         let dump = directory.appendingPathComponent("replayed.txt").path
         let replay = try Tooling.run(
-            try #require(Tooling.cfgtui).path,
+            binary,
             ["simulate", "--demo", "-s", "01:00.1", "--script", script, "--emit-dump", dump])
         #expect(replay.status == 0, "simulate failed: \(replay.stderr)")
         let lspci = try Tooling.run(Tooling.lspciPath, ["-F", dump, "-vv"])
@@ -280,8 +277,7 @@ import Testing
     }
 
     @Test func withoutATerminalItPointsToShow() throws {
-        guard let binary = Tooling.cfgtui else { return }
-        let output = try Tooling.run(binary.path, ["--demo"])
+        let output = try Tooling.run(try Tooling.requireCfgtui().path, ["--demo"])
         #expect(output.status == 1)
         #expect(output.stderr.contains("cfgtui show"))
         #expect(output.stdout.isEmpty)

@@ -94,8 +94,8 @@ import Testing
         return result
     }
 
-    @Test func everyCorpusDumpListsTheSameCapabilitiesAsLspci() throws {
-        guard Tooling.oracleAvailable() else { return }
+    @Test(.requires(.corpus, .lspci)) func everyCorpusDumpListsTheSameCapabilitiesAsLspci() throws {
+        try Requirement.check(.corpus, .lspci)
         var total = Comparison()
         for file in Tooling.corpusDumps {
             let lspci = try Tooling.run(Tooling.lspciPath, ["-D", "-F", file.path, "-vvv"])
@@ -114,9 +114,9 @@ import Testing
 
     /// Our own fixtures: broken chains that real hardware shows, each compared with lspci. The
     /// deliberate differences must appear exactly where expected.
-    @Test(arguments: BrokenChainFixtures.all)
+    @Test(.requires(.lspci), arguments: BrokenChainFixtures.all)
     func brokenChainsMatchLspciWhereCfgtuiDoesNotDeliberatelyDiffer(fixture: BrokenChainFixtures.Fixture) throws {
-        guard Tooling.oracleAvailable() else { return }
+        try Requirement.check(.lspci)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-fixture-\(fixture.name).txt")
         try Data(fixture.dumpText.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -133,12 +133,8 @@ import Testing
         }
     }
 
-    @Test func liveDevicesListTheSameCapabilitiesAsLspci() throws {
-        guard Tooling.hasLspci else {
-            if Tooling.isCI { Issue.record("CI=true but lspci is missing") }
-            return
-        }
-        guard getuid() == 0, FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") else { return }
+    @Test(.requires(.lspci, .root, .pciSysfs)) func liveDevicesListTheSameCapabilitiesAsLspci() throws {
+        try Requirement.check(.lspci, .root, .pciSysfs)
         let lspci = try Tooling.run(Tooling.lspciPath, ["-D", "-vvv"])
         guard let cfgtui = try Tooling.runCfgtui(["show", "--json"]) else { return }
         #expect(cfgtui.status == 0, "\(cfgtui.stderr)")

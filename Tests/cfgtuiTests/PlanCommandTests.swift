@@ -452,8 +452,8 @@ import Testing
         #expect(error?["kind"] as? String == "targetNotFullyReadable")
     }
 
-    @Test func missingPASIDBitsAreRefusedUntilGiven() throws {
-        guard Tooling.oracleAvailable() else { return }
+    @Test(.requires(.corpus)) func missingPASIDBitsAreRefusedUntilGiven() throws {
+        try Requirement.check(.corpus)
         let file = Tooling.corpus.appendingPathComponent("qemu/nvme-sriov-after-all.txt")
         guard let refused = try Tooling.runCfgtui(["plan", "-F", file.path, "-s", "01:00.2", "--add", "pasid"]) else {
             return
@@ -526,9 +526,9 @@ import Testing
 
     // MARK: - The oracle
 
-    @Test(arguments: ["auto", "end", "first-fit", "pf-offset"])
+    @Test(.requires(.lspci), arguments: ["auto", "end", "first-fit", "pf-offset"])
     func demoVirtualFunctionsReadBackThroughLspci(strategy: String) throws {
-        guard Tooling.oracleAvailable() else { return }
+        try Requirement.check(.lspci)
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // The whole demo set in one file, so the VFs find their PF through SR-IOV.
@@ -579,9 +579,9 @@ import Testing
         "pri": ["PRICtl: Enable- Reset-", "Page Request Capacity: 00000040, Page Request Allocation: 00000000"]
     ]
 
-    @Test(arguments: ["auto", "end", "first-fit", "pf-offset", "table"])
+    @Test(.requires(.corpus, .lspci), arguments: ["auto", "end", "first-fit", "pf-offset", "table"])
     func derivedCorpusVirtualFunctionsReadBackThroughLspci(strategy: String) throws {
-        guard Tooling.oracleAvailable() else { return }
+        try Requirement.check(.corpus, .lspci)
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         var checked = 0
@@ -607,8 +607,8 @@ import Testing
         #expect(checked >= (["auto", "end", "first-fit"].contains(strategy) ? 7 : 2))
     }
 
-    @Test func aVFInADumpFindsItsPFThroughSRIOV() throws {
-        guard Tooling.oracleAvailable() else { return }
+    @Test(.requires(.corpus, .lspci)) func aVFInADumpFindsItsPFThroughSRIOV() throws {
+        try Requirement.check(.corpus, .lspci)
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         // Intel 0d93 (SR-IOV at 0xb80: First VF Offset 16, stride 2): enable one VF and put a

@@ -34,8 +34,8 @@ import Testing
         return (hexByFunction(original.text), hexByFunction(again.text))
     }
 
-    @Test func everyCorpusDumpSurvivesTheRoundTripThroughLspci() throws {
-        guard Tooling.oracleAvailable() else { return }
+    @Test(.requires(.corpus, .lspci)) func everyCorpusDumpSurvivesTheRoundTripThroughLspci() throws {
+        try Requirement.check(.corpus, .lspci)
         var compared = 0
         for file in Tooling.corpusDumps {
             guard let result = try Self.roundTrip(file) else { return }
@@ -47,7 +47,6 @@ import Testing
     }
 
     @Test func binaryConfigFilesRoundTripToTheSameBytes() throws {
-        guard Tooling.oracleAvailable() else { return }
         for size in [64, 256, 0x180, 4096] {
             let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -67,11 +66,8 @@ import Testing
         }
     }
 
-    @Test func liveDevicesSurviveTheRoundTrip() throws {
-        guard Tooling.hasLspci, getuid() == 0, FileManager.default.fileExists(atPath: "/sys/bus/pci/devices") else {
-            if Tooling.isCI && !Tooling.hasLspci { Issue.record("CI=true but lspci is missing") }
-            return
-        }
+    @Test(.requires(.lspci, .root, .pciSysfs)) func liveDevicesSurviveTheRoundTrip() throws {
+        try Requirement.check(.lspci, .root, .pciSysfs)
         let live = try Tooling.run(Tooling.lspciPath, ["-D", "-xxxx"])
         guard let hex = try Tooling.runCfgtui(["show", "--hex"]) else { return }
         let copy = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-live-\(UUID().uuidString).txt")

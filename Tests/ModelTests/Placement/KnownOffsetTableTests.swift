@@ -79,8 +79,8 @@ import Testing
             ])
     }
 
-    @Test func builtInOffsetsMatchTheCorpusDumpsTheyCite() throws {
-        guard Corpus.check() else { return }
+    @Test(.requires(.corpus)) func builtInOffsetsMatchTheCorpusDumpsTheyCite() throws {
+        try Requirement.check(.corpus)
         let cited: [(String, UInt16, UInt16)] = [
             ("raw/001", 0x8086, 0x191E), ("raw/002", 0x8086, 0x0B25), ("raw/003", 0x1002, 0x7300),
             ("raw/004", 0x8086, 0x0D93), ("raw/081", 0x1002, 0x731F),

@@ -5,7 +5,7 @@ import Testing
 
 /// The planner on real layouts: VFs derived at run time from the real PFs with PASID/PRI in
 /// ../shared/corpus/raw, and the QEMU NVMe PF/VF pairs in ../shared/corpus/qemu.
-@Suite struct PlacementCorpusTests {
+@Suite(.requires(.corpus)) struct PlacementCorpusTests {
     /// One derived VF and what each strategy must choose for it.
     struct Case: CustomTestStringConvertible, Sendable {
         var corpus: String
@@ -79,7 +79,7 @@ import Testing
 
     @Test(arguments: cases)
     func derivedVirtualFunctionsGetTheExpectedOffsets(testCase: Case) throws {
-        guard Corpus.check() else { return }
+        try Requirement.check(.corpus)
         let pf = try #require(try PlacementFixtures.corpusFunction(testCase.corpus))
         let vf = PlacementFixtures.derivedVirtualFunction(
             from: pf.space, removing: testCase.removed, leavingStrayBytes: testCase.stray)
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func strayBytesStopPFOffsetsUntilForced() throws {
-        guard Corpus.check() else { return }
+        try Requirement.check(.corpus)
         let testCase = try #require(Self.cases.first { $0.corpus == "raw/003" })
         let pf = try #require(try PlacementFixtures.corpusFunction(testCase.corpus))
         let vf = PlacementFixtures.derivedVirtualFunction(
@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func peersFromAnotherRevisionNarrowTheChoice() throws {
-        guard Corpus.check() else { return }
+        try Requirement.check(.corpus)
         // Navi 10 (081) as the target; Fiji (003) with stray bytes as the migration peer.
         let navi = try #require(try PlacementFixtures.corpusFunction("raw/081"))
         let fiji = try #require(try PlacementFixtures.corpusFunction("raw/003"))
@@ -157,7 +157,7 @@ import Testing
 
     @Test(arguments: [PlacementStrategy.auto, .end, .firstFit])
     func qemuNVMeVirtualFunctionsFromTheirPF(strategy: PlacementStrategy) throws {
-        guard Corpus.check() else { return }
+        try Requirement.check(.corpus)
         let file = Corpus.root.appendingPathComponent("qemu/nvme-sriov-after-all.txt")
         let dumped = try Corpus.functions(in: file)
         let functions = FunctionTopology.inferringVirtualFunctions(
@@ -188,7 +188,7 @@ import Testing
     }
 
     @Test func everyCorpusPFKeepsItsInvariantsUnderEveryStrategy() throws {
-        guard Corpus.check() else { return }
+        try Requirement.check(.corpus)
         var planned = 0
         for file in Corpus.dumpFiles where file.lastPathComponent.hasPrefix("0") {
             for function in try Corpus.functions(in: file) {

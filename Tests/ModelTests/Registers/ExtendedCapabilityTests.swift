@@ -49,6 +49,7 @@ import Testing
         let portTypes: [PortType] = [.endpoint, .rootPort, .downstreamPort, .upstreamPort, .rootComplexEventCollector]
         var generator = SplitMix(seed: 0x5EED)
         var checked = 0
+        var derivedChecked = 0
         for rawID in 0...0x3A {
             let id = ExtendedCapabilityID(UInt16(rawID))
             for pattern in 0..<6 {
@@ -76,13 +77,29 @@ import Testing
                         in: registers, length: length.bytes, name: "ECAP \(rawID) pattern \(pattern) \(portType)")
                     #expect(problems.isEmpty, "\(problems)")
                     #expect(registers.first == RegisterCatalog.extendedCapabilityHeader)
-                    _ = CapabilityCatalog.definition(for: .extended(id)).derivedValues(
+                    // Derived values are labelled and come from the capability's own bytes:
+                    // flipping every byte outside it changes none of them.
+                    let derived = CapabilityCatalog.definition(for: .extended(id)).derivedValues(
                         at: base, in: space, context: context)
+                    #expect(
+                        derived.allSatisfy { !$0.name.isEmpty },
+                        "ECAP \(rawID) pattern \(pattern) \(portType): \(derived.map(\.name))")
+                    if let own = length.bytes {
+                        var outside = bytes
+                        for index in outside.indices where !(base..<(base + own)).contains(index) {
+                            outside[index] = ~outside[index]
+                        }
+                        let again = CapabilityCatalog.definition(for: .extended(id)).derivedValues(
+                            at: base, in: ConfigSpace(bytes: outside), context: context)
+                        #expect(again == derived, "ECAP \(rawID) pattern \(pattern) \(portType): reads outside itself")
+                        if !derived.isEmpty { derivedChecked += 1 }
+                    }
                     checked += 1
                 }
             }
         }
         #expect(checked == 59 * 6 * 5)
+        #expect(derivedChecked > 150, "only \(derivedChecked) cases had derived values to compare")
     }
 
     // MARK: - SR-IOV routing IDs
@@ -306,7 +323,7 @@ import Testing
         return "\(1 << (index % 10))\(units[index / 10])"
     }
 
-    static let lspciURL = URL(fileURLWithPath: "/usr/bin/lspci")
+    static let lspciURL = URL(fileURLWithPath: Requirement.lspciPath)
 
     static func runLspci(_ file: URL) throws -> String {
         let process = Process()
@@ -332,12 +349,8 @@ import Testing
         "HeaderOF": 15,
     ]
 
-    @Test func decodedValuesAgreeWithLspci() throws {
-        guard Corpus.check() else { return }
-        guard FileManager.default.isExecutableFile(atPath: Self.lspciURL.path) else {
-            if Corpus.isRequired { Issue.record("/usr/bin/lspci is missing and CI=true: the lspci oracle cannot run") }
-            return
-        }
+    @Test(.requires(.corpus, .lspci)) func decodedValuesAgreeWithLspci() throws {
+        try Requirement.check(.corpus, .lspci)
         var compared = [String: Int]()
         for file in Corpus.dumpFiles {
             let printed = Self.parseLspci(try Self.runLspci(file))

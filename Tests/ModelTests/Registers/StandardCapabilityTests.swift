@@ -355,17 +355,11 @@ import Testing
 
     // MARK: - Oracle: lspci -vvv
 
-    static let lspciPath = "/usr/bin/lspci"
+    static let lspciPath = Requirement.lspciPath
 
     /// Decoded values compared with what the real `lspci -F FILE -vvv` prints for every corpus dump.
-    @Test func decodedValuesAgreeWithLspci() throws {
-        guard Corpus.check() else { return }
-        guard FileManager.default.isExecutableFile(atPath: Self.lspciPath) else {
-            if Corpus.isRequired {
-                Issue.record("\(Self.lspciPath) is missing and CI=true: the lspci oracle cannot run")
-            }
-            return
-        }
+    @Test(.requires(.corpus, .lspci)) func decodedValuesAgreeWithLspci() throws {
+        try Requirement.check(.corpus, .lspci)
         var tally = OracleTally()
         for file in Corpus.dumpFiles {
             guard let output = Self.runLspci(file) else { continue }

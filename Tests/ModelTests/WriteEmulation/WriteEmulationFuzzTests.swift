@@ -42,8 +42,8 @@ import Testing
         fuzzer.report()
     }
 
-    @Test(.timeLimit(.minutes(scale))) func corpusSurvivesMutationsAndRandomAccesses() throws {
-        guard Corpus.check() else { return }
+    @Test(.requires(.corpus), .timeLimit(.minutes(scale))) func corpusSurvivesMutationsAndRandomAccesses() throws {
+        try Requirement.check(.corpus)
         var spaces = [ConfigSpace]()
         for file in Corpus.dumpFiles {
             for function in try Corpus.functions(in: file) { spaces.append(function.space) }

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// Running real programs from tests: the built cfgtui binary, lspci.
+/// Running real programs from tests: the built cfgtui binary, lspci, tmux, QEMU. Whether they
+/// (and the corpus) are there is `Requirement`'s business.
 enum Tooling {
     struct Output {
         var status: Int32
@@ -17,8 +18,6 @@ enum Tooling {
     /// ../shared/corpus.
     static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus")
 
-    static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
-
     /// The cfgtui binary next to the test bundle (SwiftPM builds it with the tests).
     static var cfgtui: URL? {
         var candidates = [URL]()
@@ -33,7 +32,14 @@ enum Tooling {
     }
 
     static let lspciPath = "/usr/bin/lspci"
-    static var hasLspci: Bool { FileManager.default.isExecutableFile(atPath: lspciPath) }
+    static let tmuxPath = "/usr/bin/tmux"
+    static let qemuPath = "/usr/bin/qemu-system-x86_64"
+
+    /// The cfgtui binary; a test that runs it fails when it is not built (it is part of the
+    /// package, not an oracle).
+    static func requireCfgtui(sourceLocation: SourceLocation = #_sourceLocation) throws -> URL {
+        try #require(cfgtui, "the cfgtui binary is not built next to the tests", sourceLocation: sourceLocation)
+    }
 
     /// Runs a program; stdout goes through a temporary file so large outputs cannot block.
     static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output
@@ -72,18 +78,6 @@ enum Tooling {
             return nil
         }
         return try run(binary.path, arguments)
-    }
-
-    /// Whether lspci and the corpus are present; under CI their absence is a failure.
-    static func oracleAvailable(sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
-        let corpusPresent = FileManager.default.fileExists(atPath: corpus.path)
-        if hasLspci && corpusPresent { return true }
-        if isCI {
-            Issue.record(
-                "CI=true but \(hasLspci ? "" : "lspci ")\(corpusPresent ? "" : "../shared/corpus ")is missing",
-                sourceLocation: sourceLocation)
-        }
-        return false
     }
 
     /// Every dump file of the corpus.
