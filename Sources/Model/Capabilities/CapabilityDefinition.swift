@@ -30,9 +30,8 @@ public struct CapabilityDefinition: Sendable {
     public let lengthRule: LengthRule
     /// The register layout.
     public let registerTable: RegisterTable
-    /// Subsections of `reference` for registers, by the start of the register's name
-    /// (the longest matching name wins, so "Link Capabilities 2" beats "Link Capabilities").
-    public let registerSections: [String: String]
+    /// Subsections of `reference` for its registers, by register name.
+    public let registerSections: RegisterSections
     let derivedValueRule: (@Sendable (CapabilityInput) -> [DerivedValue])?
     let writeRule: (@Sendable (inout AccessMapBuilder, _ base: Int) -> Void)?
 
@@ -50,7 +49,7 @@ public struct CapabilityDefinition: Sendable {
         self.isKnown = isKnown
         self.lengthRule = length
         self.registerTable = registers
-        self.registerSections = sections
+        self.registerSections = RegisterSections(sections)
         self.derivedValueRule = derivedValues
         self.writeRule = writeRules
     }
@@ -94,35 +93,7 @@ public struct CapabilityDefinition: Sendable {
     /// The reference for a register of this capability: its own subsection when the
     /// definition names one, else the capability's.
     public func reference(forRegisterNamed registerName: String) -> SpecReference {
-        section(forRegisterNamed: registerName).map { reference.subsection($0) } ?? reference
-    }
-
-    /// The subsection `registerSections` gives a register name, if any.
-    func section(forRegisterNamed registerName: String) -> String? {
-        var best: (key: String, section: String)?
-        for (key, section) in registerSections where Self.name(registerName, startsWith: key) {
-            if key.count > best?.key.count ?? -1 { best = (key, section) }
-        }
-        return best?.section
-    }
-
-    /// Whether `name` starts with `pattern`, where `#` in the pattern stands for a run of
-    /// digits (repeated blocks: "VC# Resource Capability" matches "VC1 Resource Capability").
-    static func name(_ name: String, startsWith pattern: String) -> Bool {
-        var nameIndex = name.startIndex
-        for character in pattern {
-            guard nameIndex < name.endIndex else { return false }
-            if character == "#" {
-                guard name[nameIndex].isASCII, name[nameIndex].isNumber else { return false }
-                while nameIndex < name.endIndex, name[nameIndex].isASCII, name[nameIndex].isNumber {
-                    nameIndex = name.index(after: nameIndex)
-                }
-            } else {
-                guard name[nameIndex] == character else { return false }
-                nameIndex = name.index(after: nameIndex)
-            }
-        }
-        return true
+        registerSections.section(forRegisterNamed: registerName).map { reference.subsection($0) } ?? reference
     }
 }
 

@@ -1,8 +1,60 @@
 // The predefined configuration header: type 0 (endpoint), type 1 (PCI-to-PCI bridge) and
-// type 2 (CardBus bridge). PCI Local Bus 3.0 §6.2, PCI-to-PCI Bridge 1.2 §3.2, PC Card
-// (CardBus) §4.5, PCIe Base §7.5.1; VF differences from SR-IOV 1.1 §3.4.
+// type 2 (CardBus bridge). PCIe r6.0 §7.5.1 (PCI Local Bus 3.0 §6.2, PCI-to-PCI Bridge 1.2
+// §3.2), the PC Card Standard for CardBus; VF differences from PCIe r6.0 §9.3.4 (SR-IOV 1.1
+// §3.4).
 
 extension RegisterCatalog {
+    // MARK: - References
+
+    /// Where the header of this layout is defined.
+    public static func headerReference(for layout: HeaderLayout) -> SpecReference {
+        switch layout {
+        case .endpoint: .pcie("7.5.1.2")
+        case .bridge: .pcie("7.5.1.3")
+        case .cardBus: SpecReference("PC Card Standard (CardBus bridge header)")
+        case .reserved: .pcie("7.5.1.1")
+        }
+    }
+
+    /// The reference for a header register: its subsection of PCIe r6.0 §7.5.1 (the common
+    /// registers, then the layout's own), else the layout's.
+    public static func headerReference(forRegisterNamed name: String, layout: HeaderLayout) -> SpecReference {
+        if let section = commonHeaderSections.section(forRegisterNamed: name) { return .pcie(section) }
+        let sections: RegisterSections
+        switch layout {
+        case .endpoint: sections = endpointHeaderSections
+        case .bridge: sections = bridgeHeaderSections
+        case .cardBus, .reserved: return headerReference(for: layout)
+        }
+        return sections.section(forRegisterNamed: name).map { .pcie($0) } ?? headerReference(for: layout)
+    }
+
+    /// Registers every layout shares (§7.5.1.1).
+    private static let commonHeaderSections = RegisterSections([
+        "Vendor ID": "7.5.1.1.1", "Device ID": "7.5.1.1.2", "Command": "7.5.1.1.3", "Status": "7.5.1.1.4",
+        "Revision ID": "7.5.1.1.5", "Class Code": "7.5.1.1.6", "Cache Line Size": "7.5.1.1.7",
+        "Latency Timer": "7.5.1.1.8", "Header Type": "7.5.1.1.9", "BIST": "7.5.1.1.10",
+        "Capabilities Pointer": "7.5.1.1.11", "Interrupt Line": "7.5.1.1.12", "Interrupt Pin": "7.5.1.1.13",
+    ])
+
+    /// Type 0 (§7.5.1.2).
+    private static let endpointHeaderSections = RegisterSections([
+        "BAR#": "7.5.1.2.1", "CardBus CIS Pointer": "7.5.1.2.2", "Subsystem Vendor ID": "7.5.1.2.3",
+        "Subsystem ID": "7.5.1.2.3", "Expansion ROM Base Address": "7.5.1.2.4", "Min_Gnt": "7.5.1.2.5",
+        "Max_Lat": "7.5.1.2.5",
+    ])
+
+    /// Type 1 (§7.5.1.3).
+    private static let bridgeHeaderSections = RegisterSections([
+        "BAR#": "7.5.1.3.1", "Primary Bus Number": "7.5.1.3.2", "Secondary Bus Number": "7.5.1.3.3",
+        "Subordinate Bus Number": "7.5.1.3.4", "Secondary Latency Timer": "7.5.1.3.5", "I/O Base": "7.5.1.3.6",
+        "I/O Limit": "7.5.1.3.6", "Secondary Status": "7.5.1.3.7", "Memory Base": "7.5.1.3.8",
+        "Memory Limit": "7.5.1.3.8", "Prefetchable Memory Base": "7.5.1.3.9", "Prefetchable Memory Limit": "7.5.1.3.9",
+        "Prefetchable Base Upper 32 Bits": "7.5.1.3.10", "Prefetchable Limit Upper 32 Bits": "7.5.1.3.10",
+        "I/O Base Upper 16 Bits": "7.5.1.3.11", "I/O Limit Upper 16 Bits": "7.5.1.3.11",
+        "Expansion ROM Base Address": "7.5.1.3.12", "Bridge Control": "7.5.1.3.13",
+    ])
+
     /// The header's registers for this function, in offset order, covering every header byte.
     public static func headerRegisters(in space: ConfigSpace, context: FunctionContext) -> [RegisterSpec] {
         var registers = commonHeader(context: context)

@@ -5,11 +5,14 @@ public struct DecodedRegister: Hashable, Sendable {
     public var offset: ConfigOffset
     /// The register's value; nil when some of its bytes were not read, or it is an opaque block.
     public var value: UInt64?
+    /// Where the specification defines it: its own subsection, or its structure's.
+    public var reference: SpecReference
 
-    public init(spec: RegisterSpec, offset: ConfigOffset, value: UInt64?) {
+    public init(spec: RegisterSpec, offset: ConfigOffset, value: UInt64?, reference: SpecReference) {
         self.spec = spec
         self.offset = offset
         self.value = value
+        self.reference = reference
     }
 
     /// The bytes the register covers.
@@ -30,11 +33,16 @@ public struct DecodedStructure: Hashable, Sendable {
     public var owner: ByteOwner
     public var registers: [DecodedRegister]
     public var derivedValues: [DerivedValue]
+    /// Where the specification defines the structure.
+    public var reference: SpecReference
 
-    public init(owner: ByteOwner, registers: [DecodedRegister], derivedValues: [DerivedValue]) {
+    public init(
+        owner: ByteOwner, registers: [DecodedRegister], derivedValues: [DerivedValue], reference: SpecReference
+    ) {
         self.owner = owner
         self.registers = registers
         self.derivedValues = derivedValues
+        self.reference = reference
     }
 }
 
@@ -43,28 +51,39 @@ public enum RegisterDecoder {
     /// The header's registers.
     public static func header(of analysis: FunctionAnalysis) -> DecodedStructure {
         let specs = RegisterCatalog.headerRegisters(in: analysis.space, context: analysis.context)
+        let layout = analysis.context.headerLayout
         return DecodedStructure(
             owner: .header,
-            registers: place(specs, at: 0, limit: analysis.context.headerLayout.headerLength, in: analysis.space),
-            derivedValues: RegisterCatalog.headerDerivedValues(in: analysis.space, context: analysis.context))
+            registers: place(specs, at: 0, limit: layout.headerLength, in: analysis.space) { name in
+                RegisterCatalog.headerReference(forRegisterNamed: name, layout: layout)
+            },
+            derivedValues: RegisterCatalog.headerDerivedValues(in: analysis.space, context: analysis.context),
+            reference: RegisterCatalog.headerReference(for: layout))
     }
 
     /// The registers of capability `index` of the analysis. Registers past the structure's
     /// known length are left out.
     public static func capability(_ index: Int, of analysis: FunctionAnalysis) -> DecodedStructure {
         guard analysis.capabilities.indices.contains(index) else {
-            return DecodedStructure(owner: .capability(index), registers: [], derivedValues: [])
+            return DecodedStructure(
+                owner: .capability(index), registers: [], derivedValues: [], reference: .pcie("7.5.1.1.11"))
         }
         let capability = analysis.capabilities[index]
-        let specs = RegisterCatalog.registers(for: capability, in: analysis.space, context: analysis.context)
+        let definition = capability.definition
+        let specs = definition.registers(
+            at: capability.offset.rawValue, version: capability.version ?? 0, in: analysis.space,
+            context: analysis.context)
         let areaEnd = capability.space == .standard ? ConfigSpace.conventionalSize : ConfigSpace.extendedSize
         let limit = min(
             capability.length.bytes ?? (areaEnd - capability.offset.rawValue), areaEnd - capability.offset.rawValue)
         return DecodedStructure(
             owner: .capability(index),
-            registers: place(specs, at: capability.offset.rawValue, limit: limit, in: analysis.space),
-            derivedValues: RegisterCatalog.derivedValues(for: capability, in: analysis.space, context: analysis.context)
-        )
+            registers: place(specs, at: capability.offset.rawValue, limit: limit, in: analysis.space) { name in
+                definition.reference(forRegisterNamed: name)
+            },
+            derivedValues: definition.derivedValues(
+                at: capability.offset.rawValue, in: analysis.space, context: analysis.context),
+            reference: definition.reference)
     }
 
     /// Every structure: the header, then each capability in list order.
@@ -84,7 +103,10 @@ public enum RegisterDecoder {
         return structure.registers.first { $0.range.contains(ConfigOffset(offset)) }
     }
 
-    static func place(_ specs: [RegisterSpec], at base: Int, limit: Int, in space: ConfigSpace) -> [DecodedRegister] {
+    static func place(
+        _ specs: [RegisterSpec], at base: Int, limit: Int, in space: ConfigSpace,
+        reference: (String) -> SpecReference
+    ) -> [DecodedRegister] {
         var registers = [DecodedRegister]()
         registers.reserveCapacity(specs.count)
         for spec in specs where spec.offset < limit {
@@ -96,7 +118,8 @@ public enum RegisterDecoder {
             }
             let offset = base + placed.offset
             let value = placed.isOpaque ? nil : space.value(at: offset, length: placed.width)
-            registers.append(DecodedRegister(spec: placed, offset: ConfigOffset(offset), value: value))
+            registers.append(
+                DecodedRegister(spec: placed, offset: ConfigOffset(offset), value: value, reference: reference(spec.name)))
         }
         return registers
     }

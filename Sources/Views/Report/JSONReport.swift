@@ -106,6 +106,7 @@ public enum JSONReport {
             entry.string("setpciName", definition.setpciName, &buffer)
             entry.integer("nextPointer", capability.nextPointer, &buffer)
             if detail {
+                entry.string("reference", definition.reference.description, &buffer)
                 let structure = RegisterDecoder.capability(index, of: analysis)
                 entry.key("registers", &buffer)
                 appendRegisters(structure.registers, to: &buffer)
@@ -155,6 +156,7 @@ public enum JSONReport {
 
     static func appendStructure(_ structure: DecodedStructure, to buffer: inout OutputBuffer) {
         var object = JSONObject(&buffer)
+        object.string("reference", structure.reference.description, &buffer)
         object.key("registers", &buffer)
         appendRegisters(structure.registers, to: &buffer)
         object.key("derived", &buffer)
@@ -171,6 +173,7 @@ public enum JSONReport {
             object.integer("width", register.spec.width, &buffer)
             object.string("name", register.spec.name, &buffer)
             object.string("setpciName", register.spec.setpciName, &buffer)
+            object.string("reference", register.reference.description, &buffer)
             object.unsigned("value", register.value, &buffer)
             object.key("fields", &buffer)
             buffer.append(0x5B)

@@ -31,10 +31,13 @@ public enum TextReport {
         appendIdentity(function, analysis: analysis, to: &buffer)
 
         buffer.newline()
+        let header = RegisterDecoder.header(of: analysis)
         buffer.append("  Header: ")
         buffer.append(FunctionText.layout(analysis.context.headerLayout))
-        buffer.newline()
-        appendStructure(RegisterDecoder.header(of: analysis), space: function.space, to: &buffer)
+        buffer.append("  [")
+        buffer.append(header.reference.description)
+        buffer.append("]\n")
+        appendStructure(header, space: function.space, to: &buffer)
 
         let standardCount = analysis.standardCapabilities.count
         buffer.newline()
@@ -126,10 +129,13 @@ public enum TextReport {
         }
         buffer.append(", ")
         buffer.append(FunctionText.length(capability.length))
+        buffer.append("; ")
+        buffer.append(definition.reference.description)
         buffer.append(")\n")
     }
 
-    /// Registers and their fields, then derived values.
+    /// Registers and their fields, then derived values. A register with a subsection of its
+    /// own names it at the end of its line; the others are defined where the title says.
     static func appendStructure(_ structure: DecodedStructure, space: ConfigSpace, to buffer: inout OutputBuffer) {
         for register in structure.registers {
             buffer.append("    ")
@@ -139,14 +145,18 @@ public enum TextReport {
             buffer.append("  ")
             if register.spec.isOpaque {
                 appendOpaque(register, space: space, to: &buffer)
+                appendReference(register, of: structure, to: &buffer)
                 buffer.newline()
                 continue
             }
             guard let value = register.value else {
-                buffer.append("(not readable)\n")
+                buffer.append("(not readable)")
+                appendReference(register, of: structure, to: &buffer)
+                buffer.newline()
                 continue
             }
             buffer.appendHexLiteral(value, digits: register.spec.width * 2)
+            appendReference(register, of: structure, to: &buffer)
             buffer.newline()
             for field in register.spec.fields {
                 // Reserved bits that read 0 are noise in a text listing (JSON keeps them); set
@@ -163,6 +173,16 @@ public enum TextReport {
             ValueText.append(derived.value, to: &buffer)
             buffer.newline()
         }
+    }
+
+    /// `  [PCIe r6.0 §7.5.3.4]` when the register's reference is not its structure's.
+    static func appendReference(
+        _ register: DecodedRegister, of structure: DecodedStructure, to buffer: inout OutputBuffer
+    ) {
+        guard register.reference != structure.reference else { return }
+        buffer.append("  [")
+        buffer.append(register.reference.description)
+        buffer.append(0x5D)
     }
 
     static func appendField(_ field: RegisterField, registerValue: UInt64, to buffer: inout OutputBuffer) {

@@ -23,7 +23,7 @@ extension CapabilityDefinition {
             "Port VC Capability 2": "7.9.1.3",
             "Port VC Control": "7.9.1.4", "Port VC Status": "7.9.1.5", "VC# Resource Capability": "7.9.1.6",
             "VC# Resource Control": "7.9.1.7", "VC# Resource Status": "7.9.1.8", "VC Arbitration Table": "7.9.1.9",
-            "VC# Port Arbitration Table": "7.9.1.10", "VC# Function Arbitration Table": "7.9.1.10",
+            "VC# Port Arbitration Table": "7.9.1.10",
         ])
 
     static let multiFunctionVirtualChannel = CapabilityDefinition(
@@ -37,7 +37,7 @@ extension CapabilityDefinition {
             "Port VC Capability 2": "7.9.2.3",
             "Port VC Control": "7.9.2.4", "Port VC Status": "7.9.2.5", "VC# Resource Capability": "7.9.2.6",
             "VC# Resource Control": "7.9.2.7", "VC# Resource Status": "7.9.2.8", "VC Arbitration Table": "7.9.2.9",
-            "VC# Port Arbitration Table": "7.9.2.10", "VC# Function Arbitration Table": "7.9.2.10",
+            "VC# Function Arbitration Table": "7.9.2.10",
         ])
 
     static let virtualChannel9 = CapabilityDefinition(
@@ -51,7 +51,7 @@ extension CapabilityDefinition {
             "Port VC Capability 2": "7.9.1.3",
             "Port VC Control": "7.9.1.4", "Port VC Status": "7.9.1.5", "VC# Resource Capability": "7.9.1.6",
             "VC# Resource Control": "7.9.1.7", "VC# Resource Status": "7.9.1.8", "VC Arbitration Table": "7.9.1.9",
-            "VC# Port Arbitration Table": "7.9.1.10", "VC# Function Arbitration Table": "7.9.1.10",
+            "VC# Port Arbitration Table": "7.9.1.10",
         ])
 
     private static let vcLength = LengthRule.computed(
