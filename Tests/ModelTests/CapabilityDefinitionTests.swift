@@ -113,7 +113,9 @@ import Testing
         let definition = CapabilityCatalog.definition(for: kind)
         let base = kind.space == .standard ? 0x40 : 0x100
         var generator = SplitMix(seed: UInt64(kind.rawID) + (kind.space == .standard ? 0 : 0x1000))
-        let portTypes: [PortType] = [.endpoint, .rootPort, .downstreamPort, .upstreamPort, .rootComplexIntegratedEndpoint]
+        let portTypes: [PortType] = [
+            .endpoint, .rootPort, .downstreamPort, .upstreamPort, .rootComplexIntegratedEndpoint,
+        ]
         var tables = [[RegisterSpec]]()
         for pattern in 0..<12 {
             var bytes = [UInt8](repeating: pattern == 1 ? 0xFF : 0, count: ConfigSpace.extendedSize)

@@ -119,7 +119,8 @@ public enum RegisterDecoder {
             let offset = base + placed.offset
             let value = placed.isOpaque ? nil : space.value(at: offset, length: placed.width)
             registers.append(
-                DecodedRegister(spec: placed, offset: ConfigOffset(offset), value: value, reference: reference(spec.name)))
+                DecodedRegister(
+                    spec: placed, offset: ConfigOffset(offset), value: value, reference: reference(spec.name)))
         }
         return registers
     }
