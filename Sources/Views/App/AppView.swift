@@ -26,8 +26,7 @@ public struct AppView: Widget {
                 ? "Devices (\(state.functions.count))"
                 : "Devices: '\(state.deviceFilter)' \(state.visibleRows.count)/\(state.functions.count)"
             DeviceListView(
-                functions: state.functions, rows: state.visibleRows, selection: state.deviceSelection,
-                scroll: state.deviceScroll,
+                functions: state.functions, rows: state.visibleRows, list: state.deviceList,
                 isFocused: state.focus == .devices, glyphs: state.glyphs, title: title
             ).render(into: &buffer, area: devices)
         }
@@ -35,8 +34,8 @@ public struct AppView: Widget {
             let register = state.currentRegister
             if let map = layout.map {
                 var highlight: Range<Int>?
-                if let register, register.spec.fields.indices.contains(state.fieldSelection) {
-                    let field = register.spec.fields[state.fieldSelection]
+                if let register, register.spec.fields.indices.contains(state.fieldList.selection) {
+                    let field = register.spec.fields[state.fieldList.selection]
                     let start = register.offset.rawValue + field.lowBit / 8
                     highlight = start..<(register.offset.rawValue + field.highBit / 8 + 1)
                 }
@@ -58,16 +57,15 @@ public struct AppView: Widget {
                 comparison().render(into: &buffer, area: fields)
             } else if let fields = layout.fields {
                 FieldDetailView(
-                    analysis: selected.analysis, cursor: state.cursor, register: register,
-                    selection: state.fieldSelection,
-                    scroll: state.fieldScroll, isFocused: state.focus == .fields, glyphs: state.glyphs,
+                    analysis: selected.analysis, cursor: state.cursor, register: register, list: state.fieldList,
+                    isFocused: state.focus == .fields, glyphs: state.glyphs,
                     changedBits: register.map { state.writeSession?.changedBits(of: $0) ?? 0 } ?? 0
                 ).render(into: &buffer, area: fields)
             }
             if let chain = layout.chain {
                 CapabilityChainView(
-                    analysis: selected.analysis, entries: selected.chainEntries, selection: state.chainSelection,
-                    scroll: state.chainScroll, isFocused: state.focus == .chain, glyphs: state.glyphs,
+                    analysis: selected.analysis, entries: selected.chainEntries, list: state.chainList,
+                    isFocused: state.focus == .chain, glyphs: state.glyphs,
                     proposedOffsets: Set((state.overlay?.proposedRanges ?? []).map(\.start.rawValue))
                 ).render(into: &buffer, area: chain)
             }
@@ -250,8 +248,8 @@ public struct AppView: Widget {
             break
         }
         if state.focus == .chain, let selected = state.displayed,
-            selected.chainEntries.indices.contains(state.chainSelection),
-            case .diagnostic(let diagnostic) = selected.chainEntries[state.chainSelection]
+            selected.chainEntries.indices.contains(state.chainList.selection),
+            case .diagnostic(let diagnostic) = selected.chainEntries[state.chainList.selection]
         {
             let role: StyleRole =
                 diagnostic.severity == .error ? .error : diagnostic.severity == .warning ? .warning : .info

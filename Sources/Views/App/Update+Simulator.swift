@@ -113,8 +113,10 @@ extension AppState {
 
     /// The register under the cursor and its selected field.
     public var selectedField: (DecodedRegister, RegisterField)? {
-        guard let register = currentRegister, register.spec.fields.indices.contains(fieldSelection) else { return nil }
-        return (register, register.spec.fields[fieldSelection])
+        guard let register = currentRegister, register.spec.fields.indices.contains(fieldList.selection) else {
+            return nil
+        }
+        return (register, register.spec.fields[fieldList.selection])
     }
 
     mutating func commitExpression(_ text: String) {
@@ -180,7 +182,7 @@ extension AppState {
         if let (register, field) = keep, register.range.start.rawValue == currentRegister?.offset.rawValue,
             let index = currentRegister?.spec.fields.firstIndex(of: field)
         {
-            fieldSelection = index
+            fieldList.selection = index
         }
         keepSelectionsVisible()
     }

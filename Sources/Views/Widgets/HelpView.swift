@@ -16,10 +16,14 @@ public struct HelpView: Widget {
         Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
     }
 
+    /// The help's box in `area`: centred, as tall as its lines (or the area), no header lines.
+    public static func geometry(in area: Rect) -> PaneGeometry {
+        PaneGeometry(area: box(in: area, lineCount: lines(glyphs: .unicode).count))
+    }
+
     /// How far the help can scroll when shown in `area`.
     public static func maximumScroll(visibleIn area: Rect) -> Int {
-        let lineCount = lines(glyphs: .unicode).count
-        return max(0, lineCount - box(in: area, lineCount: lineCount).inset(by: 1).height)
+        max(0, lines(glyphs: .unicode).count - geometry(in: area).visibleRows)
     }
 
     private enum Line {
@@ -62,8 +66,9 @@ public struct HelpView: Widget {
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let lines = Self.lines(glyphs: glyphs)
-        let box = Self.box(in: area, lineCount: lines.count)
-        let inner = box.inset(by: 1)
+        let geometry = Self.geometry(in: area)
+        let box = geometry.area
+        let inner = geometry.content
         let first = min(max(0, scroll), max(0, lines.count - inner.height))
         let shown = lines.dropFirst(first).prefix(inner.height)
         var title = "Help: cfgtui is read-only; nothing here writes to a device"
