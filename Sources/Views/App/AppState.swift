@@ -19,11 +19,11 @@ public struct AppState: Sendable {
     public private(set) var selected: SelectedFunction?
 
     // MARK: Overlays
-    /// The placement overlay (issue 4), when on.
+    /// The placement overlay, when on.
     public var overlay: PlanOverlay?
     /// Whether the fields pane shows the PF/VF comparison instead.
     public var showsComparison = false
-    /// The write simulator (issue 5), when on.
+    /// The write simulator, when on.
     public var writeSession: WriteSession?
 
     // MARK: Map
