@@ -69,7 +69,7 @@ import Testing
     @Test func aBadExpressionIsRefusedWithItsColumnAndKeptForEditing() throws {
         var state = Self.vf()
         Self.type("COMMAND.W=0x12345", &state)
-        #expect(state.mode == .expression("COMMAND.W=0x12345"))
+        #expect(state.mode == .typing(TextInput(.expression, text: "COMMAND.W=0x12345")))
         #expect(state.status?.kind == .error)
         #expect(state.status?.text.contains("column") == true)
         #expect(state.writeSession?.history.records.isEmpty == true)

@@ -208,45 +208,36 @@ public struct AppView: Widget {
         value == value.rounded() ? "\(Int(value))s" : "\(Double(Int(value * 10)) / 10)s"
     }
 
-    private func legendPieces() -> [(String, CellStyle)] {
-        switch state.mode {
-        case .search(let text):
-            return [
-                ("Search (name, ECAP_PASID, 0x100):", CellStyle(.title, [.bold])),
-                (text + "_", CellStyle(.match, [.bold])),
-                ("Enter: go  Esc: cancel", CellStyle(.dim)),
-            ]
-        case .filter(let text):
-            return [
-                ("Filter devices:", CellStyle(.title, [.bold])), (text + "_", CellStyle(.match, [.bold])),
-                ("Enter: keep  Esc: clear", CellStyle(.dim)),
-            ]
-        case .expression(let text):
-            return [
-                ("setpci>", CellStyle(.title, [.bold])), (text + "_", CellStyle(.match, [.bold])),
-                state.status.map { ($0.text, CellStyle(.error, [.bold])) } ?? (
-                    "Enter: apply  Esc: cancel", CellStyle(.dim)
-                ),
-            ]
-        case .fieldValue(let text):
+    /// The legend while typing: what the line is for, the text with a cursor, and the keys (or
+    /// why the simulator refused the text).
+    private func inputPieces(_ input: TextInput) -> [(String, CellStyle)] {
+        let prompt: String
+        let hint: String
+        let showsRefusal: Bool
+        switch input.kind {
+        case .search:
+            (prompt, hint, showsRefusal) = ("Search (name, ECAP_PASID, 0x100):", "Enter: go  Esc: cancel", false)
+        case .filter: (prompt, hint, showsRefusal) = ("Filter devices:", "Enter: keep  Esc: clear", false)
+        case .expression: (prompt, hint, showsRefusal) = ("setpci>", "Enter: apply  Esc: cancel", true)
+        case .fieldValue:
             let selected = state.selectedField
             let now = selected.flatMap { $0.0.value(of: $0.1) }
             let name = selected.map { register, field in
                 register.spec.name + ": " + field.name
                     + (field.bitCount > 1 ? " (\(field.highBit):\(field.lowBit))" : " (bit \(field.lowBit))")
             }
-            return [
-                (
-                    (name ?? "field") + " = " + (now.map { HexFormat.literal($0) } ?? "?") + ", new value:",
-                    CellStyle(.title, [.bold])
-                ),
-                (text + "_", CellStyle(.match, [.bold])),
-                state.status.map { ($0.text, CellStyle(.error, [.bold])) }
-                    ?? ("decimal or 0x hex  Enter: write  Esc: cancel", CellStyle(.dim)),
-            ]
-        default:
-            break
+            prompt = (name ?? "field") + " = " + (now.map { HexFormat.literal($0) } ?? "?") + ", new value:"
+            (hint, showsRefusal) = ("decimal or 0x hex  Enter: write  Esc: cancel", true)
         }
+        let refusal = showsRefusal ? state.status.map { ($0.text, CellStyle(.error, [.bold])) } : nil
+        return [
+            (prompt, CellStyle(.title, [.bold])), (input.text + "_", CellStyle(.match, [.bold])),
+            refusal ?? (hint, CellStyle(.dim)),
+        ]
+    }
+
+    private func legendPieces() -> [(String, CellStyle)] {
+        if case .typing(let input) = state.mode { return inputPieces(input) }
         if state.focus == .chain, let selected = state.displayed,
             selected.chainEntries.indices.contains(state.chainList.selection),
             case .diagnostic(let diagnostic) = selected.chainEntries[state.chainList.selection]

@@ -145,7 +145,7 @@ public enum KeyMap {
     /// The action for a key in the current state, if any.
     public static func action(for key: Key, in state: AppState) -> Action? {
         switch state.mode {
-        case .search, .filter, .expression, .fieldValue:
+        case .typing:
             switch key {
             case .enter: return .commitInput
             case .escape: return .cancelInput

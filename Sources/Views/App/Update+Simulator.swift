@@ -9,8 +9,12 @@ extension AppState {
         if writeSession != nil {
             writeSession = nil
             if focus == .trace { focus = .map }
-            if case .expression = mode { mode = .normal }
-            if case .fieldValue = mode { mode = .normal }
+            if case .typing(let input) = mode {
+                switch input.kind {
+                case .expression, .fieldValue: mode = .normal
+                case .search, .filter: break
+                }
+            }
             status = StatusMessage("write simulation ended; nothing was written to the device")
             keepSelectionsVisible()
             return []
@@ -69,7 +73,7 @@ extension AppState {
         }
         switch action {
         case .startExpression:
-            mode = .expression("")
+            mode = .typing(TextInput(.expression))
             return
         case .startFieldEdit:
             guard let (register, field) = selectedField else {
@@ -80,7 +84,7 @@ extension AppState {
                 status = StatusMessage("\(field.name) crosses a dword: write it with an expression (i)", kind: .warning)
                 return
             }
-            mode = .fieldValue("")
+            mode = .typing(TextInput(.fieldValue))
             return
         case .undoWrite:
             if !session.undo() { status = StatusMessage("nothing to undo") }

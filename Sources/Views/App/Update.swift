@@ -66,42 +66,27 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .nextCapability, .previousCapability:
         state.jumpToCapability(forward: action == .nextCapability)
     case .startSearch:
-        state.mode = .search("")
+        state.mode = .typing(TextInput(.search))
         if state.focus == .devices { state.focus = .map }
     case .startFilter:
-        state.mode = .filter(state.deviceFilter)
+        state.mode = .typing(TextInput(.filter, text: state.deviceFilter))
         state.focus = .devices
     case .type(let character):
-        switch state.mode {
-        case .search(let text): state.mode = .search(text + String(character))
-        case .expression(let text): state.mode = .expression(text + String(character))
-        case .fieldValue(let text): state.mode = .fieldValue(text + String(character))
-        case .filter(let text):
-            state.mode = .filter(text + String(character))
-            state.applyFilter(text + String(character))
-        default: break
-        }
+        guard case .typing(var input) = state.mode else { break }
+        input.text.append(character)
+        state.edit(input)
     case .deleteBackward:
-        switch state.mode {
-        case .search(let text): state.mode = .search(String(text.dropLast()))
-        case .expression(let text): state.mode = .expression(String(text.dropLast()))
-        case .fieldValue(let text): state.mode = .fieldValue(String(text.dropLast()))
-        case .filter(let text):
-            state.mode = .filter(String(text.dropLast()))
-            state.applyFilter(String(text.dropLast()))
-        default: break
-        }
+        guard case .typing(var input) = state.mode else { break }
+        _ = input.text.popLast()
+        state.edit(input)
     case .commitInput:
-        switch state.mode {
-        case .search(let text):
+        guard case .typing(let input) = state.mode else {
             state.mode = .normal
-            state.search(text)
-        case .expression(let text): state.commitExpression(text)
-        case .fieldValue(let text): state.commitFieldValue(text)
-        default: state.mode = .normal
+            break
         }
+        state.commit(input)
     case .cancelInput:
-        if case .filter = state.mode { state.applyFilter("") }
+        if case .typing(let input) = state.mode, input.kind == .filter { state.applyFilter("") }
         if state.mode == .normal && !state.deviceFilter.isEmpty { state.applyFilter("") }
         state.mode = .normal
     case .togglePause:
@@ -161,6 +146,30 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
 }
 
 extension AppState {
+    // MARK: - Typing
+
+    /// The typed line changed; the device filter applies as it is typed.
+    mutating func edit(_ input: TextInput) {
+        mode = .typing(input)
+        switch input.kind {
+        case .filter: applyFilter(input.text)
+        case .search, .expression, .fieldValue: break
+        }
+    }
+
+    /// Enter: a search goes there, the filter stays, the simulator applies what was typed (and
+    /// keeps the text when it is refused).
+    mutating func commit(_ input: TextInput) {
+        switch input.kind {
+        case .search:
+            mode = .normal
+            search(input.text)
+        case .filter: mode = .normal
+        case .expression: commitExpression(input.text)
+        case .fieldValue: commitFieldValue(input.text)
+        }
+    }
+
     // MARK: - Placement overlay
 
     mutating func toggleOverlay() {
