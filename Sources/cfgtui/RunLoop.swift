@@ -55,19 +55,15 @@ struct EffectRunner {
             for file in files {
                 let path = FileManager.default.currentDirectoryPath + "/" + file.name
                 guard FileManager.default.createFile(atPath: path, contents: Data(file.bytes)) else {
-                    return .exported(paths: written, failure: "cannot write \(path)")
+                    return .exported(.failure(.cannotWrite(path: path)))
                 }
                 written.append(file.name)
             }
-            return .exported(paths: written, failure: nil)
+            return .exported(.success(written))
         case .readBARSizes(let address):
-            return .startSimulator(address, barSizes(address))
+            return .simulator(.start(address, barSizes(address)))
         case .reread(let address):
-            switch reread(address) {
-            case .success(let function): return .reread(address, function, failure: nil, now: now)
-            case .failure(let error): return .reread(address, nil, failure: ErrorText.message(error), now: now)
-            case nil: return nil
-            }
+            return reread(address).map { .reread(address, $0, now: now) }
         }
     }
 }

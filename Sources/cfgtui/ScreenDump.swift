@@ -48,7 +48,7 @@ enum ScreenDump {
             guard let action = KeyMap.action(for: key, in: state) else { continue }
             for effect in update(&state, action) {
                 // No I/O here: the simulator starts with BAR sizes unknown; exports are not written.
-                if case .readBARSizes(let address) = effect { update(&state, .startSimulator(address, nil)) }
+                if case .readBARSizes(let address) = effect { update(&state, .simulator(.start(address, nil))) }
             }
         }
         return AppView.frame(state)

@@ -174,7 +174,7 @@ import Testing
         var state = Fixtures.liveState()
         var function = try #require(state.selectedFunction)
         function.space = function.space.setting(0x0507, at: 0x04, length: 2)
-        update(&state, .reread(function.address, function, failure: nil, now: 200))
+        update(&state, .reread(function.address, .success(function), now: 200))
         #expect(!state.changedAt.isEmpty)
         #expect(state.changedAt.keys.allSatisfy { [0x04, 0x05].contains($0) })
         #expect(state.changedAt[0x04] == 200)
@@ -182,6 +182,19 @@ import Testing
         #expect(state.changedAt[0x04] == 200)
         update(&state, .tick(now: 203.5))
         #expect(state.changedAt.isEmpty)
+    }
+
+    @Test func aFailedRereadOrExportSaysWhy() throws {
+        var state = Fixtures.liveState()
+        let address = try #require(state.selectedFunction?.address)
+        let before = state.selectedFunction
+        update(&state, .reread(address, .failure(.functionGone(address)), now: 200))
+        #expect(
+            state.status == StatusMessage("re-reading \(address) failed: \(address) is no longer present", kind: .error)
+        )
+        #expect(state.selectedFunction == before)
+        update(&state, .exported(.failure(.cannotWrite(path: "/read-only/cfgtui-plan.json"))))
+        #expect(state.status == StatusMessage("export failed: cannot write /read-only/cfgtui-plan.json", kind: .error))
     }
 
     @Test func staticDumpsDoNotReread() {

@@ -248,7 +248,7 @@ import Testing
         #expect(effects == [.readBARSizes(address)])
         #expect(state.writeSession == nil)
         // The run loop answers with sysfs's sizes: BAR0 16 KiB.
-        update(&state, .startSimulator(address, BARSizes([.bar(0): 0x4000])))
+        update(&state, .simulator(.start(address, BARSizes([.bar(0): 0x4000]))))
         let session = try #require(state.writeSession)
         #expect(state.status?.text.contains("BAR sizes from sysfs") == true)
         Self.type("BASE_ADDRESS_0=ffffffff", &state)
@@ -259,7 +259,7 @@ import Testing
         #expect(bar & 0xF == original & 0xF)
         // An answer for a function no longer selected is ignored.
         UpdateTests.press([.character("w")], &state)
-        update(&state, .startSimulator(try #require(PCIAddress(bus: 9, device: 0, function: 0)), nil))
+        update(&state, .simulator(.start(try #require(PCIAddress(bus: 9, device: 0, function: 0)), nil)))
         #expect(state.writeSession == nil)
     }
 

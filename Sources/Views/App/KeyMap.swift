@@ -92,54 +92,57 @@ public enum KeyMap {
         Binding(
             [.function(7), .character("v")], "F7 v", functionKey: 7, bar: "Plan",
             help: "Placement overlay: proposed virtual PASID/PRI/ATS/DVSEC for this function (usually a VF)",
-            action: .toggleOverlay),
+            action: .overlay(.toggle)),
         Binding(
             [.function(8), .character("c")], "F8 c", functionKey: 8, bar: "PF/VF",
             help: "Compare a VF with its PF side by side: what the VF lacks", action: .toggleComparison),
         Binding(
             [.character("s")], "s", help: "Overlay: next strategy (auto, pf-offset, end, first-fit, table, dvsec-hint)",
-            action: .cycleStrategy, requiresOverlay: true),
+            action: .overlay(.cycleStrategy), requiresOverlay: true),
         Binding(
             [.character("a")], "a", help: "Overlay: add a capability (PASID, PRI, ATS, then a DVSEC)",
-            action: .addProposal, requiresOverlay: true),
+            action: .overlay(.addProposal), requiresOverlay: true),
         Binding(
             [.character("x"), .delete], "x Del", help: "Overlay: remove the proposal under the cursor",
-            action: .removeProposal, requiresOverlay: true),
+            action: .overlay(.removeProposal), requiresOverlay: true),
         Binding(
             [.character("m")], "m",
             help: "Overlay: move the proposal under the cursor with the arrows (m or Enter ends)",
-            action: .toggleMoving, requiresOverlay: true),
+            action: .overlay(.toggleMoving), requiresOverlay: true),
         Binding(
             [.character("e")], "e", help: "Overlay: export the plan (JSON) and the virtual space (lspci -xxxx text)",
-            action: .exportPlan, requiresOverlay: true),
+            action: .overlay(.export), requiresOverlay: true),
         Binding(
             [.function(9), .character("w")], "F9 w", functionKey: 9, bar: "Write",
             help: "Write simulator: guest accesses on a simulated copy (vfio model; never the device)",
-            action: .toggleSimulator),
+            action: .simulator(.toggle)),
         Binding(
             [.character("i"), .character(":")], "i :",
             help: "Writes: type setpci expressions (COMMAND.W=0x0406 CAP_EXP+8.W=0x20:0xe0)",
-            action: .startExpression, requiresSimulator: true),
+            action: .simulator(.startExpression), requiresSimulator: true),
         Binding(
             [.character("=")], "=",
             help: "Writes: give the selected field a new value (a masked write of its register)",
-            action: .startFieldEdit, requiresSimulator: true),
+            action: .simulator(.startFieldEdit), requiresSimulator: true),
         Binding(
-            [.character("u")], "u", help: "Writes: undo the last access", action: .undoWrite, requiresSimulator: true),
+            [.character("u")], "u", help: "Writes: undo the last access", action: .simulator(.undo),
+            requiresSimulator: true),
         Binding(
-            [.character("U"), .control("r")], "U ^R", help: "Writes: redo", action: .redoWrite, requiresSimulator: true),
+            [.character("U"), .control("r")], "U ^R", help: "Writes: redo", action: .simulator(.redo),
+            requiresSimulator: true),
         Binding(
-            [.character("R")], "R", help: "Writes: reset to the starting copy (clears undo)", action: .resetWrites,
+            [.character("R")], "R", help: "Writes: reset to the starting copy (clears undo)",
+            action: .simulator(.reset),
             requiresSimulator: true),
         Binding(
             [.character("o")], "o", help: "Writes: show the simulated device or the guest's view (vfio model)",
-            action: .toggleDeviceView, requiresSimulator: true),
+            action: .simulator(.toggleDeviceView), requiresSimulator: true),
         Binding(
             [.character("M")], "M", help: "Writes: switch between the vfio and device models (replays the accesses)",
-            action: .switchModel, requiresSimulator: true),
+            action: .simulator(.switchModel), requiresSimulator: true),
         Binding(
             [.character("W")], "W", help: "Writes: save the session as a script for cfgtui simulate --script",
-            action: .saveScript, requiresSimulator: true),
+            action: .simulator(.saveScript), requiresSimulator: true),
     ]
 
     /// The action for a key in the current state, if any.
@@ -147,10 +150,10 @@ public enum KeyMap {
         switch state.mode {
         case .typing:
             switch key {
-            case .enter: return .commitInput
-            case .escape: return .cancelInput
-            case .backspace, .delete: return .deleteBackward
-            case .character(let character): return .type(character)
+            case .enter: return .input(.commit)
+            case .escape: return .input(.cancel)
+            case .backspace, .delete: return .input(.deleteBackward)
+            case .character(let character): return .input(.type(character))
             case .control("c"): return .quit
             case .resize: return nil
             default: return nil
@@ -181,18 +184,18 @@ public enum KeyMap {
             case .right: return nil
             }
         case .escape:
-            return state.deviceFilter.isEmpty ? nil : .cancelInput
+            return state.deviceFilter.isEmpty ? nil : .input(.cancel)
         default:
             break
         }
         // Moving a proposal: the arrows move it a dword (left/right) or a row (up/down).
         if let overlay = state.overlay, overlay.isMoving {
             switch key {
-            case .left, .character("h"): return .moveProposal(-4)
-            case .right, .character("l"): return .moveProposal(4)
-            case .up, .character("k"): return .moveProposal(-16)
-            case .down, .character("j"): return .moveProposal(16)
-            case .enter, .escape, .character("m"): return .toggleMoving
+            case .left, .character("h"): return .overlay(.moveProposal(-4))
+            case .right, .character("l"): return .overlay(.moveProposal(4))
+            case .up, .character("k"): return .overlay(.moveProposal(-16))
+            case .down, .character("j"): return .overlay(.moveProposal(16))
+            case .enter, .escape, .character("m"): return .overlay(.toggleMoving)
             default: break
             }
         }
@@ -218,8 +221,8 @@ public enum KeyMap {
                 label = state.isPaused ? "Resume" : "Pause"
             }
             if binding.action == .toggleFold { label = state.foldZeroRows ? "Unfold" : "Fold" }
-            if binding.action == .toggleOverlay { label = state.overlay == nil ? "Plan" : "Unplan" }
-            if binding.action == .toggleSimulator { label = state.writeSession == nil ? "Write" : "EndWr" }
+            if binding.action == .overlay(.toggle) { label = state.overlay == nil ? "Plan" : "Unplan" }
+            if binding.action == .simulator(.toggle) { label = state.writeSession == nil ? "Write" : "EndWr" }
             entries.append((number, label))
         }
         return entries.sorted { $0.key < $1.key }

@@ -9,15 +9,7 @@ import Model
 @discardableResult
 public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     let layout = state.layout
-    switch action {
-    case .tick, .reread, .resized: break
-    default: state.status = nil  // a message lasts until the next key
-    }
-    if state.writeSession != nil, action.changesThePlan {
-        state.status = StatusMessage(
-            "the write simulation runs on this plan: end it (w) before changing the overlay", kind: .warning)
-        return []
-    }
+    if !action.keepsStatus { state.status = nil }
     switch action {
     case .quit:
         state.shouldQuit = true
@@ -71,24 +63,8 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .startFilter:
         state.mode = .typing(TextInput(.filter, text: state.deviceFilter))
         state.focus = .devices
-    case .type(let character):
-        guard case .typing(var input) = state.mode else { break }
-        input.text.append(character)
-        state.edit(input)
-    case .deleteBackward:
-        guard case .typing(var input) = state.mode else { break }
-        _ = input.text.popLast()
-        state.edit(input)
-    case .commitInput:
-        guard case .typing(let input) = state.mode else {
-            state.mode = .normal
-            break
-        }
-        state.commit(input)
-    case .cancelInput:
-        if case .typing(let input) = state.mode, input.kind == .filter { state.applyFilter("") }
-        if state.mode == .normal && !state.deviceFilter.isEmpty { state.applyFilter("") }
-        state.mode = .normal
+    case .input(let input):
+        state.editInput(input)
     case .togglePause:
         guard state.isLive else {
             state.status = StatusMessage("this source is a static dump: nothing to re-read")
@@ -110,43 +86,61 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
                 return [.reread(function.address)]
             }
         }
-    case .reread(let address, let function, let failure, let now):
+    case .reread(let address, let result, let now):
         state.now = now
-        if let function {
-            state.replaceFunction(function, at: now)
-        } else if let failure {
-            state.status = StatusMessage("re-reading \(address) failed: \(failure)", kind: .error)
+        switch result {
+        case .success(let function): state.replaceFunction(function, at: now)
+        case .failure(let error):
+            state.status = StatusMessage("re-reading \(address) failed: \(ErrorText.message(error))", kind: .error)
         }
     case .click(let x, let y):
         state.click(x: x, y: y, layout: layout)
     case .scroll(let rows):
         state.move(rows: rows, layout: layout)
-    case .toggleOverlay:
-        state.toggleOverlay()
-    case .cycleStrategy, .addProposal, .removeProposal, .toggleMoving, .moveProposal:
-        state.changeOverlay(action)
-    case .exportPlan:
-        return state.exportPlan()
-    case .exported(let paths, let failure):
-        state.status =
-            failure.map { StatusMessage("export failed: \($0)", kind: .error) }
-            ?? StatusMessage("wrote " + paths.joined(separator: " and "))
+    case .overlay(let overlayAction):
+        guard state.writeSession == nil || !overlayAction.changesThePlan else {
+            state.status = StatusMessage(
+                "the write simulation runs on this plan: end it (w) before changing the overlay", kind: .warning)
+            return []
+        }
+        return state.changeOverlay(overlayAction)
+    case .exported(.success(let names)):
+        state.status = StatusMessage("wrote " + names.joined(separator: " and "))
+    case .exported(.failure(.cannotWrite(let path))):
+        state.status = StatusMessage("export failed: cannot write \(path)", kind: .error)
     case .toggleComparison:
         state.showsComparison.toggle()
-    case .toggleSimulator:
-        return state.toggleSimulator()
-    case .startSimulator(let address, let sizes):
-        state.startSimulator(on: address, barSizes: sizes)
-    case .startExpression, .startFieldEdit, .undoWrite, .redoWrite, .resetWrites, .toggleDeviceView, .switchModel:
-        state.changeSimulation(action)
-    case .saveScript:
-        return state.saveScript()
+    case .simulator(let simulatorAction):
+        return state.simulate(simulatorAction)
     }
     return []
 }
 
 extension AppState {
     // MARK: - Typing
+
+    mutating func editInput(_ action: InputAction) {
+        switch action {
+        case .type(let character):
+            guard case .typing(var input) = mode else { return }
+            input.text.append(character)
+            edit(input)
+        case .deleteBackward:
+            guard case .typing(var input) = mode else { return }
+            _ = input.text.popLast()
+            edit(input)
+        case .commit:
+            guard case .typing(let input) = mode else {
+                mode = .normal
+                return
+            }
+            commit(input)
+        case .cancel:
+            if case .typing(let input) = mode, input.kind == .filter { applyFilter("") }
+            if mode == .normal && !deviceFilter.isEmpty { applyFilter("") }
+            mode = .normal
+        }
+    }
 
     /// The typed line changed; the device filter applies as it is typed.
     mutating func edit(_ input: TextInput) {
@@ -190,25 +184,39 @@ extension AppState {
         keepSelectionsVisible()
     }
 
-    mutating func changeOverlay(_ action: Action) {
+    mutating func changeOverlay(_ action: OverlayAction) -> [Effect] {
+        let (functions, fold, cursor) = (functions, foldZeroRows, cursor)
+        switch action {
+        case .toggle: toggleOverlay()
+        case .export: return exportPlan()
+        case .cycleStrategy:
+            editOverlay(followsWithoutPlan: false) { $0.cycleStrategy(functions: functions, foldZeroRows: fold) }
+        case .addProposal: editOverlay { $0.addNext(functions: functions, foldZeroRows: fold) }
+        case .removeProposal:
+            editOverlay { overlay in
+                overlay.selectProposal(at: cursor)
+                overlay.removeSelected(functions: functions, foldZeroRows: fold)
+            }
+        case .toggleMoving:
+            editOverlay { overlay in
+                if !overlay.isMoving { overlay.selectProposal(at: cursor) }
+                overlay.isMoving.toggle()
+            }
+        case .moveProposal(let delta): editOverlay { $0.move(by: delta, functions: functions, foldZeroRows: fold) }
+        }
+        return []
+    }
+
+    /// Changes the open overlay, then puts the cursor on the selected proposal (after a new
+    /// strategy only when it planned: `followsWithoutPlan` false) and says why planning failed.
+    private mutating func editOverlay(followsWithoutPlan: Bool = true, _ change: (inout PlanOverlay) -> Void) {
         guard var current = overlay else {
             status = StatusMessage("press v (F7) to open the placement overlay first")
             return
         }
-        switch action {
-        case .cycleStrategy: current.cycleStrategy(functions: functions, foldZeroRows: foldZeroRows)
-        case .addProposal: current.addNext(functions: functions, foldZeroRows: foldZeroRows)
-        case .removeProposal:
-            current.selectProposal(at: cursor)
-            current.removeSelected(functions: functions, foldZeroRows: foldZeroRows)
-        case .toggleMoving:
-            if !current.isMoving { current.selectProposal(at: cursor) }
-            current.isMoving.toggle()
-        case .moveProposal(let delta): current.move(by: delta, functions: functions, foldZeroRows: foldZeroRows)
-        default: break
-        }
+        change(&current)
         overlay = current
-        if let offset = current.selectedOffset, action != .cycleStrategy || current.plan != nil {
+        if let offset = current.selectedOffset, followsWithoutPlan || current.plan != nil {
             moveCursor(to: offset.rawValue)
         }
         if let refusal = current.refusal {
@@ -319,7 +327,7 @@ extension AppState {
                     moveCursor(to: offset.rawValue)
                     focus = .map
                 }
-            default: break
+            case .section, .note: break
             }
         case .fields:
             if let register = currentRegister, register.spec.fields.indices.contains(fieldList.selection) {
