@@ -24,8 +24,6 @@ enum RunLoop {
             if let key = terminal.nextKey(timeout: tickInterval) {
                 if key == .resize {
                     actions.append(.resized(terminal.size))
-                } else if key == .control("l") {
-                    terminal.redrawAll()
                 } else if let action = KeyMap.action(for: key, in: state) {
                     actions.append(action)
                 }
@@ -33,7 +31,10 @@ enum RunLoop {
             actions.append(.tick(now: now()))
             while !actions.isEmpty {
                 let pending = update(&state, actions.removeFirst())
-                actions += pending.compactMap { effects.perform($0, now: now()) }
+                for effect in pending {
+                    if effect == .redraw { terminal.redrawAll() }
+                    if let answer = effects.perform(effect, now: now()) { actions.append(answer) }
+                }
             }
         }
     }
@@ -48,7 +49,7 @@ struct EffectRunner {
 
     func perform(_ effect: Effect, now: Double) -> Action? {
         switch effect {
-        case .quit:
+        case .quit, .redraw:
             return nil
         case .export(let files):
             var written = [String]()

@@ -23,6 +23,8 @@ public enum Action: Hashable, Sendable {
     case startFilter
     /// Editing the line being typed.
     case input(InputAction)
+    /// Show every device again (Esc with a device filter set).
+    case clearFilter
     case toggleHelp
     /// Scroll the help overlay by lines (`Int.min`/`Int.max`: to the top/bottom).
     case scrollHelp(Int)
@@ -37,6 +39,8 @@ public enum Action: Hashable, Sendable {
     case reread(PCIAddress, Result<PCIFunction, SourceError>, now: Double)
     case click(x: Int, y: Int)
     case scroll(Int)
+    /// Repaint the whole terminal (Ctrl-L), as after something else wrote to it.
+    case redraw
     /// The placement overlay.
     case overlay(OverlayAction)
     /// The write simulator.
@@ -46,12 +50,13 @@ public enum Action: Hashable, Sendable {
     case quit
 
     /// Whether the action leaves the status message up. A message lasts until the next key:
-    /// time passing, a re-read and a resize keep it.
+    /// time passing, a re-read, a resize and a repaint keep it.
     var keepsStatus: Bool {
         switch self {
-        case .tick, .reread, .resized: true
+        case .tick, .reread, .resized, .redraw: true
         case .moveVertically, .moveHorizontally, .page, .jumpToEnd, .focusNext, .focusPrevious, .focus, .activate,
-            .nextCapability, .previousCapability, .startSearch, .startFilter, .input, .toggleHelp, .scrollHelp,
+            .nextCapability, .previousCapability, .startSearch, .startFilter, .input, .clearFilter, .toggleHelp,
+            .scrollHelp,
             .togglePause, .toggleFold, .toggleComparison, .click, .scroll, .overlay, .simulator, .exported, .quit:
             false
         }
@@ -64,7 +69,7 @@ public enum InputAction: Hashable, Sendable {
     case deleteBackward
     /// Enter: search, keep the filter, apply the expression or the field value.
     case commit
-    /// Esc: stop typing (a filter is cleared); with nothing typed, clear the device filter.
+    /// Esc: stop typing (a filter being typed is cleared).
     case cancel
 }
 
@@ -121,6 +126,8 @@ public enum Effect: Hashable, Sendable {
     case export([ExportFile])
     /// Read a host function's BAR sizes (sysfs `resource`) and start the write simulator.
     case readBARSizes(PCIAddress)
+    /// Repaint the whole terminal on the next frame.
+    case redraw
     case quit
 }
 

@@ -65,6 +65,10 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.focus = .devices
     case .input(let input):
         state.editInput(input)
+    case .clearFilter:
+        state.applyFilter("")
+    case .redraw:
+        return [.redraw]
     case .togglePause:
         guard state.isLive else {
             state.status = StatusMessage("this source is a static dump: nothing to re-read")
@@ -137,7 +141,6 @@ extension AppState {
             commit(input)
         case .cancel:
             if case .typing(let input) = mode, input.kind == .filter { applyFilter("") }
-            if mode == .normal && !deviceFilter.isEmpty { applyFilter("") }
             mode = .normal
         }
     }
