@@ -5,14 +5,10 @@ import Testing
 
 /// Key sequences through the key map and update, asserting on state and effects.
 @Suite struct UpdateTests {
-    /// Feeds keys through the KeyMap, as the run loop does; returns every effect.
+    /// Dispatches keys as the run loop does, performing no I/O; returns every effect.
     @discardableResult
     static func press(_ keys: [Key], _ state: inout AppState) -> [Effect] {
-        var effects = [Effect]()
-        for key in keys {
-            if let action = KeyMap.action(for: key, in: state) { effects += update(&state, action) }
-        }
-        return effects
+        keys.flatMap { key in dispatch(key, to: &state) { _ in nil } }
     }
 
     static func pf() -> AppState { Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.0") }

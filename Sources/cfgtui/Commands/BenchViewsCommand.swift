@@ -61,7 +61,7 @@ struct BenchViewsCommand: ParsableCommand {
         samples.removeAll()
         for index in 0..<frames {
             let begin = clock.now
-            if let action = KeyMap.action(for: keys[index % keys.count], in: state) { update(&state, action) }
+            dispatch(keys[index % keys.count], to: &state) { _ in nil }
             frame = AppView.frame(state)
             samples.append(milliseconds(clock.now - begin))
         }
@@ -91,7 +91,7 @@ struct BenchViewsCommand: ParsableCommand {
         let moves: [Key] = [.right, .right, .down, .left, .left, .up]
         for index in 0..<min(frames, 1000) where state.overlay?.isMoving == true {
             let begin = clock.now
-            if let action = KeyMap.action(for: moves[index % moves.count], in: state) { update(&state, action) }
+            dispatch(moves[index % moves.count], to: &state) { _ in nil }
             frame = AppView.frame(state)
             samples.append(milliseconds(clock.now - begin))
         }
