@@ -2,9 +2,9 @@ import Foundation
 import Model
 import Views
 
-/// The explorer's loop: render, flush, wait for a key (or a tick), turn it into an action,
-/// update, run the effects (each result is another update), until quit or a signal.
-/// About thirty lines, as STYLE §10 asks; everything else is in `update`.
+/// The explorer's loop: render, flush, wait for a key (or a tick), dispatch it (key map,
+/// update, effects, whose results are dispatched in turn), until quit or a signal.
+/// About thirty lines, as STYLE §10 asks; everything else is in `update` and `dispatch`.
 enum RunLoop {
     /// How long to wait for a key before a tick: short enough for live re-reads, change
     /// highlights and termination signals to be noticed promptly.
@@ -17,24 +17,19 @@ enum RunLoop {
             let elapsed = clock.now - start
             return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         }
-        update(&state, .tick(now: now()))
+        func perform(_ effect: Effect) -> Action? { effects.perform(effect, now: now(), on: &terminal) }
+        dispatch(.tick(now: now()), to: &state, perform: perform)
         while !state.shouldQuit && !terminal.terminationRequested {
             terminal.flush(AppView.frame(state))
-            var actions = [Action]()
             if let key = terminal.nextKey(timeout: tickInterval) {
+                // A resize is news from the terminal, not a binding: the loop reads the new size.
                 if key == .resize {
-                    actions.append(.resized(terminal.size))
-                } else if key == .control("l") {
-                    terminal.redrawAll()
-                } else if let action = KeyMap.action(for: key, in: state) {
-                    actions.append(action)
+                    dispatch(.resized(terminal.size), to: &state, perform: perform)
+                } else {
+                    dispatch(key, to: &state, perform: perform)
                 }
             }
-            actions.append(.tick(now: now()))
-            while !actions.isEmpty {
-                let pending = update(&state, actions.removeFirst())
-                actions += pending.compactMap { effects.perform($0, now: now()) }
-            }
+            dispatch(.tick(now: now()), to: &state, perform: perform)
         }
     }
 }
@@ -46,28 +41,27 @@ struct EffectRunner {
     /// A host function's BAR sizes, or nil when they cannot be read.
     let barSizes: (PCIAddress) -> BARSizes?
 
-    func perform(_ effect: Effect, now: Double) -> Action? {
+    func perform<T: Terminal>(_ effect: Effect, now: Double, on terminal: inout T) -> Action? {
         switch effect {
         case .quit:
+            return nil
+        case .redraw:
+            terminal.redrawAll()
             return nil
         case .export(let files):
             var written = [String]()
             for file in files {
                 let path = FileManager.default.currentDirectoryPath + "/" + file.name
                 guard FileManager.default.createFile(atPath: path, contents: Data(file.bytes)) else {
-                    return .exported(paths: written, failure: "cannot write \(path)")
+                    return .exported(.failure(.cannotWrite(path: path)))
                 }
                 written.append(file.name)
             }
-            return .exported(paths: written, failure: nil)
+            return .exported(.success(written))
         case .readBARSizes(let address):
-            return .startSimulator(address, barSizes(address))
+            return .simulator(.start(address, barSizes(address)))
         case .reread(let address):
-            switch reread(address) {
-            case .success(let function): return .reread(address, function, failure: nil, now: now)
-            case .failure(let error): return .reread(address, nil, failure: ErrorText.message(error), now: now)
-            case nil: return nil
-            }
+            return reread(address).map { .reread(address, $0, now: now) }
         }
     }
 }

@@ -41,14 +41,16 @@ enum ScreenDump {
         return keys
     }
 
-    /// The frame after applying `keys`.
+    /// The frame after applying `keys`, dispatched as the explorer does but without I/O: the
+    /// simulator starts with BAR sizes unknown, exports are not written, nothing is re-read.
     static func frame(_ state: AppState, keys: [Key]) -> ScreenBuffer {
         var state = state
         for key in keys {
-            guard let action = KeyMap.action(for: key, in: state) else { continue }
-            for effect in update(&state, action) {
-                // No I/O here: the simulator starts with BAR sizes unknown; exports are not written.
-                if case .readBARSizes(let address) = effect { update(&state, .startSimulator(address, nil)) }
+            dispatch(key, to: &state) { effect in
+                switch effect {
+                case .readBARSizes(let address): .simulator(.start(address, nil))
+                case .reread, .export, .redraw, .quit: nil
+                }
             }
         }
         return AppView.frame(state)

@@ -88,8 +88,8 @@ import Testing
         var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.0")
         update(&state, .focus(.map))
         update(&state, .startSearch)
-        for character in "ECAP_PASID" { update(&state, .type(character)) }
-        update(&state, .commitInput)
+        for character in "ECAP_PASID" { update(&state, .input(.type(character))) }
+        update(&state, .input(.commit))
         update(&state, .moveHorizontally(5))  // +5: PASID Capability register, Max PASID Width byte
         assertSnapshot(AppView.frame(state).snapshot, suite: Self.suite, name: "pasidField_120x40")
     }

@@ -119,7 +119,7 @@ import Testing
         #expect(
             FunctionAnalysis(space: try #require(dump.first).space).capability(.extended(.processAddressSpaceID)) != nil
         )
-        update(&state, .exported(paths: files.map(\.name), failure: nil))
+        update(&state, .exported(.success(files.map(\.name))))
         #expect(state.status?.text.contains("cfgtui-plan-0000-01-00.1.json") == true)
     }
 
@@ -140,7 +140,7 @@ import Testing
         var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.1")
         #expect(KeyMap.action(for: .character("s"), in: state) == nil)
         UpdateTests.press([.character("v")], &state)
-        #expect(KeyMap.action(for: .character("s"), in: state) == .cycleStrategy)
+        #expect(KeyMap.action(for: .character("s"), in: state) == .overlay(.cycleStrategy))
         UpdateTests.press([.function(7)], &state)
         #expect(state.overlay == nil)
         UpdateTests.press([.character("v"), .tab, .tab, .tab, .down], &state)

@@ -5,14 +5,10 @@ import Testing
 
 /// Key sequences through the key map and update, asserting on state and effects.
 @Suite struct UpdateTests {
-    /// Feeds keys through the KeyMap, as the run loop does; returns every effect.
+    /// Dispatches keys as the run loop does, performing no I/O; returns every effect.
     @discardableResult
     static func press(_ keys: [Key], _ state: inout AppState) -> [Effect] {
-        var effects = [Effect]()
-        for key in keys {
-            if let action = KeyMap.action(for: key, in: state) { effects += update(&state, action) }
-        }
-        return effects
+        keys.flatMap { key in dispatch(key, to: &state) { _ in nil } }
     }
 
     static func pf() -> AppState { Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.0") }
@@ -56,7 +52,7 @@ import Testing
         Self.press([.right, .right, .right, .right, .right], &state)  // 0x05: Command, high byte
         let register = state.currentRegister
         #expect(register?.spec.name == "Command")
-        let field = register.map { $0.spec.fields[state.fieldSelection] }
+        let field = register.map { $0.spec.fields[state.fieldList.selection] }
         #expect(field?.lowBit == 8)
     }
 
@@ -140,7 +136,7 @@ import Testing
         #expect(state.focus == .fields)
         let register = try #require(state.currentRegister)
         Self.press([.down], &state)
-        let field = register.spec.fields[state.fieldSelection]
+        let field = register.spec.fields[state.fieldList.selection]
         let frame = AppView.frame(state)
         let highlighted = frame.cells.filter { $0.style.role == .fieldHighlight || $0.style.role == .cursor }
         // Each byte shows two hex digits; the field's bytes (and the cursor) are highlighted.
@@ -174,7 +170,7 @@ import Testing
         var state = Fixtures.liveState()
         var function = try #require(state.selectedFunction)
         function.space = function.space.setting(0x0507, at: 0x04, length: 2)
-        update(&state, .reread(function.address, function, failure: nil, now: 200))
+        update(&state, .reread(function.address, .success(function), now: 200))
         #expect(!state.changedAt.isEmpty)
         #expect(state.changedAt.keys.allSatisfy { [0x04, 0x05].contains($0) })
         #expect(state.changedAt[0x04] == 200)
@@ -182,6 +178,19 @@ import Testing
         #expect(state.changedAt[0x04] == 200)
         update(&state, .tick(now: 203.5))
         #expect(state.changedAt.isEmpty)
+    }
+
+    @Test func aFailedRereadOrExportSaysWhy() throws {
+        var state = Fixtures.liveState()
+        let address = try #require(state.selectedFunction?.address)
+        let before = state.selectedFunction
+        update(&state, .reread(address, .failure(.functionGone(address)), now: 200))
+        #expect(
+            state.status == StatusMessage("re-reading \(address) failed: \(address) is no longer present", kind: .error)
+        )
+        #expect(state.selectedFunction == before)
+        update(&state, .exported(.failure(.cannotWrite(path: "/read-only/cfgtui-plan.json"))))
+        #expect(state.status == StatusMessage("export failed: cannot write /read-only/cfgtui-plan.json", kind: .error))
     }
 
     @Test func staticDumpsDoNotReread() {
@@ -217,6 +226,43 @@ import Testing
         let x = map.x + 1 + HexRowLayout.column(ofByte: 5)
         Self.press([.mouse(x: x, y: map.y + 2 + 2, button: .left)], &state)
         #expect(state.cursor == 0x25)
+    }
+
+    @Test func aClickSelectsTheRowDrawnUnderIt() throws {
+        var state = Self.pf()
+        state.moveCursor(to: 0x04)  // Command: more fields than the pane shows
+        let layout = state.layout
+        let devices = DeviceListView.geometry(in: try #require(layout.devices))
+        for line in 0..<min(devices.visibleRows, state.visibleRows.count) {
+            Self.press([.mouse(x: devices.content.x + 3, y: devices.y(ofLine: line), button: .left)], &state)
+            #expect(state.deviceList.selection == state.deviceList.row(atLine: line))
+            let drawn = AppView.frame(state).cell(x: devices.content.x, y: devices.y(ofLine: line))
+            #expect(drawn?.style.role == .selection, "device line \(line)")
+        }
+        Self.press([.mouse(x: devices.content.x + 3, y: devices.y(ofLine: 1), button: .left), .enter], &state)
+        state.moveCursor(to: 0x04)
+        let fields = FieldDetailView.geometry(in: try #require(state.layout.fields))
+        let count = try #require(state.currentRegister?.spec.fields.count)
+        Self.press([.mouse(x: fields.content.x, y: fields.y(ofLine: 0), button: .left), .end], &state)
+        #expect(state.fieldList.scroll > 0, "scrolled, so rows and lines differ")
+        for line in 0..<min(fields.visibleRows, count - state.fieldList.scroll) {
+            Self.press([.mouse(x: fields.content.x + 8, y: fields.y(ofLine: line), button: .left)], &state)
+            #expect(state.fieldList.selection == state.fieldList.row(atLine: line))
+            let drawn = AppView.frame(state).cell(x: fields.content.x, y: fields.y(ofLine: line))
+            #expect(drawn?.style.role == .selection, "field line \(line)")
+        }
+        // The header lines above the rows select nothing.
+        let selection = state.fieldList.selection
+        Self.press([.mouse(x: fields.content.x + 8, y: fields.content.y - 1, button: .left)], &state)
+        #expect(state.fieldList.selection == selection)
+        let map = HexMapView.geometry(in: try #require(state.layout.map))
+        let row = try #require(state.displayed?.rows[state.mapScroll + 2])
+        for index in 0..<16 {
+            let x = map.content.x + HexRowLayout.column(ofByte: index) + index % 2
+            Self.press([.mouse(x: x, y: map.y(ofLine: 2), button: .left)], &state)
+            #expect(state.cursor == row.start + index)
+            #expect(AppView.frame(state).cell(x: x, y: map.y(ofLine: 2))?.style.role == .cursor)
+        }
     }
 
     @Test func resizingKeepsTheCursorVisible() {

@@ -97,7 +97,9 @@ import Testing
         let bar = KeyMap.functionBar(for: state)
         #expect(bar.map(\.key) == [1, 3, 4, 6, 7, 8, 9, 10])
         for entry in bar {
-            #expect(KeyMap.bindings.contains { $0.functionKey == entry.key && $0.keys.contains(.function(entry.key)) })
+            #expect(
+                KeyMap.bindings.contains { $0.functionKey == entry.key && $0.keys.contains(.key(.function(entry.key))) }
+            )
         }
         state.isLive = true
         #expect(KeyMap.functionBar(for: state).contains { $0.key == 5 && $0.label == "Pause" })

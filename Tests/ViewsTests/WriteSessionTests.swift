@@ -69,7 +69,7 @@ import Testing
     @Test func aBadExpressionIsRefusedWithItsColumnAndKeptForEditing() throws {
         var state = Self.vf()
         Self.type("COMMAND.W=0x12345", &state)
-        #expect(state.mode == .expression("COMMAND.W=0x12345"))
+        #expect(state.mode == .typing(TextInput(.expression, text: "COMMAND.W=0x12345")))
         #expect(state.status?.kind == .error)
         #expect(state.status?.text.contains("column") == true)
         #expect(state.writeSession?.history.records.isEmpty == true)
@@ -86,7 +86,7 @@ import Testing
         state.moveCursor(to: 0x04)
         let register = try #require(state.currentRegister)
         let index = try #require(register.spec.fields.firstIndex { $0.name == "Parity Error Response" })
-        state.fieldSelection = index
+        state.fieldList.selection = index
         let before = try #require(Self.guestWord(state, 0x04))
         UpdateTests.press([.character("=")], &state)
         #expect(AppView.frame(state).text.contains("Command: Parity Error Response (bit 6) = 0x0, new value:"))
@@ -122,7 +122,7 @@ import Testing
         UpdateTests.press([.character("w"), .character("M")], &state)  // the device model: one view
         state.moveCursor(to: 0x07)
         let register = try #require(state.currentRegister)
-        state.fieldSelection = try #require(register.spec.fields.firstIndex { $0.lowBit == 13 })
+        state.fieldList.selection = try #require(register.spec.fields.firstIndex { $0.lowBit == 13 })
         UpdateTests.press([.character("="), .character("1"), .enter], &state)
         let status = try #require(Self.guestWord(state, 0x06))
         #expect(status & 0x2000 == 0, "the field written with 1 is cleared")
@@ -180,7 +180,7 @@ import Testing
         Self.type("COMMAND.W=0x0406 CAP_EXP+8.W=0x20:0xe0", &state)
         state.moveCursor(to: 0x04)
         if let index = state.currentRegister?.spec.fields.firstIndex(where: { $0.name == "Parity Error Response" }) {
-            state.fieldSelection = index
+            state.fieldList.selection = index
         }
         UpdateTests.press([.character("="), .character("1"), .enter], &state)
         let effects = UpdateTests.press([.character("W")], &state)
@@ -248,7 +248,7 @@ import Testing
         #expect(effects == [.readBARSizes(address)])
         #expect(state.writeSession == nil)
         // The run loop answers with sysfs's sizes: BAR0 16 KiB.
-        update(&state, .startSimulator(address, BARSizes([.bar(0): 0x4000])))
+        update(&state, .simulator(.start(address, BARSizes([.bar(0): 0x4000]))))
         let session = try #require(state.writeSession)
         #expect(state.status?.text.contains("BAR sizes from sysfs") == true)
         Self.type("BASE_ADDRESS_0=ffffffff", &state)
@@ -259,7 +259,7 @@ import Testing
         #expect(bar & 0xF == original & 0xF)
         // An answer for a function no longer selected is ignored.
         UpdateTests.press([.character("w")], &state)
-        update(&state, .startSimulator(try #require(PCIAddress(bus: 9, device: 0, function: 0)), nil))
+        update(&state, .simulator(.start(try #require(PCIAddress(bus: 9, device: 0, function: 0)), nil)))
         #expect(state.writeSession == nil)
     }
 

@@ -68,14 +68,16 @@ public struct AppLayout: Hashable, Sendable {
         return layout
     }
 
-    /// Rows of data a boxed pane shows (inside its border).
-    public static func innerHeight(_ rect: Rect?) -> Int { max(0, (rect?.height ?? 0) - 2) }
+    /// Rows a pane shows, as its widget lays it out (at least 1, so paging always moves).
+    private static func visibleRows(_ rect: Rect?, _ geometry: (Rect) -> PaneGeometry) -> Int {
+        max(1, rect.map { geometry($0).visibleRows } ?? 0)
+    }
 
     /// Map rows visible: the box minus its border and the column header.
-    public var mapRowsVisible: Int { max(1, Self.innerHeight(map) - 1) }
-    public var deviceRowsVisible: Int { max(1, Self.innerHeight(devices)) }
-    public var chainRowsVisible: Int { max(1, Self.innerHeight(chain)) }
-    public var traceRowsVisible: Int { max(1, Self.innerHeight(trace)) }
+    public var mapRowsVisible: Int { Self.visibleRows(map, HexMapView.geometry) }
+    public var deviceRowsVisible: Int { Self.visibleRows(devices, DeviceListView.geometry) }
+    public var chainRowsVisible: Int { Self.visibleRows(chain, CapabilityChainView.geometry) }
+    public var traceRowsVisible: Int { Self.visibleRows(trace, TraceView.geometry) }
     /// Field rows visible below the register's title lines.
-    public var fieldRowsVisible: Int { max(1, Self.innerHeight(fields) - 2) }
+    public var fieldRowsVisible: Int { Self.visibleRows(fields, FieldDetailView.geometry) }
 }

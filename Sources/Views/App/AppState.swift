@@ -12,31 +12,33 @@ public struct AppState: Sendable {
     public private(set) var treeRows: [DeviceTreeRow]
     public private(set) var visibleRows: [DeviceTreeRow]
     public var deviceFilter: String = ""
-    public var deviceSelection: Int = 0
-    public var deviceScroll: Int = 0
+    /// The selected row of `visibleRows`, and the first row shown.
+    public var deviceList = ListViewState()
 
     // MARK: The selected function
     public private(set) var selected: SelectedFunction?
 
     // MARK: Overlays
-    /// The placement overlay (issue 4), when on.
+    /// The placement overlay, when on.
     public var overlay: PlanOverlay?
     /// Whether the fields pane shows the PF/VF comparison instead.
     public var showsComparison = false
-    /// The write simulator (issue 5), when on.
+    /// The write simulator, when on.
     public var writeSession: WriteSession?
 
     // MARK: Map
+    /// The byte under the cursor: the map's selection, which the fields and chain follow.
     public var cursor: Int = 0
+    /// The first map row shown (rows change with folding, the overlay and the simulator, so the
+    /// cursor's row is looked up in them rather than stored).
     public var mapScroll: Int = 0
     public var foldZeroRows: Bool = true
 
     // MARK: Chain and fields
-    public var chainSelection: Int = 0
-    public var chainScroll: Int = 0
+    /// The selected entry of the chain pane.
+    public var chainList = ListViewState()
     /// The selected field of the register under the cursor.
-    public var fieldSelection: Int = 0
-    public var fieldScroll: Int = 0
+    public var fieldList = ListViewState()
 
     // MARK: Screen
     public var focus: Focus = .devices
@@ -76,10 +78,10 @@ public struct AppState: Sendable {
         visibleRows = treeRows
         if let preselect, let row = visibleRows.firstIndex(where: { functions[$0.functionIndex].address == preselect })
         {
-            deviceSelection = row
+            deviceList.selection = row
             focus = .map
         }
-        selectDevice(row: deviceSelection, readAt: isLive ? now : nil)
+        selectDevice(row: deviceList.selection, readAt: isLive ? now : nil)
     }
 
     /// The selected function, if any.
@@ -96,23 +98,20 @@ public struct AppState: Sendable {
 
     /// Selects the device at a visible row and analyzes it.
     mutating func selectDevice(row: Int, readAt time: Double?) {
-        guard !visibleRows.isEmpty else {
+        deviceList.select(row: row, count: visibleRows.count)
+        guard visibleRows.indices.contains(deviceList.selection) else {
             selected = nil
-            deviceSelection = 0
             return
         }
-        deviceSelection = max(0, min(row, visibleRows.count - 1))
-        let index = visibleRows[deviceSelection].functionIndex
+        let index = visibleRows[deviceList.selection].functionIndex
         if selected?.functionIndex == index { return }
         overlay = nil
         writeSession = nil
         selected = SelectedFunction(functionIndex: index, function: functions[index], foldZeroRows: foldZeroRows)
         cursor = 0
         mapScroll = 0
-        chainSelection = 0
-        chainScroll = 0
-        fieldSelection = 0
-        fieldScroll = 0
+        chainList = ListViewState()
+        fieldList = ListViewState()
         changedAt = [:]
         lastRead = time
     }
@@ -162,9 +161,9 @@ public struct AppState: Sendable {
                 Self.searchText(functions[row.functionIndex]).contains(needle)
             }.map { DeviceTreeRow(functionIndex: $0.functionIndex, depth: 0, continuing: [], isLastChild: true) }
         }
-        deviceScroll = 0
+        deviceList.scroll = 0
         if let selectedIndex, let row = visibleRows.firstIndex(where: { $0.functionIndex == selectedIndex }) {
-            deviceSelection = row
+            deviceList.selection = row
         } else {
             selectDevice(row: 0, readAt: isLive ? now : nil)
         }

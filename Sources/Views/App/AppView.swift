@@ -26,8 +26,7 @@ public struct AppView: Widget {
                 ? "Devices (\(state.functions.count))"
                 : "Devices: '\(state.deviceFilter)' \(state.visibleRows.count)/\(state.functions.count)"
             DeviceListView(
-                functions: state.functions, rows: state.visibleRows, selection: state.deviceSelection,
-                scroll: state.deviceScroll,
+                functions: state.functions, rows: state.visibleRows, list: state.deviceList,
                 isFocused: state.focus == .devices, glyphs: state.glyphs, title: title
             ).render(into: &buffer, area: devices)
         }
@@ -35,8 +34,8 @@ public struct AppView: Widget {
             let register = state.currentRegister
             if let map = layout.map {
                 var highlight: Range<Int>?
-                if let register, register.spec.fields.indices.contains(state.fieldSelection) {
-                    let field = register.spec.fields[state.fieldSelection]
+                if let register, register.spec.fields.indices.contains(state.fieldList.selection) {
+                    let field = register.spec.fields[state.fieldList.selection]
                     let start = register.offset.rawValue + field.lowBit / 8
                     highlight = start..<(register.offset.rawValue + field.highBit / 8 + 1)
                 }
@@ -58,16 +57,15 @@ public struct AppView: Widget {
                 comparison().render(into: &buffer, area: fields)
             } else if let fields = layout.fields {
                 FieldDetailView(
-                    analysis: selected.analysis, cursor: state.cursor, register: register,
-                    selection: state.fieldSelection,
-                    scroll: state.fieldScroll, isFocused: state.focus == .fields, glyphs: state.glyphs,
+                    analysis: selected.analysis, cursor: state.cursor, register: register, list: state.fieldList,
+                    isFocused: state.focus == .fields, glyphs: state.glyphs,
                     changedBits: register.map { state.writeSession?.changedBits(of: $0) ?? 0 } ?? 0
                 ).render(into: &buffer, area: fields)
             }
             if let chain = layout.chain {
                 CapabilityChainView(
-                    analysis: selected.analysis, entries: selected.chainEntries, selection: state.chainSelection,
-                    scroll: state.chainScroll, isFocused: state.focus == .chain, glyphs: state.glyphs,
+                    analysis: selected.analysis, entries: selected.chainEntries, list: state.chainList,
+                    isFocused: state.focus == .chain, glyphs: state.glyphs,
                     proposedOffsets: Set((state.overlay?.proposedRanges ?? []).map(\.start.rawValue))
                 ).render(into: &buffer, area: chain)
             }
@@ -210,48 +208,39 @@ public struct AppView: Widget {
         value == value.rounded() ? "\(Int(value))s" : "\(Double(Int(value * 10)) / 10)s"
     }
 
-    private func legendPieces() -> [(String, CellStyle)] {
-        switch state.mode {
-        case .search(let text):
-            return [
-                ("Search (name, ECAP_PASID, 0x100):", CellStyle(.title, [.bold])),
-                (text + "_", CellStyle(.match, [.bold])),
-                ("Enter: go  Esc: cancel", CellStyle(.dim)),
-            ]
-        case .filter(let text):
-            return [
-                ("Filter devices:", CellStyle(.title, [.bold])), (text + "_", CellStyle(.match, [.bold])),
-                ("Enter: keep  Esc: clear", CellStyle(.dim)),
-            ]
-        case .expression(let text):
-            return [
-                ("setpci>", CellStyle(.title, [.bold])), (text + "_", CellStyle(.match, [.bold])),
-                state.status.map { ($0.text, CellStyle(.error, [.bold])) } ?? (
-                    "Enter: apply  Esc: cancel", CellStyle(.dim)
-                ),
-            ]
-        case .fieldValue(let text):
+    /// The legend while typing: what the line is for, the text with a cursor, and the keys (or
+    /// why the simulator refused the text).
+    private func inputPieces(_ input: TextInput) -> [(String, CellStyle)] {
+        let prompt: String
+        let hint: String
+        let showsRefusal: Bool
+        switch input.kind {
+        case .search:
+            (prompt, hint, showsRefusal) = ("Search (name, ECAP_PASID, 0x100):", "Enter: go  Esc: cancel", false)
+        case .filter: (prompt, hint, showsRefusal) = ("Filter devices:", "Enter: keep  Esc: clear", false)
+        case .expression: (prompt, hint, showsRefusal) = ("setpci>", "Enter: apply  Esc: cancel", true)
+        case .fieldValue:
             let selected = state.selectedField
             let now = selected.flatMap { $0.0.value(of: $0.1) }
             let name = selected.map { register, field in
                 register.spec.name + ": " + field.name
                     + (field.bitCount > 1 ? " (\(field.highBit):\(field.lowBit))" : " (bit \(field.lowBit))")
             }
-            return [
-                (
-                    (name ?? "field") + " = " + (now.map { HexFormat.literal($0) } ?? "?") + ", new value:",
-                    CellStyle(.title, [.bold])
-                ),
-                (text + "_", CellStyle(.match, [.bold])),
-                state.status.map { ($0.text, CellStyle(.error, [.bold])) }
-                    ?? ("decimal or 0x hex  Enter: write  Esc: cancel", CellStyle(.dim)),
-            ]
-        default:
-            break
+            prompt = (name ?? "field") + " = " + (now.map { HexFormat.literal($0) } ?? "?") + ", new value:"
+            (hint, showsRefusal) = ("decimal or 0x hex  Enter: write  Esc: cancel", true)
         }
+        let refusal = showsRefusal ? state.status.map { ($0.text, CellStyle(.error, [.bold])) } : nil
+        return [
+            (prompt, CellStyle(.title, [.bold])), (input.text + "_", CellStyle(.match, [.bold])),
+            refusal ?? (hint, CellStyle(.dim)),
+        ]
+    }
+
+    private func legendPieces() -> [(String, CellStyle)] {
+        if case .typing(let input) = state.mode { return inputPieces(input) }
         if state.focus == .chain, let selected = state.displayed,
-            selected.chainEntries.indices.contains(state.chainSelection),
-            case .diagnostic(let diagnostic) = selected.chainEntries[state.chainSelection]
+            selected.chainEntries.indices.contains(state.chainList.selection),
+            case .diagnostic(let diagnostic) = selected.chainEntries[state.chainList.selection]
         {
             let role: StyleRole =
                 diagnostic.severity == .error ? .error : diagnostic.severity == .warning ? .warning : .info

@@ -13,12 +13,30 @@ public enum InputMode: Hashable, Sendable {
     case normal
     /// The help overlay is open.
     case help
-    /// Typing a search (capability name, setpci name or offset).
-    case search(String)
-    /// Typing a device filter.
-    case filter(String)
-    /// Typing setpci expressions for the write simulator.
-    case expression(String)
-    /// Typing a new value for the selected field (the write simulator).
-    case fieldValue(String)
+    /// Typing a line in the legend bar: what for, and the text so far.
+    case typing(TextInput)
+}
+
+/// A line being typed and what it is for. Every kind edits the same way (characters append,
+/// Backspace deletes the last); they differ in what Enter and Esc do, which `update` decides by
+/// `kind`.
+public struct TextInput: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// A search: a capability name, a setpci name or an offset.
+        case search
+        /// The device filter, applied as it is typed.
+        case filter
+        /// setpci expressions for the write simulator.
+        case expression
+        /// A new value for the selected field (the write simulator).
+        case fieldValue
+    }
+
+    public var kind: Kind
+    public var text: String
+
+    public init(_ kind: Kind, text: String = "") {
+        self.kind = kind
+        self.text = text
+    }
 }

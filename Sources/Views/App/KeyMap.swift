@@ -1,39 +1,3 @@
-/// One key binding: its keys, its labels and what it does. The function-key bar and the help
-/// screen are rendered from these, so labels never drift from behaviour.
-public struct Binding: Sendable {
-    public var keys: [Key]
-    /// How the help screen names the keys (`?, F1`).
-    public var keyLabel: String
-    /// The F-key that shows it in the bar, if any.
-    public var functionKey: Int?
-    /// The short label in the bar (`Help`).
-    public var barLabel: String
-    /// One line for the help screen.
-    public var help: String
-    public var action: Action
-    /// Where it applies (nil: everywhere).
-    public var focus: Set<Focus>?
-    /// Only while the placement overlay is on.
-    public var requiresOverlay: Bool
-    /// Only while the write simulator is on.
-    public var requiresSimulator: Bool
-
-    public init(
-        _ keys: [Key], _ keyLabel: String, functionKey: Int? = nil, bar: String = "", help: String, action: Action,
-        focus: Set<Focus>? = nil, requiresOverlay: Bool = false, requiresSimulator: Bool = false
-    ) {
-        self.keys = keys
-        self.keyLabel = keyLabel
-        self.functionKey = functionKey
-        self.barLabel = bar
-        self.help = help
-        self.action = action
-        self.focus = focus
-        self.requiresOverlay = requiresOverlay
-        self.requiresSimulator = requiresSimulator
-    }
-}
-
 /// Keys to actions.
 public enum KeyMap {
     /// Every binding, in help-screen order.
@@ -53,6 +17,9 @@ public enum KeyMap {
         Binding([.function(3)], "F3", functionKey: 3, bar: "Search", help: "", action: .startSearch),
         Binding([.function(4)], "F4", functionKey: 4, bar: "Filter", help: "", action: .startFilter),
         Binding(
+            [.escape], "Esc", help: "Clear the device filter (when one is set)", action: .clearFilter,
+            when: .deviceFilterIsSet),
+        Binding(
             [.function(5), .character("p")], "F5 p", functionKey: 5, bar: "Pause",
             help: "Pause or resume live re-reading (this host only)", action: .togglePause),
         Binding(
@@ -61,6 +28,9 @@ public enum KeyMap {
         Binding(
             [.function(10), .character("q"), .control("c")], "F10 q ^C", functionKey: 10, bar: "Quit",
             help: "Quit (the terminal is restored)", action: .quit),
+        Binding(
+            [.control("l")], "^L", help: "Redraw the whole screen (in every mode)", action: .redraw,
+            context: .anywhere),
         Binding([.tab], "Tab", help: "Next pane: devices, map, fields, chain", action: .focusNext),
         Binding([.backTab], "Shift-Tab", help: "Previous pane", action: .focusPrevious),
         Binding(
@@ -84,6 +54,12 @@ public enum KeyMap {
         Binding([.home, .character("g")], "Home g", help: "First byte / first entry", action: .jumpToEnd(false)),
         Binding([.end, .character("G")], "End G", help: "Last byte / last entry", action: .jumpToEnd(true)),
         Binding(
+            [.mouse(.left)], "Click", help: "Focus the pane under the pointer and select the row or byte there",
+            does: .clickAtPointer),
+        Binding(
+            [.mouse(.wheelUp), .mouse(.wheelDown)], "Wheel", help: "3 rows up or down in the focused pane",
+            does: .wheel(up: .scroll(-3), down: .scroll(3))),
+        Binding(
             [.enter], "Enter",
             help: "Jump: chain entry to the map, pointer byte to its target, field to its bytes, device to its map",
             action: .activate),
@@ -92,115 +68,115 @@ public enum KeyMap {
         Binding(
             [.function(7), .character("v")], "F7 v", functionKey: 7, bar: "Plan",
             help: "Placement overlay: proposed virtual PASID/PRI/ATS/DVSEC for this function (usually a VF)",
-            action: .toggleOverlay),
+            action: .overlay(.toggle)),
         Binding(
             [.function(8), .character("c")], "F8 c", functionKey: 8, bar: "PF/VF",
             help: "Compare a VF with its PF side by side: what the VF lacks", action: .toggleComparison),
         Binding(
             [.character("s")], "s", help: "Overlay: next strategy (auto, pf-offset, end, first-fit, table, dvsec-hint)",
-            action: .cycleStrategy, requiresOverlay: true),
+            action: .overlay(.cycleStrategy), when: .overlayIsOn),
         Binding(
             [.character("a")], "a", help: "Overlay: add a capability (PASID, PRI, ATS, then a DVSEC)",
-            action: .addProposal, requiresOverlay: true),
+            action: .overlay(.addProposal), when: .overlayIsOn),
         Binding(
             [.character("x"), .delete], "x Del", help: "Overlay: remove the proposal under the cursor",
-            action: .removeProposal, requiresOverlay: true),
+            action: .overlay(.removeProposal), when: .overlayIsOn),
         Binding(
             [.character("m")], "m",
             help: "Overlay: move the proposal under the cursor with the arrows (m or Enter ends)",
-            action: .toggleMoving, requiresOverlay: true),
+            action: .overlay(.toggleMoving), when: .overlayIsOn),
         Binding(
             [.character("e")], "e", help: "Overlay: export the plan (JSON) and the virtual space (lspci -xxxx text)",
-            action: .exportPlan, requiresOverlay: true),
+            action: .overlay(.export), when: .overlayIsOn),
         Binding(
             [.function(9), .character("w")], "F9 w", functionKey: 9, bar: "Write",
             help: "Write simulator: guest accesses on a simulated copy (vfio model; never the device)",
-            action: .toggleSimulator),
+            action: .simulator(.toggle)),
         Binding(
             [.character("i"), .character(":")], "i :",
             help: "Writes: type setpci expressions (COMMAND.W=0x0406 CAP_EXP+8.W=0x20:0xe0)",
-            action: .startExpression, requiresSimulator: true),
+            action: .simulator(.startExpression), when: .simulatorIsOn),
         Binding(
             [.character("=")], "=",
             help: "Writes: give the selected field a new value (a masked write of its register)",
-            action: .startFieldEdit, requiresSimulator: true),
+            action: .simulator(.startFieldEdit), when: .simulatorIsOn),
         Binding(
-            [.character("u")], "u", help: "Writes: undo the last access", action: .undoWrite, requiresSimulator: true),
+            [.character("u")], "u", help: "Writes: undo the last access", action: .simulator(.undo),
+            when: .simulatorIsOn),
         Binding(
-            [.character("U"), .control("r")], "U ^R", help: "Writes: redo", action: .redoWrite, requiresSimulator: true),
+            [.character("U"), .control("r")], "U ^R", help: "Writes: redo", action: .simulator(.redo),
+            when: .simulatorIsOn),
         Binding(
-            [.character("R")], "R", help: "Writes: reset to the starting copy (clears undo)", action: .resetWrites,
-            requiresSimulator: true),
+            [.character("R")], "R", help: "Writes: reset to the starting copy (clears undo)",
+            action: .simulator(.reset),
+            when: .simulatorIsOn),
         Binding(
             [.character("o")], "o", help: "Writes: show the simulated device or the guest's view (vfio model)",
-            action: .toggleDeviceView, requiresSimulator: true),
+            action: .simulator(.toggleDeviceView), when: .simulatorIsOn),
         Binding(
             [.character("M")], "M", help: "Writes: switch between the vfio and device models (replays the accesses)",
-            action: .switchModel, requiresSimulator: true),
+            action: .simulator(.switchModel), when: .simulatorIsOn),
         Binding(
             [.character("W")], "W", help: "Writes: save the session as a script for cfgtui simulate --script",
-            action: .saveScript, requiresSimulator: true),
+            action: .simulator(.saveScript), when: .simulatorIsOn),
+
+        // Moving a proposal (after m): the arrows move it a dword (left/right) or a row (up/down).
+        Binding(
+            [.left, .character("h")], "Left h", help: "a dword back", action: .overlay(.moveProposal(-4)),
+            context: .movingProposal),
+        Binding(
+            [.right, .character("l")], "Right l", help: "a dword on", action: .overlay(.moveProposal(4)),
+            context: .movingProposal),
+        Binding(
+            [.up, .character("k")], "Up k", help: "a row back", action: .overlay(.moveProposal(-16)),
+            context: .movingProposal),
+        Binding(
+            [.down, .character("j")], "Down j", help: "a row on", action: .overlay(.moveProposal(16)),
+            context: .movingProposal),
+        Binding(
+            [.enter], "Enter", help: "keep it there", action: .overlay(.toggleMoving), context: .movingProposal),
+
+        // Typing a line.
+        Binding([.enter], "Enter", help: "search / keep / apply", action: .input(.commit), context: .typing),
+        Binding([.escape], "Esc", help: "cancel, clear a filter", action: .input(.cancel), context: .typing),
+        Binding(
+            [.backspace, .delete], "Bksp Del", help: "delete", action: .input(.deleteBackward), context: .typing),
+        Binding([.anyCharacter], "Characters", help: "typed", does: .typeCharacter, context: .typing),
+        Binding([.control("c")], "^C", help: "quit", action: .quit, context: .typing),
+
+        // The help overlay.
+        Binding(
+            [.escape, .character("?"), .function(1), .character("q"), .enter], "Esc ? F1 q Enter", help: "close",
+            action: .toggleHelp, context: .help),
+        Binding([.up, .character("k")], "Up k", help: "line up", action: .scrollHelp(-1), context: .help),
+        Binding([.down, .character("j")], "Down j", help: "line down", action: .scrollHelp(1), context: .help),
+        Binding([.pageUp], "PgUp", help: "page up", action: .scrollHelp(-10), context: .help),
+        Binding(
+            [.pageDown, .character(" ")], "PgDn Space", help: "page down", action: .scrollHelp(10), context: .help),
+        Binding([.home, .character("g")], "Home g", help: "top", action: .scrollHelp(Int.min), context: .help),
+        Binding([.end, .character("G")], "End G", help: "bottom", action: .scrollHelp(Int.max), context: .help),
+        Binding(
+            [.mouse(.wheelUp), .mouse(.wheelDown)], "Wheel", help: "3 lines up or down",
+            does: .wheel(up: .scrollHelp(-3), down: .scrollHelp(3)), context: .help),
+        Binding([.function(10), .control("c")], "F10 ^C", help: "quit", action: .quit, context: .help),
     ]
 
-    /// The action for a key in the current state, if any.
-    public static func action(for key: Key, in state: AppState) -> Action? {
+    /// The contexts whose bindings apply in `state`, the first one first.
+    static func contexts(for state: AppState) -> [Binding.Context] {
         switch state.mode {
-        case .search, .filter, .expression, .fieldValue:
-            switch key {
-            case .enter: return .commitInput
-            case .escape: return .cancelInput
-            case .backspace, .delete: return .deleteBackward
-            case .character(let character): return .type(character)
-            case .control("c"): return .quit
-            case .resize: return nil
-            default: return nil
-            }
-        case .help:
-            switch key {
-            case .escape, .character("?"), .function(1), .character("q"), .enter: return .toggleHelp
-            case .up, .character("k"): return .scrollHelp(-1)
-            case .down, .character("j"): return .scrollHelp(1)
-            case .pageUp: return .scrollHelp(-10)
-            case .pageDown, .character(" "): return .scrollHelp(10)
-            case .home, .character("g"): return .scrollHelp(Int.min)
-            case .end, .character("G"): return .scrollHelp(Int.max)
-            case .mouse(_, _, .wheelUp): return .scrollHelp(-3)
-            case .mouse(_, _, .wheelDown): return .scrollHelp(3)
-            case .function(10), .control("c"): return .quit
-            default: return nil
-            }
-        case .normal:
-            break
+        case .help: [.help, .anywhere]
+        case .typing: [.typing, .anywhere]
+        case .normal: state.overlay?.isMoving == true ? [.movingProposal, .panes, .anywhere] : [.panes, .anywhere]
         }
-        switch key {
-        case .mouse(let x, let y, let button):
-            switch button {
-            case .left: return .click(x: x, y: y)
-            case .wheelUp: return .scroll(-3)
-            case .wheelDown: return .scroll(3)
-            case .right: return nil
+    }
+
+    /// The action for a key in the current state, if any: the first binding that takes the key
+    /// and applies, in the first context that has one.
+    public static func action(for key: Key, in state: AppState) -> Action? {
+        for context in contexts(for: state) {
+            for binding in bindings where binding.context == context {
+                if let action = binding.action(for: key, in: state) { return action }
             }
-        case .escape:
-            return state.deviceFilter.isEmpty ? nil : .cancelInput
-        default:
-            break
-        }
-        // Moving a proposal: the arrows move it a dword (left/right) or a row (up/down).
-        if let overlay = state.overlay, overlay.isMoving {
-            switch key {
-            case .left, .character("h"): return .moveProposal(-4)
-            case .right, .character("l"): return .moveProposal(4)
-            case .up, .character("k"): return .moveProposal(-16)
-            case .down, .character("j"): return .moveProposal(16)
-            case .enter, .escape, .character("m"): return .toggleMoving
-            default: break
-            }
-        }
-        for binding in bindings where binding.keys.contains(key) {
-            if let focus = binding.focus, !focus.contains(state.focus) { continue }
-            if binding.requiresOverlay && state.overlay == nil { continue }
-            if binding.requiresSimulator && state.writeSession == nil { continue }
-            return binding.action
         }
         return nil
     }
@@ -208,7 +184,7 @@ public enum KeyMap {
     /// The bindings shown in the function-key bar, by F-key, for the current state.
     public static func functionBar(for state: AppState) -> [(key: Int, label: String)] {
         var entries = [(key: Int, label: String)]()
-        for binding in bindings {
+        for binding in bindings where binding.context == .panes {
             guard let number = binding.functionKey else { continue }
             if let focus = binding.focus, !focus.contains(state.focus) { continue }
             if entries.contains(where: { $0.key == number }) { continue }
@@ -218,8 +194,8 @@ public enum KeyMap {
                 label = state.isPaused ? "Resume" : "Pause"
             }
             if binding.action == .toggleFold { label = state.foldZeroRows ? "Unfold" : "Fold" }
-            if binding.action == .toggleOverlay { label = state.overlay == nil ? "Plan" : "Unplan" }
-            if binding.action == .toggleSimulator { label = state.writeSession == nil ? "Write" : "EndWr" }
+            if binding.action == .overlay(.toggle) { label = state.overlay == nil ? "Plan" : "Unplan" }
+            if binding.action == .simulator(.toggle) { label = state.writeSession == nil ? "Write" : "EndWr" }
             entries.append((number, label))
         }
         return entries.sorted { $0.key < $1.key }

@@ -9,8 +9,12 @@ extension AppState {
         if writeSession != nil {
             writeSession = nil
             if focus == .trace { focus = .map }
-            if case .expression = mode { mode = .normal }
-            if case .fieldValue = mode { mode = .normal }
+            if case .typing(let input) = mode {
+                switch input.kind {
+                case .expression, .fieldValue: mode = .normal
+                case .search, .filter: break
+                }
+            }
             status = StatusMessage("write simulation ended; nothing was written to the device")
             keepSelectionsVisible()
             return []
@@ -62,59 +66,82 @@ extension AppState {
         keepSelectionsVisible()
     }
 
-    mutating func changeSimulation(_ action: Action) {
-        guard var session = writeSession else {
-            status = StatusMessage("press w (F9) to start simulating writes first")
-            return
-        }
+    mutating func simulate(_ action: SimulatorAction) -> [Effect] {
         switch action {
+        case .toggle:
+            return toggleSimulator()
+        case .start(let address, let sizes):
+            startSimulator(on: address, barSizes: sizes)
+        case .saveScript:
+            return saveScript()
         case .startExpression:
-            mode = .expression("")
-            return
+            guard requireSession() != nil else { break }
+            mode = .typing(TextInput(.expression))
         case .startFieldEdit:
+            guard requireSession() != nil else { break }
             guard let (register, field) = selectedField else {
                 status = StatusMessage("no field here: move to a register with fields, or type an expression (i)")
-                return
+                break
             }
             if register.spec.width > 4 && (field.lowBit % 32) + field.bitCount > 32 {
                 status = StatusMessage("\(field.name) crosses a dword: write it with an expression (i)", kind: .warning)
-                return
+                break
             }
-            mode = .fieldValue("")
-            return
-        case .undoWrite:
+            mode = .typing(TextInput(.fieldValue))
+        case .undo:
+            guard var session = requireSession() else { break }
             if !session.undo() { status = StatusMessage("nothing to undo") }
-        case .redoWrite:
+            keep(session)
+        case .redo:
+            guard var session = requireSession() else { break }
             if !session.redo() { status = StatusMessage("nothing to redo") }
-        case .resetWrites:
+            keep(session)
+        case .reset:
+            guard var session = requireSession() else { break }
             session.reset()
             status = StatusMessage("reset: back to the starting copy, history cleared")
+            keep(session)
         case .toggleDeviceView:
+            guard var session = requireSession() else { break }
             guard session.model == .vfio else {
                 status = StatusMessage("the device model has one view: the device")
-                return
+                break
             }
             session.toggleView()
             status = StatusMessage(
                 session.showsDevice
                     ? "device view: what the simulated device holds (o for the guest's view)"
                     : "guest view: what the guest reads through vfio (o for the device)")
+            keep(session)
         case .switchModel:
+            guard var session = requireSession() else { break }
             let problem = session.switchModel()
             status =
                 problem.map { StatusMessage($0, kind: .warning) }
                 ?? StatusMessage("\(session.model.rawValue) model: \(session.history.position) accesses replayed")
-        default:
-            return
+            keep(session)
         }
+        return []
+    }
+
+    /// The write session, or nil after saying how to start one.
+    private mutating func requireSession() -> WriteSession? {
+        if writeSession == nil { status = StatusMessage("press w (F9) to start simulating writes first") }
+        return writeSession
+    }
+
+    /// Keeps a changed session and follows its last access.
+    private mutating func keep(_ session: WriteSession) {
         writeSession = session
         followLastAccess()
     }
 
     /// The register under the cursor and its selected field.
     public var selectedField: (DecodedRegister, RegisterField)? {
-        guard let register = currentRegister, register.spec.fields.indices.contains(fieldSelection) else { return nil }
-        return (register, register.spec.fields[fieldSelection])
+        guard let register = currentRegister, register.spec.fields.indices.contains(fieldList.selection) else {
+            return nil
+        }
+        return (register, register.spec.fields[fieldList.selection])
     }
 
     mutating func commitExpression(_ text: String) {
@@ -180,7 +207,7 @@ extension AppState {
         if let (register, field) = keep, register.range.start.rawValue == currentRegister?.offset.rawValue,
             let index = currentRegister?.spec.fields.firstIndex(of: field)
         {
-            fieldSelection = index
+            fieldList.selection = index
         }
         keepSelectionsVisible()
     }

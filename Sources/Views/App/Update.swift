@@ -9,15 +9,7 @@ import Model
 @discardableResult
 public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     let layout = state.layout
-    switch action {
-    case .tick, .reread, .resized: break
-    default: state.status = nil  // a message lasts until the next key
-    }
-    if state.writeSession != nil, action.changesThePlan {
-        state.status = StatusMessage(
-            "the write simulation runs on this plan: end it (w) before changing the overlay", kind: .warning)
-        return []
-    }
+    if !action.keepsStatus { state.status = nil }
     switch action {
     case .quit:
         state.shouldQuit = true
@@ -66,44 +58,17 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .nextCapability, .previousCapability:
         state.jumpToCapability(forward: action == .nextCapability)
     case .startSearch:
-        state.mode = .search("")
+        state.mode = .typing(TextInput(.search))
         if state.focus == .devices { state.focus = .map }
     case .startFilter:
-        state.mode = .filter(state.deviceFilter)
+        state.mode = .typing(TextInput(.filter, text: state.deviceFilter))
         state.focus = .devices
-    case .type(let character):
-        switch state.mode {
-        case .search(let text): state.mode = .search(text + String(character))
-        case .expression(let text): state.mode = .expression(text + String(character))
-        case .fieldValue(let text): state.mode = .fieldValue(text + String(character))
-        case .filter(let text):
-            state.mode = .filter(text + String(character))
-            state.applyFilter(text + String(character))
-        default: break
-        }
-    case .deleteBackward:
-        switch state.mode {
-        case .search(let text): state.mode = .search(String(text.dropLast()))
-        case .expression(let text): state.mode = .expression(String(text.dropLast()))
-        case .fieldValue(let text): state.mode = .fieldValue(String(text.dropLast()))
-        case .filter(let text):
-            state.mode = .filter(String(text.dropLast()))
-            state.applyFilter(String(text.dropLast()))
-        default: break
-        }
-    case .commitInput:
-        switch state.mode {
-        case .search(let text):
-            state.mode = .normal
-            state.search(text)
-        case .expression(let text): state.commitExpression(text)
-        case .fieldValue(let text): state.commitFieldValue(text)
-        default: state.mode = .normal
-        }
-    case .cancelInput:
-        if case .filter = state.mode { state.applyFilter("") }
-        if state.mode == .normal && !state.deviceFilter.isEmpty { state.applyFilter("") }
-        state.mode = .normal
+    case .input(let input):
+        state.editInput(input)
+    case .clearFilter:
+        state.applyFilter("")
+    case .redraw:
+        return [.redraw]
     case .togglePause:
         guard state.isLive else {
             state.status = StatusMessage("this source is a static dump: nothing to re-read")
@@ -125,42 +90,83 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
                 return [.reread(function.address)]
             }
         }
-    case .reread(let address, let function, let failure, let now):
+    case .reread(let address, let result, let now):
         state.now = now
-        if let function {
-            state.replaceFunction(function, at: now)
-        } else if let failure {
-            state.status = StatusMessage("re-reading \(address) failed: \(failure)", kind: .error)
+        switch result {
+        case .success(let function): state.replaceFunction(function, at: now)
+        case .failure(let error):
+            state.status = StatusMessage("re-reading \(address) failed: \(ErrorText.message(error))", kind: .error)
         }
     case .click(let x, let y):
         state.click(x: x, y: y, layout: layout)
     case .scroll(let rows):
         state.move(rows: rows, layout: layout)
-    case .toggleOverlay:
-        state.toggleOverlay()
-    case .cycleStrategy, .addProposal, .removeProposal, .toggleMoving, .moveProposal:
-        state.changeOverlay(action)
-    case .exportPlan:
-        return state.exportPlan()
-    case .exported(let paths, let failure):
-        state.status =
-            failure.map { StatusMessage("export failed: \($0)", kind: .error) }
-            ?? StatusMessage("wrote " + paths.joined(separator: " and "))
+    case .overlay(let overlayAction):
+        guard state.writeSession == nil || !overlayAction.changesThePlan else {
+            state.status = StatusMessage(
+                "the write simulation runs on this plan: end it (w) before changing the overlay", kind: .warning)
+            return []
+        }
+        return state.changeOverlay(overlayAction)
+    case .exported(.success(let names)):
+        state.status = StatusMessage("wrote " + names.joined(separator: " and "))
+    case .exported(.failure(.cannotWrite(let path))):
+        state.status = StatusMessage("export failed: cannot write \(path)", kind: .error)
     case .toggleComparison:
         state.showsComparison.toggle()
-    case .toggleSimulator:
-        return state.toggleSimulator()
-    case .startSimulator(let address, let sizes):
-        state.startSimulator(on: address, barSizes: sizes)
-    case .startExpression, .startFieldEdit, .undoWrite, .redoWrite, .resetWrites, .toggleDeviceView, .switchModel:
-        state.changeSimulation(action)
-    case .saveScript:
-        return state.saveScript()
+    case .simulator(let simulatorAction):
+        return state.simulate(simulatorAction)
     }
     return []
 }
 
 extension AppState {
+    // MARK: - Typing
+
+    mutating func editInput(_ action: InputAction) {
+        switch action {
+        case .type(let character):
+            guard case .typing(var input) = mode else { return }
+            input.text.append(character)
+            edit(input)
+        case .deleteBackward:
+            guard case .typing(var input) = mode else { return }
+            _ = input.text.popLast()
+            edit(input)
+        case .commit:
+            guard case .typing(let input) = mode else {
+                mode = .normal
+                return
+            }
+            commit(input)
+        case .cancel:
+            if case .typing(let input) = mode, input.kind == .filter { applyFilter("") }
+            mode = .normal
+        }
+    }
+
+    /// The typed line changed; the device filter applies as it is typed.
+    mutating func edit(_ input: TextInput) {
+        mode = .typing(input)
+        switch input.kind {
+        case .filter: applyFilter(input.text)
+        case .search, .expression, .fieldValue: break
+        }
+    }
+
+    /// Enter: a search goes there, the filter stays, the simulator applies what was typed (and
+    /// keeps the text when it is refused).
+    mutating func commit(_ input: TextInput) {
+        switch input.kind {
+        case .search:
+            mode = .normal
+            search(input.text)
+        case .filter: mode = .normal
+        case .expression: commitExpression(input.text)
+        case .fieldValue: commitFieldValue(input.text)
+        }
+    }
+
     // MARK: - Placement overlay
 
     mutating func toggleOverlay() {
@@ -181,25 +187,39 @@ extension AppState {
         keepSelectionsVisible()
     }
 
-    mutating func changeOverlay(_ action: Action) {
+    mutating func changeOverlay(_ action: OverlayAction) -> [Effect] {
+        let (functions, fold, cursor) = (functions, foldZeroRows, cursor)
+        switch action {
+        case .toggle: toggleOverlay()
+        case .export: return exportPlan()
+        case .cycleStrategy:
+            editOverlay(followsWithoutPlan: false) { $0.cycleStrategy(functions: functions, foldZeroRows: fold) }
+        case .addProposal: editOverlay { $0.addNext(functions: functions, foldZeroRows: fold) }
+        case .removeProposal:
+            editOverlay { overlay in
+                overlay.selectProposal(at: cursor)
+                overlay.removeSelected(functions: functions, foldZeroRows: fold)
+            }
+        case .toggleMoving:
+            editOverlay { overlay in
+                if !overlay.isMoving { overlay.selectProposal(at: cursor) }
+                overlay.isMoving.toggle()
+            }
+        case .moveProposal(let delta): editOverlay { $0.move(by: delta, functions: functions, foldZeroRows: fold) }
+        }
+        return []
+    }
+
+    /// Changes the open overlay, then puts the cursor on the selected proposal (after a new
+    /// strategy only when it planned: `followsWithoutPlan` false) and says why planning failed.
+    private mutating func editOverlay(followsWithoutPlan: Bool = true, _ change: (inout PlanOverlay) -> Void) {
         guard var current = overlay else {
             status = StatusMessage("press v (F7) to open the placement overlay first")
             return
         }
-        switch action {
-        case .cycleStrategy: current.cycleStrategy(functions: functions, foldZeroRows: foldZeroRows)
-        case .addProposal: current.addNext(functions: functions, foldZeroRows: foldZeroRows)
-        case .removeProposal:
-            current.selectProposal(at: cursor)
-            current.removeSelected(functions: functions, foldZeroRows: foldZeroRows)
-        case .toggleMoving:
-            if !current.isMoving { current.selectProposal(at: cursor) }
-            current.isMoving.toggle()
-        case .moveProposal(let delta): current.move(by: delta, functions: functions, foldZeroRows: foldZeroRows)
-        default: break
-        }
+        change(&current)
         overlay = current
-        if let offset = current.selectedOffset, action != .cycleStrategy || current.plan != nil {
+        if let offset = current.selectedOffset, followsWithoutPlan || current.plan != nil {
             moveCursor(to: offset.rawValue)
         }
         if let refusal = current.refusal {
@@ -244,7 +264,7 @@ extension AppState {
     mutating func move(rows: Int, layout: AppLayout) {
         switch focus {
         case .devices:
-            selectDevice(row: deviceSelection + rows, readAt: isLive ? now : nil)
+            selectDevice(row: deviceList.selection + rows, readAt: isLive ? now : nil)
         case .map:
             guard let selected = displayed else { return }
             let rowIndex = MapRows.rowIndex(of: cursor, in: selected.rows)
@@ -257,10 +277,9 @@ extension AppState {
             }
         case .chain:
             guard let selected = displayed else { return }
-            chainSelection = max(0, min(selected.chainEntries.count - 1, chainSelection + rows))
+            chainList.move(by: rows, count: selected.chainEntries.count)
         case .fields:
-            let count = currentRegister?.spec.fields.count ?? 0
-            fieldSelection = max(0, min(count - 1, fieldSelection + rows))
+            fieldList.move(by: rows, count: currentRegister?.spec.fields.count ?? 0)
         case .trace:
             guard var session = writeSession else { return }
             session.traceSelection = max(0, min(session.history.records.count - 1, session.traceSelection + rows))
@@ -282,8 +301,8 @@ extension AppState {
         switch focus {
         case .devices: selectDevice(row: toEnd ? visibleRows.count - 1 : 0, readAt: isLive ? now : nil)
         case .map: moveCursor(to: toEnd ? (displayed?.analysis.space.size ?? 1) - 1 : 0)
-        case .chain: chainSelection = toEnd ? max(0, (displayed?.chainEntries.count ?? 1) - 1) : 0
-        case .fields: fieldSelection = toEnd ? max(0, (currentRegister?.spec.fields.count ?? 1) - 1) : 0
+        case .chain: chainList.jump(toEnd: toEnd, count: displayed?.chainEntries.count ?? 0)
+        case .fields: fieldList.jump(toEnd: toEnd, count: currentRegister?.spec.fields.count ?? 0)
         case .trace:
             let count = writeSession?.history.records.count ?? 1
             writeSession?.traceSelection = toEnd ? max(0, count - 1) : 0
@@ -301,8 +320,8 @@ extension AppState {
         case .devices:
             focus = .map
         case .chain:
-            guard selected.chainEntries.indices.contains(chainSelection) else { return }
-            switch selected.chainEntries[chainSelection] {
+            guard selected.chainEntries.indices.contains(chainList.selection) else { return }
+            switch selected.chainEntries[chainList.selection] {
             case .capability(let index):
                 moveCursor(to: selected.analysis.capabilities[index].offset.rawValue)
                 focus = .map
@@ -311,13 +330,13 @@ extension AppState {
                     moveCursor(to: offset.rawValue)
                     focus = .map
                 }
-            default: break
+            case .section, .note: break
             }
         case .fields:
-            if let register = currentRegister, register.spec.fields.indices.contains(fieldSelection) {
-                let field = register.spec.fields[fieldSelection]
+            if let register = currentRegister, register.spec.fields.indices.contains(fieldList.selection) {
+                let field = register.spec.fields[fieldList.selection]
                 moveCursor(to: register.offset.rawValue + field.lowBit / 8)
-                fieldSelection = register.spec.fields.firstIndex(of: field) ?? fieldSelection
+                fieldList.selection = register.spec.fields.firstIndex(of: field) ?? fieldList.selection
                 focus = .map
             }
         case .map:
@@ -335,9 +354,9 @@ extension AppState {
     /// that owns the byte in the chain pane.
     mutating func followPointerOrSelectCapability() {
         guard let selected = displayed else { return }
-        if let register = currentRegister, register.spec.fields.indices.contains(fieldSelection),
-            register.spec.fields[fieldSelection].decoding == .configPointer,
-            let value = register.value(of: register.spec.fields[fieldSelection])
+        if let register = currentRegister, register.spec.fields.indices.contains(fieldList.selection),
+            register.spec.fields[fieldList.selection].decoding == .configPointer,
+            let value = register.value(of: register.spec.fields[fieldList.selection])
         {
             // Pointers are dword-aligned: the low two bits are reserved.
             let target = Int(value) & ~3
@@ -352,7 +371,7 @@ extension AppState {
         if case .capability(let index) = selected.analysis.map.owner(at: cursor),
             let row = selected.chainEntries.firstIndex(of: .capability(index))
         {
-            chainSelection = row
+            chainList.selection = row
             focus = .chain
         }
     }
@@ -400,34 +419,41 @@ extension AppState {
 
     // MARK: - Mouse
 
+    /// A click focuses the pane under it and selects what its widget draws there: the panes'
+    /// geometry (border, header lines, rows) is the widgets' own, the same they render with.
     mutating func click(x: Int, y: Int, layout: AppLayout) {
-        if let devices = layout.devices, devices.inset(by: 1).contains(x: x, y: y) {
+        if let devices = layout.devices.map(DeviceListView.geometry), devices.contains(x: x, y: y) {
             focus = .devices
-            selectDevice(row: deviceScroll + (y - devices.y - 1), readAt: isLive ? now : nil)
-        } else if let map = layout.map, map.inset(by: 1).contains(x: x, y: y), let selected = displayed {
-            focus = .map
-            let rowIndex = mapScroll + (y - map.y - 2)
-            guard y > map.y + 1, selected.rows.indices.contains(rowIndex) else { return }
-            let row = selected.rows[rowIndex]
-            if case .bytes(let offset) = row, let column = HexRowLayout.byteIndex(atColumn: x - map.x - 1) {
-                moveCursor(to: offset + column)
-            } else {
-                moveCursor(to: row.start)
+            if let line = devices.line(x: x, y: y) {
+                selectDevice(row: deviceList.row(atLine: line), readAt: isLive ? now : nil)
             }
-        } else if let chain = layout.chain, chain.inset(by: 1).contains(x: x, y: y), let selected = displayed {
+        } else if let map = layout.map, HexMapView.geometry(in: map).contains(x: x, y: y), let selected = displayed {
+            focus = .map
+            guard let offset = HexMapView.offset(atX: x, y: y, in: map, rows: selected.rows, scroll: mapScroll) else {
+                return
+            }
+            moveCursor(to: offset)
+        } else if let chain = layout.chain.map(CapabilityChainView.geometry), chain.contains(x: x, y: y),
+            let selected = displayed
+        {
             focus = .chain
-            chainSelection = max(0, min(selected.chainEntries.count - 1, chainScroll + (y - chain.y - 1)))
-        } else if let trace = layout.trace, trace.inset(by: 1).contains(x: x, y: y), var session = writeSession {
+            if let line = chain.line(x: x, y: y) {
+                chainList.select(row: chainList.row(atLine: line), count: selected.chainEntries.count)
+            }
+        } else if let trace = layout.trace, TraceView.geometry(in: trace).contains(x: x, y: y),
+            var session = writeSession
+        {
             focus = .trace
-            let lines = TraceView.lines(session)
-            let first = TraceView.firstVisibleLine(session, lines: lines, height: trace.height - 2)
-            let line = first + (y - trace.y - 1)
-            if lines.indices.contains(line), let record = lines[line].record { session.traceSelection = record }
+            if let record = TraceView.record(atX: x, y: y, in: trace, session: session) {
+                session.traceSelection = record
+            }
             writeSession = session
-        } else if let fields = layout.fields, fields.inset(by: 1).contains(x: x, y: y) {
+        } else if let fields = layout.fields.map(FieldDetailView.geometry), fields.contains(x: x, y: y) {
             focus = .fields
-            let row = fieldScroll + (y - fields.y - 3)
-            if row >= 0, row < (currentRegister?.spec.fields.count ?? 0) { fieldSelection = row }
+            if let line = fields.line(x: x, y: y) {
+                let row = fieldList.row(atLine: line)
+                if row < currentRegister?.spec.fields.count ?? 0 { fieldList.selection = row }
+            }
         }
         keepSelectionsVisible()
     }
@@ -443,11 +469,11 @@ extension AppState {
     /// Selects the first field whose bits lie in the cursor's byte.
     mutating func selectFieldUnderCursor() {
         guard let register = currentRegister else {
-            fieldSelection = 0
+            fieldList.selection = 0
             return
         }
         let byte = cursor - register.offset.rawValue
-        fieldSelection =
+        fieldList.selection =
             register.spec.fields.firstIndex { field in
                 field.lowBit / 8 <= byte && field.highBit / 8 >= byte
             } ?? 0
@@ -457,33 +483,22 @@ extension AppState {
         guard let selected = displayed, case .capability(let index) = selected.analysis.map.owner(at: cursor),
             let row = selected.chainEntries.firstIndex(of: .capability(index))
         else { return }
-        chainSelection = row
+        chainList.selection = row
     }
 
     /// Scrolls every pane so its selection is visible.
     mutating func keepSelectionsVisible() {
         let layout = self.layout
-        deviceScroll = Self.scrolled(
-            deviceScroll, toShow: deviceSelection, visible: layout.deviceRowsVisible, count: visibleRows.count)
+        deviceList = deviceList.scrolledToShow(visibleRows: layout.deviceRowsVisible, count: visibleRows.count)
         if let selected = displayed {
             let row = MapRows.rowIndex(of: cursor, in: selected.rows)
-            mapScroll = Self.scrolled(
-                mapScroll, toShow: row, visible: layout.mapRowsVisible, count: selected.rows.count)
-            chainScroll = Self.scrolled(
-                chainScroll, toShow: chainSelection, visible: layout.chainRowsVisible,
-                count: selected.chainEntries.count)
+            mapScroll = ListViewState.scroll(
+                mapScroll, showing: row, visibleRows: layout.mapRowsVisible, count: selected.rows.count)
+            chainList = chainList.scrolledToShow(
+                visibleRows: layout.chainRowsVisible, count: selected.chainEntries.count)
         }
-        fieldScroll = Self.scrolled(
-            fieldScroll, toShow: fieldSelection, visible: layout.fieldRowsVisible,
-            count: currentRegister?.spec.fields.count ?? 0)
-    }
-
-    /// The scroll offset that keeps `index` visible in `visible` rows of `count`.
-    static func scrolled(_ scroll: Int, toShow index: Int, visible: Int, count: Int) -> Int {
-        var result = scroll
-        if index < result { result = index }
-        if index >= result + visible { result = index - visible + 1 }
-        return max(0, min(result, max(0, count - visible)))
+        fieldList = fieldList.scrolledToShow(
+            visibleRows: layout.fieldRowsVisible, count: currentRegister?.spec.fields.count ?? 0)
     }
 }
 

@@ -5,36 +5,38 @@ import Model
 public struct CapabilityChainView: Widget {
     public var analysis: FunctionAnalysis
     public var entries: [ChainEntry]
-    public var selection: Int
-    public var scroll: Int
+    public var list: ListViewState
     public var isFocused: Bool
     public var glyphs: GlyphSet
     /// Offsets of proposed (virtual) capabilities, marked `+` in the overlay.
     public var proposedOffsets: Set<Int>
 
     public init(
-        analysis: FunctionAnalysis, entries: [ChainEntry], selection: Int, scroll: Int, isFocused: Bool,
-        glyphs: GlyphSet, proposedOffsets: Set<Int> = []
+        analysis: FunctionAnalysis, entries: [ChainEntry], list: ListViewState, isFocused: Bool, glyphs: GlyphSet,
+        proposedOffsets: Set<Int> = []
     ) {
         self.analysis = analysis
         self.entries = entries
-        self.selection = selection
-        self.scroll = scroll
+        self.list = list
         self.isFocused = isFocused
         self.glyphs = glyphs
         self.proposedOffsets = proposedOffsets
     }
 
+    /// Inside the border, one entry per line.
+    public static func geometry(in area: Rect) -> PaneGeometry { PaneGeometry(area: area) }
+
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let count = analysis.capabilities.count
         buffer.box(area, title: "Capabilities (\(count))", glyphs: glyphs, focused: isFocused)
-        let inner = area.inset(by: 1)
+        let geometry = Self.geometry(in: area)
+        let inner = geometry.content
         guard !inner.isEmpty else { return }
-        for line in 0..<inner.height {
-            let index = scroll + line
+        for line in 0..<geometry.visibleRows {
+            let index = list.row(atLine: line)
             guard entries.indices.contains(index) else { break }
-            let y = inner.y + line
-            let isSelected = index == selection
+            let y = geometry.y(ofLine: line)
+            let isSelected = index == list.selection
             if isSelected {
                 let style = CellStyle(isFocused ? .selection : .inactiveSelection, isFocused ? [.reverse] : [])
                 buffer.fill(inner.row(line), with: Cell(" ", style))

@@ -5,40 +5,42 @@ import Model
 public struct DeviceListView: Widget {
     public var functions: [PCIFunction]
     public var rows: [DeviceTreeRow]
-    public var selection: Int
-    public var scroll: Int
+    public var list: ListViewState
     public var isFocused: Bool
     public var glyphs: GlyphSet
     public var title: String
 
     public init(
-        functions: [PCIFunction], rows: [DeviceTreeRow], selection: Int, scroll: Int, isFocused: Bool, glyphs: GlyphSet,
+        functions: [PCIFunction], rows: [DeviceTreeRow], list: ListViewState, isFocused: Bool, glyphs: GlyphSet,
         title: String
     ) {
         self.functions = functions
         self.rows = rows
-        self.selection = selection
-        self.scroll = scroll
+        self.list = list
         self.isFocused = isFocused
         self.glyphs = glyphs
         self.title = title
     }
 
+    /// Inside the border, one row per line.
+    public static func geometry(in area: Rect) -> PaneGeometry { PaneGeometry(area: area) }
+
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         buffer.box(area, title: title, glyphs: glyphs, focused: isFocused)
-        let inner = area.inset(by: 1)
+        let geometry = Self.geometry(in: area)
+        let inner = geometry.content
         guard !inner.isEmpty else { return }
         if rows.isEmpty {
             buffer.put("no functions match", x: inner.x, y: inner.y, style: CellStyle(.dim), clip: inner)
             return
         }
-        for line in 0..<inner.height {
-            let index = scroll + line
+        for line in 0..<geometry.visibleRows {
+            let index = list.row(atLine: line)
             guard rows.indices.contains(index) else { break }
             let row = rows[index]
             let function = functions[row.functionIndex]
-            let y = inner.y + line
-            let isSelected = index == selection
+            let y = geometry.y(ofLine: line)
+            let isSelected = index == list.selection
             let base = CellStyle(
                 isSelected ? (isFocused ? .selection : .inactiveSelection) : .plain,
                 isSelected && isFocused ? [.reverse] : [])

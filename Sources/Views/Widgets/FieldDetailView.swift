@@ -7,8 +7,7 @@ public struct FieldDetailView: Widget {
     public var analysis: FunctionAnalysis
     public var cursor: Int
     public var register: DecodedRegister?
-    public var selection: Int
-    public var scroll: Int
+    public var list: ListViewState
     public var isFocused: Bool
     public var glyphs: GlyphSet
     /// Bits of the register that changed since a baseline (the write simulator's start): their
@@ -16,26 +15,28 @@ public struct FieldDetailView: Widget {
     public var changedBits: UInt64
 
     public init(
-        analysis: FunctionAnalysis, cursor: Int, register: DecodedRegister?, selection: Int, scroll: Int,
-        isFocused: Bool,
+        analysis: FunctionAnalysis, cursor: Int, register: DecodedRegister?, list: ListViewState, isFocused: Bool,
         glyphs: GlyphSet, changedBits: UInt64 = 0
     ) {
         self.changedBits = changedBits
         self.analysis = analysis
         self.cursor = cursor
         self.register = register
-        self.selection = selection
-        self.scroll = scroll
+        self.list = list
         self.isFocused = isFocused
         self.glyphs = glyphs
     }
+
+    /// Inside the border, below the register's title and the column header: one field per line.
+    public static func geometry(in area: Rect) -> PaneGeometry { PaneGeometry(area: area, headerLines: 2) }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let owner = analysis.map.owner(at: cursor)
         buffer.box(
             area, title: "Fields at " + HexFormat.literal(UInt64(cursor), digits: 3), glyphs: glyphs, focused: isFocused
         )
-        let inner = area.inset(by: 1)
+        let geometry = Self.geometry(in: area)
+        let inner = geometry.inner
         guard !inner.isEmpty else { return }
         guard let register else {
             renderUnowned(owner, inner: inner, into: &buffer)
@@ -66,15 +67,17 @@ public struct FieldDetailView: Widget {
             y: inner.y + 1, style: CellStyle(.dim), clip: inner)
         let fields = register.spec.fields
         // The last row spells out the selected field in full when there is room to spare.
-        let listRows = inner.height - 2 - (inner.height - 2 > fields.count ? 1 : 0)
-        if listRows < inner.height - 2, fields.indices.contains(selection) {
-            renderSummary(of: fields[selection], register: register, y: inner.maxY - 1, inner: inner, into: &buffer)
+        let listRows = geometry.visibleRows - (geometry.visibleRows > fields.count ? 1 : 0)
+        if listRows < geometry.visibleRows, fields.indices.contains(list.selection) {
+            renderSummary(
+                of: fields[list.selection], register: register, y: inner.maxY - 1, inner: inner, into: &buffer)
         }
         for line in 0..<max(0, listRows) {
-            let index = scroll + line
+            let index = list.row(atLine: line)
             guard fields.indices.contains(index) else { break }
             renderField(
-                fields[index], index: index, y: inner.y + 2 + line, register: register, inner: inner, into: &buffer)
+                fields[index], index: index, y: geometry.y(ofLine: line), register: register, inner: inner,
+                into: &buffer)
         }
     }
 
@@ -82,7 +85,7 @@ public struct FieldDetailView: Widget {
         _ field: RegisterField, index: Int, y: Int, register: DecodedRegister, inner: Rect,
         into buffer: inout ScreenBuffer
     ) {
-        let isSelected = index == selection
+        let isSelected = index == list.selection
         let selectionStyle = CellStyle(
             isFocused ? .selection : .inactiveSelection, isFocused ? [.reverse] : [.underline])
         if isSelected {

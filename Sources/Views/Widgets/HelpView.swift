@@ -1,4 +1,5 @@
-/// The help overlay: every key binding from the key table, and what the colours mean. Longer
+/// The help overlay: every key binding from the key table (the panes' keys, then those for
+/// moving a proposal, typing a line and this help itself), and what the colours mean. Longer
 /// than a small terminal, so it scrolls (Up/Down, PgUp/PgDn, Home/End); the title says which
 /// lines are showing.
 public struct HelpView: Widget {
@@ -16,19 +17,61 @@ public struct HelpView: Widget {
         Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
     }
 
+    /// The help's box in `area`: centred, as tall as its lines (or the area), no header lines.
+    public static func geometry(in area: Rect) -> PaneGeometry {
+        let width = boxWidth(in: area)
+        return PaneGeometry(area: box(in: area, width: width, lineCount: lines(glyphs: .unicode, width: width).count))
+    }
+
     /// How far the help can scroll when shown in `area`.
     public static func maximumScroll(visibleIn area: Rect) -> Int {
-        let lineCount = lines(glyphs: .unicode).count
-        return max(0, lineCount - box(in: area, lineCount: lineCount).inset(by: 1).height)
+        max(0, lines(glyphs: .unicode, width: boxWidth(in: area)).count - geometry(in: area).visibleRows)
     }
 
     private enum Line {
         case binding(keys: String, help: String)
+        /// Pieces drawn one after the other: a context's keys in a row, after its heading.
+        case pieces([(String, CellStyle)])
         case text(String, CellStyle)
     }
 
-    private static func lines(glyphs: GlyphSet) -> [Line] {
-        var lines = KeyMap.bindings.filter { !$0.help.isEmpty }.map { Line.binding(keys: $0.keyLabel, help: $0.help) }
+    /// Every binding with help: the panes' keys one per line, then each other context's keys
+    /// in a row after its heading (wrapped to the box), then the colours.
+    private static func lines(glyphs: GlyphSet, width boxWidth: Int) -> [Line] {
+        let width = max(1, boxWidth - 2)
+        var lines = [Line]()
+        var row = [(String, CellStyle)]()
+        var rowWidth = 0
+        var heading: String?
+        func flush() {
+            if !row.isEmpty { lines.append(.pieces(row)) }
+            row = []
+        }
+        for binding in KeyMap.bindings where !binding.help.isEmpty {
+            guard let title = binding.context.heading else {
+                flush()
+                heading = nil
+                lines.append(.binding(keys: binding.keyLabel, help: binding.help))
+                continue
+            }
+            let chunk = binding.keyLabel.count + 1 + binding.help.count
+            if title != heading {
+                flush()
+                if heading == nil { lines.append(.text("", CellStyle(.plain))) }
+                heading = title
+                row = [(title, CellStyle(.title, [.bold]))]
+                rowWidth = title.count
+            } else if rowWidth + 3 + chunk > width {
+                flush()
+                let indent = title.count
+                row = [(String(repeating: " ", count: indent), CellStyle(.plain))]
+                rowWidth = indent
+            }
+            row += [("   ", CellStyle(.plain)), (binding.keyLabel, CellStyle(.functionKey, [.bold]))]
+            row.append((" " + binding.help, CellStyle(.plain)))
+            rowWidth += 3 + chunk
+        }
+        flush()
         lines.append(.text("", CellStyle(.plain)))
         lines.append(
             .text(
@@ -53,17 +96,19 @@ public struct HelpView: Widget {
         return lines
     }
 
-    private static func box(in area: Rect, lineCount: Int) -> Rect {
+    private static func boxWidth(in area: Rect) -> Int { min(area.width, 118) }
+
+    private static func box(in area: Rect, width: Int, lineCount: Int) -> Rect {
         let height = min(area.height, lineCount + 2)
-        let width = min(area.width, 118)
         return Rect(
             x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
     }
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
-        let lines = Self.lines(glyphs: glyphs)
-        let box = Self.box(in: area, lineCount: lines.count)
-        let inner = box.inset(by: 1)
+        let geometry = Self.geometry(in: area)
+        let lines = Self.lines(glyphs: glyphs, width: geometry.area.width)
+        let box = geometry.area
+        let inner = geometry.content
         let first = min(max(0, scroll), max(0, lines.count - inner.height))
         let shown = lines.dropFirst(first).prefix(inner.height)
         var title = "Help: cfgtui is read-only; nothing here writes to a device"
@@ -79,6 +124,9 @@ public struct HelpView: Widget {
                 let label = keys + String(repeating: " ", count: max(1, 12 - keys.count))
                 let x = buffer.put(label, x: inner.x, y: y, style: CellStyle(.functionKey, [.bold]), clip: inner)
                 buffer.put(help, x: x, y: y, style: CellStyle(.plain), clip: inner)
+            case .pieces(let pieces):
+                var x = inner.x
+                for (text, style) in pieces { x = buffer.put(text, x: x, y: y, style: style, clip: inner) }
             case .text(let text, let style):
                 buffer.put(text, x: inner.x, y: y, style: style, clip: inner)
             }

@@ -90,18 +90,32 @@ public struct TraceView: Widget {
         return max(0, min(first, max(0, lines.count - height)))
     }
 
+    /// Inside the border, one line per line (a selected record takes several).
+    public static func geometry(in area: Rect) -> PaneGeometry { PaneGeometry(area: area) }
+
+    /// The record drawn at a point of the pane, as `render` draws it; nil off the lines or on a
+    /// line of no record (the hint shown before the first access).
+    public static func record(atX x: Int, y: Int, in area: Rect, session: WriteSession) -> Int? {
+        let geometry = geometry(in: area)
+        guard let line = geometry.line(x: x, y: y) else { return nil }
+        let lines = lines(session)
+        let index = firstVisibleLine(session, lines: lines, height: geometry.visibleRows) + line
+        return lines.indices.contains(index) ? lines[index].record : nil
+    }
+
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let history = session.history
         var title = "Writes (\(session.model.rawValue) model, "
         title += session.model == .device ? "the device" : session.showsDevice ? "device view" : "guest view"
         title += ") \(history.position)/\(history.records.count)"
         buffer.box(area, title: title, glyphs: glyphs, focused: isFocused)
-        let inner = area.inset(by: 1)
+        let geometry = Self.geometry(in: area)
+        let inner = geometry.content
         guard !inner.isEmpty else { return }
         let lines = Self.lines(session)
         let selected = Self.firstLine(of: session.traceSelection, in: lines)
-        let first = Self.firstVisibleLine(session, lines: lines, height: inner.height)
-        for row in 0..<inner.height {
+        let first = Self.firstVisibleLine(session, lines: lines, height: geometry.visibleRows)
+        for row in 0..<geometry.visibleRows {
             let index = first + row
             guard lines.indices.contains(index) else { break }
             let line = lines[index]
@@ -110,7 +124,7 @@ public struct TraceView: Widget {
                 style = CellStyle(isFocused ? .selection : .inactiveSelection, isFocused ? [.reverse] : [])
                 buffer.fill(inner.row(row), with: Cell(" ", style))
             }
-            buffer.put(line.text, x: inner.x, y: inner.y + row, style: style, clip: inner)
+            buffer.put(line.text, x: inner.x, y: geometry.y(ofLine: row), style: style, clip: inner)
         }
     }
 }

@@ -61,7 +61,7 @@ struct BenchViewsCommand: ParsableCommand {
         samples.removeAll()
         for index in 0..<frames {
             let begin = clock.now
-            if let action = KeyMap.action(for: keys[index % keys.count], in: state) { update(&state, action) }
+            dispatch(keys[index % keys.count], to: &state) { _ in nil }
             frame = AppView.frame(state)
             samples.append(milliseconds(clock.now - begin))
         }
@@ -80,18 +80,18 @@ struct BenchViewsCommand: ParsableCommand {
 
         // The placement overlay on the heaviest map: every arrow key while moving a proposal
         // re-plans (every constraint, the virtual space, its analysis) and renders.
-        update(&state, .toggleOverlay)
+        update(&state, .overlay(.toggle))
         if state.overlay?.plan?.placements.isEmpty ?? true {
-            update(&state, .addProposal)
-            update(&state, .addProposal)
+            update(&state, .overlay(.addProposal))
+            update(&state, .overlay(.addProposal))
         }
         let placed = state.overlay?.plan?.placements.count ?? 0
-        update(&state, .toggleMoving)
+        update(&state, .overlay(.toggleMoving))
         samples.removeAll()
         let moves: [Key] = [.right, .right, .down, .left, .left, .up]
         for index in 0..<min(frames, 1000) where state.overlay?.isMoving == true {
             let begin = clock.now
-            if let action = KeyMap.action(for: moves[index % moves.count], in: state) { update(&state, action) }
+            dispatch(moves[index % moves.count], to: &state) { _ in nil }
             frame = AppView.frame(state)
             samples.append(milliseconds(clock.now - begin))
         }
@@ -102,15 +102,15 @@ struct BenchViewsCommand: ParsableCommand {
         // The write simulator on the same function (with the overlay's proposals as virtual
         // capabilities): Enter on a typed expression applies it through vfio, re-analyzes the
         // guest view and renders.
-        update(&state, .toggleMoving)
-        update(&state, .toggleSimulator)
+        update(&state, .overlay(.toggleMoving))
+        update(&state, .simulator(.toggle))
         samples.removeAll()
         let expressions = ["COMMAND.W=0406", "COMMAND.W=0002", "CAP_EXP+8.W=20:e0", "STATUS.W=ffff"]
         for index in 0..<min(frames, 1000) where state.writeSession != nil {
-            update(&state, .startExpression)
-            for character in expressions[index % expressions.count] { update(&state, .type(character)) }
+            update(&state, .simulator(.startExpression))
+            for character in expressions[index % expressions.count] { update(&state, .input(.type(character))) }
             let begin = clock.now
-            update(&state, .commitInput)
+            update(&state, .input(.commit))
             frame = AppView.frame(state)
             samples.append(milliseconds(clock.now - begin))
         }

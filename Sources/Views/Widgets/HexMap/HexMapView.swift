@@ -41,17 +41,32 @@ public struct HexMapView: Widget {
         proposals.contains { $0.contains(ConfigOffset(offset)) }
     }
 
+    /// Inside the border, below the column header: one map row per line.
+    public static func geometry(in area: Rect) -> PaneGeometry { PaneGeometry(area: area, headerLines: 1) }
+
+    /// The byte under a point of the pane, as `render` draws it: the byte whose digits are there,
+    /// or the row's first byte (on the offset column, a separator, the owners or a fold); nil off
+    /// the rows.
+    public static func offset(atX x: Int, y: Int, in area: Rect, rows: [MapRow], scroll: Int) -> Int? {
+        let geometry = geometry(in: area)
+        guard let line = geometry.line(x: x, y: y), rows.indices.contains(scroll + line) else { return nil }
+        let row = rows[scroll + line]
+        if case .bytes(let offset) = row, let index = HexRowLayout.byteIndex(atColumn: x - geometry.content.x) {
+            return offset + index
+        }
+        return row.start
+    }
+
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         buffer.box(area, title: title, glyphs: glyphs, focused: isFocused)
-        let inner = area.inset(by: 1)
+        let geometry = Self.geometry(in: area)
+        let inner = geometry.inner
         guard !inner.isEmpty else { return }
         renderColumnHeader(into: &buffer, inner: inner)
-        let visible = inner.height - 1
-        guard visible > 0 else { return }
-        for line in 0..<visible {
+        for line in 0..<geometry.visibleRows {
             let index = scroll + line
             guard rows.indices.contains(index) else { break }
-            let y = inner.y + 1 + line
+            let y = geometry.y(ofLine: line)
             switch rows[index] {
             case .bytes(let offset): renderBytes(offset, y: y, into: &buffer, inner: inner)
             case .fold(let start, let end, let unreadable):
