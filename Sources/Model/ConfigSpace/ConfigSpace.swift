@@ -70,11 +70,7 @@ public struct ConfigSpace: Hashable, Sendable {
     /// The little-endian value of `length` (1...8) bytes at `offset`, or nil unless all were read.
     public func value(at offset: Int, length: Int) -> UInt64? {
         guard length >= 1, length <= 8, isReadable(offset, length: length) else { return nil }
-        var result: UInt64 = 0
-        for index in 0..<length {
-            result |= UInt64(bytes[offset + index]) << (8 * index)
-        }
-        return result
+        return bytes.littleEndianValue(at: offset, count: length)
     }
 
     public func byte(at offset: ConfigOffset) -> UInt8? { byte(at: offset.rawValue) }
@@ -85,9 +81,7 @@ public struct ConfigSpace: Hashable, Sendable {
     /// are left alone. Used by builders (demo set, virtual capabilities), never on hardware.
     public func setting(_ value: UInt64, at offset: Int, length: Int) -> ConfigSpace {
         var copy = bytes
-        for index in 0..<max(0, min(length, 8)) where offset + index >= 0 && offset + index < copy.count {
-            copy[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
-        }
+        copy.storeLittleEndian(value, at: offset, count: length)
         return ConfigSpace(bytes: copy, size: size)
     }
 

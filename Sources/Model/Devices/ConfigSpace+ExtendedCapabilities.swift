@@ -57,27 +57,20 @@ extension ConfigSpace {
 
         var copy = bytes
         let header = UInt32(id.rawValue) | UInt32(version) << 16
-        Self.store(header, at: start.rawValue, in: &copy)
+        copy.storeLittleEndian(UInt64(header), at: start.rawValue, count: 4)
         for (index, byte) in body.enumerated() {
             copy[start.rawValue + 4 + index] = byte
         }
         if needsNullHead {
             // A Null capability: ID 0, version 0, next pointer to the new structure.
-            Self.store(UInt32(start.rawValue) << 20, at: listStart.rawValue, in: &copy)
+            copy.storeLittleEndian(UInt64(UInt32(start.rawValue) << 20), at: listStart.rawValue, count: 4)
         }
         if let last, let lastHeader = dword(at: last.offset) {
             // Keep ID, version and the two reserved low bits of the pointer field as they were.
             let linked = lastHeader & 0x003F_FFFF | UInt32(start.rawValue) << 20
-            Self.store(linked, at: last.offset.rawValue, in: &copy)
+            copy.storeLittleEndian(UInt64(linked), at: last.offset.rawValue, count: 4)
         }
         return ConfigSpace(bytes: copy, size: size)
-    }
-
-    /// Stores a little-endian dword; `offset` has been checked to leave room for it.
-    private static func store(_ value: UInt32, at offset: Int, in bytes: inout [UInt8]) {
-        for index in 0..<4 {
-            bytes[offset + index] = UInt8(truncatingIfNeeded: value >> (8 * index))
-        }
     }
 }
 

@@ -61,23 +61,19 @@ public struct FreeSpaceDVSEC: Hashable, Sendable {
         var bytes = [UInt8]()
         bytes.reserveCapacity(length - 4)
         let header1 = UInt32(Self.vendorID) | UInt32(Self.revision) << 16 | UInt32(length & 0xFFF) << 20
-        Self.appendLittleEndian(UInt64(header1), count: 4, to: &bytes)
-        Self.appendLittleEndian(UInt64(Self.dvsecID), count: 2, to: &bytes)
-        Self.appendLittleEndian(UInt64(ranges.count), count: 2, to: &bytes)
+        bytes.appendLittleEndian(UInt64(header1), count: 4)
+        bytes.appendLittleEndian(UInt64(Self.dvsecID), count: 2)
+        bytes.appendLittleEndian(UInt64(ranges.count), count: 2)
         for index in 0..<slots {
             if index < ranges.count {
                 let range = ranges[index]
-                Self.appendLittleEndian(UInt64(range.start.rawValue & 0xFFFF), count: 2, to: &bytes)
-                Self.appendLittleEndian(UInt64(range.length & 0xFFFF), count: 2, to: &bytes)
+                bytes.appendLittleEndian(UInt64(range.start.rawValue & 0xFFFF), count: 2)
+                bytes.appendLittleEndian(UInt64(range.length & 0xFFFF), count: 2)
             } else {
-                Self.appendLittleEndian(0, count: 4, to: &bytes)
+                bytes.appendLittleEndian(0, count: 4)
             }
         }
         return bytes
-    }
-
-    private static func appendLittleEndian(_ value: UInt64, count: Int, to bytes: inout [UInt8]) {
-        for index in 0..<count { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * index))) }
     }
 
     // MARK: - Reading

@@ -134,7 +134,7 @@ public enum VirtualCapabilityBuilder {
             }
             guard (0...PASIDBits.maximumWidth).contains(bits.maxWidth) else { throw .invalidPASIDWidth(bits.maxWidth) }
             return VirtualCapabilityContents(
-                body: littleEndian(UInt64(bits.capabilityRegister), count: 2) + [0, 0], bitsSource: source,
+                body: [UInt8].littleEndian(UInt64(bits.capabilityRegister), count: 2) + [0, 0], bitsSource: source,
                 bits: .pasid(bits))
         case .pri:
             let bits: PRIBits
@@ -152,8 +152,8 @@ public enum VirtualCapabilityBuilder {
                 throw .missingCapabilityBits(.pri)
             }
             let body =
-                [0, 0] + littleEndian(UInt64(bits.statusRegister), count: 2)
-                + littleEndian(UInt64(bits.outstandingCapacity), count: 4) + [0, 0, 0, 0]
+                [0, 0] + [UInt8].littleEndian(UInt64(bits.statusRegister), count: 2)
+                + [UInt8].littleEndian(UInt64(bits.outstandingCapacity), count: 4) + [0, 0, 0, 0]
             return VirtualCapabilityContents(body: body, bitsSource: source, bits: .pri(bits))
         case .ats:
             var register: UInt16 = 0
@@ -163,22 +163,20 @@ public enum VirtualCapabilityBuilder {
                 source = .physicalFunction(pfCapability.offset)
             }
             return VirtualCapabilityContents(
-                body: littleEndian(UInt64(register), count: 2) + [0, 0], bitsSource: source,
+                body: [UInt8].littleEndian(UInt64(register), count: 2) + [0, 0], bitsSource: source,
                 bits: .ats(capabilityRegister: register))
         case .dvsec(let identity):
             if let problem = identity.problem { throw .invalidDVSEC(problem) }
             let header1 =
                 UInt32(identity.vendorID) | UInt32(identity.revision & 0xF) << 16 | UInt32(identity.length & 0xFFF)
                 << 20
-            var body = littleEndian(UInt64(header1), count: 4) + littleEndian(UInt64(identity.dvsecID), count: 2)
+            var body =
+                [UInt8].littleEndian(UInt64(header1), count: 4)
+                + [UInt8].littleEndian(UInt64(identity.dvsecID), count: 2)
             body += [UInt8](repeating: 0, count: max(0, identity.length - 4 - body.count))
             return VirtualCapabilityContents(body: body, bitsSource: .layout, bits: .dvsec(identity))
         case .freeSpaceDVSEC(let dvsec):
             return VirtualCapabilityContents(body: dvsec.body, bitsSource: .layout, bits: .freeSpaceDVSEC(dvsec))
         }
-    }
-
-    private static func littleEndian(_ value: UInt64, count: Int) -> [UInt8] {
-        (0..<count).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
     }
 }

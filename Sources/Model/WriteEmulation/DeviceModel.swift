@@ -53,9 +53,7 @@ public struct DeviceModel: Sendable {
     /// The little-endian value of `count` (1-4) bytes at `offset`; 0 outside the space.
     public func value(at offset: Int, count: Int) -> UInt32 {
         guard offset >= 0, count >= 1, count <= 4, offset + count <= bytes.count else { return 0 }
-        var result: UInt32 = 0
-        for index in 0..<count { result |= UInt32(bytes[offset + index]) << (8 * UInt32(index)) }
-        return result
+        return UInt32(truncatingIfNeeded: bytes.littleEndianValue(at: offset, count: count))
     }
 
     /// Applies a write of `count` (1, 2 or 4) bytes at `offset`, already checked to lie inside
@@ -124,8 +122,7 @@ public struct DeviceModel: Sendable {
     }
 
     mutating func setWord(_ offset: Int, _ value: UInt16) {
-        setByte(offset, UInt8(truncatingIfNeeded: value))
-        setByte(offset + 1, UInt8(truncatingIfNeeded: value >> 8))
+        bytes.storeLittleEndian(UInt64(value), at: offset, count: 2)
     }
 
     /// Edits the bytes directly (vfio's BAR sizing on its virtual copy).
@@ -135,13 +132,7 @@ public struct DeviceModel: Sendable {
 
     /// Stores bytes directly, without attributes (vfio's virtual copy, virtual capabilities).
     mutating func store(_ value: UInt32, at offset: Int, count: Int, mask: UInt32 = 0xFFFF_FFFF) {
-        for index in 0..<count {
-            let shift = UInt32(8 * index)
-            let bits = UInt8(truncatingIfNeeded: mask >> shift)
-            let position = offset + index
-            guard bits != 0, position >= 0, position < bytes.count else { continue }
-            bytes[position] = (bytes[position] & ~bits) | (UInt8(truncatingIfNeeded: value >> shift) & bits)
-        }
+        bytes.storeLittleEndian(UInt64(value), at: offset, count: min(count, 4), mask: UInt64(mask))
     }
 
     /// A reset (FLR, D3hot to D0 without No_Soft_Reset): non-sticky RW state returns to the

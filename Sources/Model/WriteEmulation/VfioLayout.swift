@@ -77,12 +77,14 @@ struct VfioLayout: Sendable {
         fixupBARs()
     }
 
-    /// Little-endian reads of the device's bytes as they were at open.
+    /// Little-endian reads of the device's bytes as they were at open (0 outside them).
     struct Reader {
         let bytes: [UInt8]
-        func byte(_ offset: Int) -> UInt8 { offset >= 0 && offset < bytes.count ? bytes[offset] : 0 }
-        func word(_ offset: Int) -> UInt16 { UInt16(byte(offset)) | UInt16(byte(offset + 1)) << 8 }
-        func dword(_ offset: Int) -> UInt32 { UInt32(word(offset)) | UInt32(word(offset + 2)) << 16 }
+        func byte(_ offset: Int) -> UInt8 { UInt8(truncatingIfNeeded: bytes.littleEndianValue(at: offset, count: 1)) }
+        func word(_ offset: Int) -> UInt16 { UInt16(truncatingIfNeeded: bytes.littleEndianValue(at: offset, count: 2)) }
+        func dword(_ offset: Int) -> UInt32 {
+            UInt32(truncatingIfNeeded: bytes.littleEndianValue(at: offset, count: 4))
+        }
     }
 
     // MARK: - Permission helpers
@@ -95,40 +97,42 @@ struct VfioLayout: Sendable {
     }
 
     mutating func store(_ value: UInt32, at offset: Int, count: Int) {
-        for index in 0..<count where offset + index < vconfig.count {
-            vconfig[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(8 * index))
-        }
+        vconfig.storeLittleEndian(UInt64(value), at: offset, count: min(count, 4))
     }
 
     func load(_ offset: Int, count: Int) -> UInt32 {
-        var value: UInt32 = 0
-        for index in 0..<count where offset + index < vconfig.count {
-            value |= UInt32(vconfig[offset + index]) << UInt32(8 * index)
-        }
-        return value
+        UInt32(truncatingIfNeeded: vconfig.littleEndianValue(at: offset, count: min(count, 4)))
     }
 
-    private mutating func addOwner(_ owner: VfioOwner) -> UInt8 {
+    mutating func addOwner(_ owner: VfioOwner) -> UInt8 {
         if let index = owners.firstIndex(of: owner) { return UInt8(index) }
         guard owners.count < 255 else { return 0 }
         owners.append(owner)
         return UInt8(owners.count - 1)
     }
 
-    /// Gives `length` bytes from `start` to a capability (memset(map + pos, cap, len)).
-    private mutating func claim(
-        _ start: Int, length: Int, map: UInt8, handler: VfioHandler, owner: VfioOwner, limit: Int
+    /// Gives `length` bytes from `start` to a structure (memset(map + pos, cap, len) in
+    /// vfio_cap_init): every byte names the structure's start, with `virt` and `write` bits.
+    mutating func claim(
+        _ start: Int, length: Int, map: UInt8, handler: VfioHandler, owner: VfioOwner, limit: Int,
+        virt: UInt8 = 0, write: UInt8 = 0
     ) {
         let ownerIndex = addOwner(owner)
         let end = min(start + length, limit, bytes.count)
-        guard start < end else { return }
+        guard start >= 0, start < end else { return }
         for offset in start..<end {
             bytes[offset] = VfioByte(
-                map: map, handler: handler, virt: 0, write: 0, capabilityStart: UInt16(start), owner: ownerIndex)
+                map: map, handler: handler, virt: virt, write: write, capabilityStart: UInt16(start),
+                owner: ownerIndex)
         }
     }
 
     // MARK: - Standard capabilities (vfio_cap_init)
+
+    /// PCI_CAP_ID_MAX in Linux 6.1's pci_regs.h: the last ID pci_cap_length[] has an entry for.
+    static let lastStandardID = CapabilityID.enhancedAllocation
+    /// PCI_EXT_CAP_ID_MAX in Linux 6.1's pci_regs.h (PCI_EXT_CAP_ID_PL_64GT).
+    static let lastExtendedID = ExtendedCapabilityID.physicalLayer64
 
     private mutating func initStandardCapabilities(reader: Reader, analysis: FunctionAnalysis) {
         guard reader.word(0x06) & 0x10 != 0 else { return }
@@ -140,11 +144,12 @@ struct VfioLayout: Sendable {
         while position != 0 && loops > 0 && position < ConfigSpace.conventionalSize && !visited.contains(position) {
             loops -= 1
             visited.insert(position)
-            let id = reader.byte(position)
+            let id = CapabilityID(reader.byte(position))
             let next = reader.byte(position + 1)
-            let length =
-                id != 0 && id <= 0x14 ? standardLength(id, at: position, reader: reader, analysis: analysis) : 0
-            let kind = CapabilityKind.standard(CapabilityID(id))
+            // The kernel's pci_cap_length[] covers IDs 1 to PCI_CAP_ID_MAX.
+            let isInTable = id != .null && id.rawValue <= Self.lastStandardID.rawValue
+            let length = isInTable ? standardLength(id, at: position, reader: reader, analysis: analysis) : 0
+            let kind = CapabilityKind.standard(id)
             guard length > 0 else {
                 if previous < vconfig.count { vconfig[previous] = next }
                 hidden.append((kind, ConfigOffset(position)))
@@ -152,10 +157,10 @@ struct VfioLayout: Sendable {
                 continue
             }
             claim(
-                position, length: length, map: id, handler: standardHandler(id),
+                position, length: length, map: id.rawValue, handler: standardHandler(id),
                 owner: .capability(kind, at: ConfigOffset(position)), limit: ConfigSpace.conventionalSize)
             standardPermissions(id, at: position, length: length, reader: reader)
-            if id == CapabilityID.powerManagement.rawValue {
+            if id == .powerManagement {
                 // vfio_update_pm_vconfig_bytes: PME_Support, PME_En and PME_Status read 0.
                 store(load(position + 2, count: 2) & ~0xF800, at: position + 2, count: 2)
                 store(load(position + 4, count: 2) & ~0x8100, at: position + 4, count: 2)
@@ -169,17 +174,19 @@ struct VfioLayout: Sendable {
     }
 
     /// pci_cap_length[] and vfio_cap_len(): 0 hides the capability.
-    private mutating func standardLength(_ id: UInt8, at position: Int, reader: Reader, analysis: FunctionAnalysis)
+    private mutating func standardLength(
+        _ id: CapabilityID, at position: Int, reader: Reader, analysis: FunctionAnalysis
+    )
         -> Int
     {
         switch id {
-        case 0x01: return 8  // PM
-        case 0x02: return 12  // AGP
-        case 0x03: return 8  // VPD
-        case 0x05:  // MSI: 10, +4 64-bit, +10 per-vector masking
+        case .powerManagement: return 8  // PM
+        case .agp: return 12  // AGP
+        case .vpd: return 8  // VPD
+        case .msi:  // MSI: 10, +4 64-bit, +10 per-vector masking
             let flags = reader.word(position + 2)
             return 10 + (flags & 0x80 != 0 ? 4 : 0) + (flags & 0x100 != 0 ? 10 : 0)
-        case 0x07:  // PCI-X: version in Command bits 13:12
+        case .pcix:  // PCI-X: version in Command bits 13:12
             if (reader.word(position + 2) >> 12) & 3 != 0 {
                 if analysis.space.size > ConfigSpace.conventionalSize {
                     hasExtendedCapabilities = reader.dword(ConfigSpace.conventionalSize) != 0
@@ -187,9 +194,9 @@ struct VfioLayout: Sendable {
                 return 24
             }
             return 8
-        case 0x08: return reader.byte(position + 3) & 0xE0 != 0 ? 24 : 28  // HyperTransport
-        case 0x09: return Int(reader.byte(position + 2))  // vendor-specific: its length byte
-        case 0x10:  // PCI Express: by version; RC integrated endpoints have no link registers
+        case .hyperTransport: return reader.byte(position + 3) & 0xE0 != 0 ? 24 : 28  // HyperTransport
+        case .vendorSpecific: return Int(reader.byte(position + 2))  // vendor-specific: its length byte
+        case .pciExpress:  // PCI Express: by version; RC integrated endpoints have no link registers
             if analysis.space.size > ConfigSpace.conventionalSize {
                 hasExtendedCapabilities = reader.dword(ConfigSpace.conventionalSize) != 0
             }
@@ -197,29 +204,29 @@ struct VfioLayout: Sendable {
             let isIntegrated = (flags >> 4) & 0xF == 0x9
             if flags & 0xF == 1 { return isIntegrated ? 0x0C : 0x14 }
             return isIntegrated ? 0x2C : 0x34
-        case 0x11: return 12  // MSI-X
-        case 0x12: return reader.byte(position + 4) & 0x0F == 0x0F ? 16 : 8  // SATA
-        case 0x13: return 6  // Advanced Features
+        case .msix: return 12  // MSI-X
+        case .sata: return reader.byte(position + 4) & 0x0F == 0x0F ? 16 : 8  // SATA
+        case .advancedFeatures: return 6  // Advanced Features
         default: return 0  // Slot ID, CompactPCI, debug, SHPC, SSVID, AGP 8x, secure, EA
         }
     }
 
-    private func standardHandler(_ id: UInt8) -> VfioHandler {
+    private func standardHandler(_ id: CapabilityID) -> VfioHandler {
         switch id {
-        case 0x01: .powerManagement
-        case 0x03: .vpd
-        case 0x05: .msi
-        case 0x07: .pcix
-        case 0x09: .vendor
-        case 0x10: .express
-        case 0x13: .advancedFeatures
+        case .powerManagement: .powerManagement
+        case .vpd: .vpd
+        case .msi: .msi
+        case .pcix: .pcix
+        case .vendorSpecific: .vendor
+        case .pciExpress: .express
+        case .advancedFeatures: .advancedFeatures
         default: .directReadOnly
         }
     }
 
     /// The perm_bits tables (init_pci_cap_*_perm, init_pci_cap_msi_perm). Capabilities read
     /// directly get their ID and next bytes from the virtual copy (vfio_direct_config_read).
-    private mutating func standardPermissions(_ id: UInt8, at base: Int, length: Int, reader: Reader) {
+    private mutating func standardPermissions(_ id: CapabilityID, at base: Int, length: Int, reader: Reader) {
         setPermissions(base, count: 2, virt: 0xFFFF, write: 0)
         func permit(_ offset: Int, count: Int, virt: UInt32, write: UInt32) {
             // Tables are dword-rounded; bytes past the capability belong to someone else.
@@ -227,13 +234,13 @@ struct VfioLayout: Sendable {
             setPermissions(base + offset, count: usable, virt: virt, write: write)
         }
         switch id {
-        case 0x01:
+        case .powerManagement:
             permit(2, count: 2, virt: 0xF800, write: 0)
             permit(4, count: 4, virt: 0x8100, write: ~UInt32(0x8103))
-        case 0x03:
+        case .vpd:
             permit(2, count: 2, virt: 0xFFFF, write: 0xFFFF)
             permit(4, count: 4, virt: 0xFFFF_FFFF, write: 0xFFFF_FFFF)
-        case 0x05:
+        case .msi:
             let flags = reader.word(base + 2)
             permit(2, count: 1, virt: 0xFF, write: 0xFF)
             permit(4, count: 4, virt: 0xFFFF_FFFF, write: 0xFFFF_FFFF)
@@ -251,15 +258,15 @@ struct VfioLayout: Sendable {
                     permit(0x10, count: 4, virt: 0, write: 0xFFFF_FFFF)
                 }
             }
-        case 0x07:
+        case .pcix:
             permit(2, count: 2, virt: 0, write: 0xFFFF)
             permit(8, count: 4, virt: 0, write: 0xFFFF_FFFF)
-        case 0x10:
+        case .pciExpress:
             // DEVCTL: FLR, Max_Payload_Size and Max_Read_Request_Size virtual; all but Phantom
             // Functions writable. DEVCTL2: all but ARI Forwarding writable.
             permit(8, count: 2, virt: 0xF0E0, write: 0xFDFF)
             permit(0x28, count: 2, virt: 0, write: 0xFFDF)
-        case 0x13:
+        case .advancedFeatures:
             permit(4, count: 1, virt: 0x01, write: 0x01)
         default:
             break
@@ -280,10 +287,12 @@ struct VfioLayout: Sendable {
             loops -= 1
             visited.insert(position)
             let header = reader.dword(position)
-            let id = UInt16(truncatingIfNeeded: header)
+            let id = ExtendedCapabilityID(UInt16(truncatingIfNeeded: header))
             let next = Int(header >> 20) & 0xFFC
-            let kind = CapabilityKind.extended(ExtendedCapabilityID(id))
-            var length = id <= 0x31 ? extendedLength(id, at: position, reader: reader) : 0
+            let kind = CapabilityKind.extended(id)
+            // pci_ext_cap_length[] covers IDs up to PCI_EXT_CAP_ID_MAX.
+            var length =
+                id.rawValue <= Self.lastExtendedID.rawValue ? extendedLength(id, at: position, reader: reader) : 0
             var isPlaceholder = false
             if length == 0 {
                 if let previous {
@@ -297,16 +306,16 @@ struct VfioLayout: Sendable {
             }
             let handler: VfioHandler
             switch id {
-            case 0x0001: handler = .errorReporting
-            case 0x0004: handler = .powerBudget
-            case 0x000B, 0x0023: handler = .vendor
+            case .advancedErrorReporting: handler = .errorReporting
+            case .powerBudgeting: handler = .powerBudget
+            case .vendorSpecific, .designatedVendorSpecific: handler = .vendor
             default: handler = .directReadOnly
             }
             let owner: VfioOwner =
                 isPlaceholder
                 ? .placeholder(kind, at: ConfigOffset(position)) : .capability(kind, at: ConfigOffset(position))
             claim(
-                position, length: length, map: UInt8(truncatingIfNeeded: id),
+                position, length: length, map: UInt8(truncatingIfNeeded: id.rawValue),
                 handler: isPlaceholder ? .directReadOnly : handler,
                 owner: owner, limit: bytes.count)
             setPermissions(position, count: 4, virt: 0xFFFF_FFFF, write: 0)
@@ -324,10 +333,10 @@ struct VfioLayout: Sendable {
     }
 
     /// pci_ext_cap_length[] and vfio_ext_cap_len(): 0 hides the capability.
-    private func extendedLength(_ id: UInt16, at position: Int, reader: Reader) -> Int {
+    private func extendedLength(_ id: ExtendedCapabilityID, at position: Int, reader: Reader) -> Int {
         switch id {
-        case 0x0001: return 0x2C  // AER, up to the root registers
-        case 0x0002, 0x0008, 0x0009:  // VC, MFVC (vfio_vc_cap_len)
+        case .advancedErrorReporting: return 0x2C  // AER, up to the root registers
+        case .virtualChannel, .multiFunctionVirtualChannel, .virtualChannel9:  // VC, MFVC (vfio_vc_cap_len)
             let evcc = Int(reader.dword(position + 4) & 7)
             let capabilities2 = reader.dword(position + 8)
             let phases =
@@ -335,36 +344,36 @@ struct VfioLayout: Sendable {
             var length = 0x10 + (1 + evcc) * 0x0C
             if phases != 0 { length = (length + 15) & ~15 + phases * 4 / 8 }
             return length
-        case 0x0003: return 12  // DSN
-        case 0x0004: return 16  // Power Budgeting
-        case 0x000B: return Int(reader.dword(position + 4) >> 20)  // VSEC length
-        case 0x000D:  // ACS: 8, plus the egress control vector
+        case .deviceSerialNumber: return 12  // DSN
+        case .powerBudgeting: return 16  // Power Budgeting
+        case .vendorSpecific: return Int(reader.dword(position + 4) >> 20)  // VSEC length
+        case .accessControlServices:  // ACS: 8, plus the egress control vector
             guard reader.byte(position + 4) & 0x20 != 0 else { return 8 }
             let bits = Int(reader.byte(position + 5))
             return 8 + (bits == 0 ? 256 : (bits + 31) & ~31) / 8
-        case 0x000E, 0x000F: return 8  // ARI, ATS
-        case 0x0010: return 0x40  // SR-IOV
-        case 0x0012: return 40  // Multicast (endpoint size)
-        case 0x0013: return 16  // PRI
-        case 0x0015: return 4 + Int((reader.byte(position + 8) >> 5) & 7) * 8  // Resizable BAR
-        case 0x0016: return 16 + Int(reader.byte(position + 4) & 0x1F) + 1  // DPA
-        case 0x0017:  // TPH: 0x0C, plus the ST table when it is in the capability
+        case .alternativeRoutingID, .addressTranslationServices: return 8  // ARI, ATS
+        case .singleRootIOV: return 0x40  // SR-IOV
+        case .multicast: return 40  // Multicast (endpoint size)
+        case .pageRequest: return 16  // PRI
+        case .resizableBAR: return 4 + Int((reader.byte(position + 8) >> 5) & 7) * 8  // Resizable BAR
+        case .dynamicPowerAllocation: return 16 + Int(reader.byte(position + 4) & 0x1F) + 1  // DPA
+        case .tphRequester:  // TPH: 0x0C, plus the ST table when it is in the capability
             let capability = reader.dword(position + 4)
             guard (capability >> 9) & 3 == 1 else { return 0x0C }
             return 0x0C + Int((capability >> 16) & 0x7FF) * 2 + 2
-        case 0x0018: return 8  // LTR
-        case 0x0023: return Int(reader.dword(position + 4) >> 20)  // DVSEC length
+        case .latencyToleranceReporting: return 8  // LTR
+        case .designatedVendorSpecific: return Int(reader.dword(position + 4) >> 20)  // DVSEC length
         default: return 0  // root-only, obsolete, not yet (PASID), and every ID without an entry
         }
     }
 
-    private mutating func extendedPermissions(_ id: UInt16, at base: Int, length: Int) {
+    private mutating func extendedPermissions(_ id: ExtendedCapabilityID, at base: Int, length: Int) {
         func permit(_ offset: Int, count: Int, write: UInt32) {
             let usable = max(0, min(count, length - offset))
             setPermissions(base + offset, count: usable, virt: 0, write: write)
         }
         switch id {
-        case 0x0001:
+        case .advancedErrorReporting:
             let uncorrectable: UInt32 = 0x03FF_F031
             let correctable: UInt32 = 0x0000_F1C1
             permit(0x04, count: 4, write: uncorrectable)
@@ -373,7 +382,7 @@ struct VfioLayout: Sendable {
             permit(0x10, count: 4, write: correctable)
             permit(0x14, count: 4, write: correctable)
             permit(0x18, count: 4, write: 0x0000_0140)
-        case 0x0004:
+        case .powerBudgeting:
             permit(0x04, count: 1, write: 0xFF)
         default:
             break
@@ -426,17 +435,9 @@ struct VfioLayout: Sendable {
 
     static func fixupBARs(_ config: inout [UInt8], bars: [VfioBAR], rom: VfioBAR?) {
         func load(_ offset: Int) -> UInt32 {
-            var value: UInt32 = 0
-            for index in 0..<4 where offset + index < config.count {
-                value |= UInt32(config[offset + index]) << UInt32(8 * index)
-            }
-            return value
+            UInt32(truncatingIfNeeded: config.littleEndianValue(at: offset, count: 4))
         }
-        func store(_ value: UInt32, _ offset: Int) {
-            for index in 0..<4 where offset + index < config.count {
-                config[offset + index] = UInt8(truncatingIfNeeded: value >> UInt32(8 * index))
-            }
-        }
+        func store(_ value: UInt32, _ offset: Int) { config.storeLittleEndian(UInt64(value), at: offset, count: 4) }
         for bar in bars {
             guard let size = bar.size else { continue }
             guard size != 0 else {
@@ -490,19 +491,12 @@ extension VfioLayout {
         }
     }
 
+    /// A virtual capability's bytes: fully virtual (PCI_CAP_ID_INVALID_VIRT) and writable,
+    /// each naming the capability's start.
     private mutating func claimVirtual(_ range: ConfigRange, id: ExtendedCapabilityID) {
-        let owner = addOwnerPublic(.virtualCapability(id, at: range.start))
-        for offset in range.start.rawValue..<min(range.end.rawValue, bytes.count) {
-            bytes[offset] = VfioByte(
-                map: 0xFE, handler: .virtual, virt: 0xFF, write: 0xFF, capabilityStart: UInt16(offset), owner: owner)
-        }
-    }
-
-    private mutating func addOwnerPublic(_ owner: VfioOwner) -> UInt8 {
-        if let index = owners.firstIndex(of: owner) { return UInt8(index) }
-        guard owners.count < 255 else { return 0 }
-        owners.append(owner)
-        return UInt8(owners.count - 1)
+        claim(
+            range.start.rawValue, length: range.length, map: 0xFE, handler: .virtual,
+            owner: .virtualCapability(id, at: range.start), limit: bytes.count, virt: 0xFF, write: 0xFF)
     }
 
     /// The last capability of the guest's extended list (in the virtual copy, where vfio keeps

@@ -389,6 +389,13 @@ import Testing
         #expect(throws: WriteEmulationError.virtualCapabilityOutOfRange(ConfigRange(0xFFC, length: 8))) {
             try Self.vfio(virtual: [outside])
         }
+        // Two virtual capabilities on top of each other: the error names where the first starts.
+        let first = VirtualRegion(
+            id: .designatedVendorSpecific, version: 1, offset: 0xFF0, body: [UInt8](repeating: 0, count: 12))
+        let second = VirtualRegion(id: .processAddressSpaceID, version: 1, offset: 0xFF8, body: [0, 0, 0, 0])
+        #expect(throws: WriteEmulationError.virtualCapabilityOverlaps(ConfigRange(0xFF8, length: 8), existing: 0xFF0)) {
+            try Self.vfio(virtual: [first, second])
+        }
         var conventional = SpaceBuilder(size: 256)
         conventional.bytes[0x0E] = 0
         #expect(throws: WriteEmulationError.virtualCapabilitiesNeedExtendedSpace) {

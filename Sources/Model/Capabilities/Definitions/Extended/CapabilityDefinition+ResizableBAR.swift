@@ -11,29 +11,32 @@ extension ExtendedCapabilityID {
 extension CapabilityDefinition {
     static let resizableBARFamily = [resizableBAR, vfResizableBAR]
 
-    static let resizableBAR = CapabilityDefinition(
-        .extended(.resizableBAR), "Resizable BAR", abbreviation: "ReBAR", setpci: "ECAP_REBAR",
-        reference: .pcie("7.8.6"), length: barCountLength,
-        registers: .computed { _, length in
-            RegisterCatalog.resizableBARRegisters(length: length, isVirtualFunctionBAR: false)
-        },
-        sections: [
-            "Extended Capability Header": "7.8.6.1", "Resizable BAR # Capability": "7.8.6.2",
-            "Resizable BAR # Control": "7.8.6.3",
-        ],
-        derivedValues: { input in RegisterCatalog.resizableBARValues(input.reader) })
+    static let resizableBAR = resizableBAR(
+        .resizableBAR, "Resizable BAR", abbreviation: "ReBAR", setpci: "ECAP_REBAR", section: "7.8.6",
+        isVirtualFunctionBAR: false)
 
-    static let vfResizableBAR = CapabilityDefinition(
-        .extended(.vfResizableBAR), "VF Resizable BAR", abbreviation: "VFReBAR", setpci: "ECAP_VF_REBAR",
-        reference: .pcie("7.8.7"), length: barCountLength,
-        registers: .computed { _, length in
-            RegisterCatalog.resizableBARRegisters(length: length, isVirtualFunctionBAR: true)
-        },
-        sections: [
-            "Extended Capability Header": "7.8.7.1", "VF Resizable BAR # Capability": "7.8.7.2",
-            "VF Resizable BAR # Control": "7.8.7.3",
-        ],
-        derivedValues: { input in RegisterCatalog.resizableBARValues(input.reader) })
+    static let vfResizableBAR = resizableBAR(
+        .vfResizableBAR, "VF Resizable BAR", abbreviation: "VFReBAR", setpci: "ECAP_VF_REBAR", section: "7.8.7",
+        isVirtualFunctionBAR: true)
+
+    /// ReBAR (§7.8.6) and VF ReBAR (§7.8.7) share one layout; VF ReBAR resizes the VF BARs.
+    private static func resizableBAR(
+        _ id: ExtendedCapabilityID, _ name: String, abbreviation: String, setpci: String, section: String,
+        isVirtualFunctionBAR: Bool
+    ) -> CapabilityDefinition {
+        let label = isVirtualFunctionBAR ? "VF Resizable BAR # " : "Resizable BAR # "
+        return CapabilityDefinition(
+            .extended(id), name, abbreviation: abbreviation, setpci: setpci, reference: .pcie(section),
+            length: barCountLength,
+            registers: .computed { _, length in
+                RegisterCatalog.resizableBARRegisters(length: length, isVirtualFunctionBAR: isVirtualFunctionBAR)
+            },
+            sections: [
+                "Extended Capability Header": section + ".1", label + "Capability": section + ".2",
+                label + "Control": section + ".3",
+            ],
+            derivedValues: { input in RegisterCatalog.resizableBARValues(input.reader) })
+    }
 
     /// 4 + 8 per BAR; the number of BARs (1-6) is in the first control register (bits 7:5 at +8).
     private static let barCountLength = LengthRule.computed("4 + 8 per BAR (the count at +8, bits 7:5)") { input in

@@ -12,47 +12,39 @@ extension ExtendedCapabilityID {
 extension CapabilityDefinition {
     static let virtualChannelFamily = [virtualChannel, multiFunctionVirtualChannel, virtualChannel9]
 
-    static let virtualChannel = CapabilityDefinition(
-        .extended(.virtualChannel), "Virtual Channel", abbreviation: "VC", setpci: "ECAP_VC", reference: .pcie("7.9.1"),
-        length: vcLength,
-        registers: .computed { input, length in
-            RegisterCatalog.virtualChannelRegisters(input.reader, length: length, isMultiFunction: false)
-        },
-        sections: [
-            "Extended Capability Header": "7.9.1.1", "Port VC Capability 1": "7.9.1.2",
-            "Port VC Capability 2": "7.9.1.3",
-            "Port VC Control": "7.9.1.4", "Port VC Status": "7.9.1.5", "VC# Resource Capability": "7.9.1.6",
-            "VC# Resource Control": "7.9.1.7", "VC# Resource Status": "7.9.1.8", "VC Arbitration Table": "7.9.1.9",
-            "VC# Port Arbitration Table": "7.9.1.10",
-        ])
+    static let virtualChannel = virtualChannel(
+        .virtualChannel, "Virtual Channel", abbreviation: "VC", setpci: "ECAP_VC", isMultiFunction: false)
 
-    static let multiFunctionVirtualChannel = CapabilityDefinition(
-        .extended(.multiFunctionVirtualChannel), "Multi-Function Virtual Channel", abbreviation: "MFVC",
-        setpci: "ECAP_MFVC", reference: .pcie("7.9.2"), length: vcLength,
-        registers: .computed { input, length in
-            RegisterCatalog.virtualChannelRegisters(input.reader, length: length, isMultiFunction: true)
-        },
-        sections: [
-            "Extended Capability Header": "7.9.2.1", "Port VC Capability 1": "7.9.2.2",
-            "Port VC Capability 2": "7.9.2.3",
-            "Port VC Control": "7.9.2.4", "Port VC Status": "7.9.2.5", "VC# Resource Capability": "7.9.2.6",
-            "VC# Resource Control": "7.9.2.7", "VC# Resource Status": "7.9.2.8", "VC Arbitration Table": "7.9.2.9",
-            "VC# Function Arbitration Table": "7.9.2.10",
-        ])
+    static let multiFunctionVirtualChannel = virtualChannel(
+        .multiFunctionVirtualChannel, "Multi-Function Virtual Channel", abbreviation: "MFVC", setpci: "ECAP_MFVC",
+        isMultiFunction: true)
 
-    static let virtualChannel9 = CapabilityDefinition(
-        .extended(.virtualChannel9), "Virtual Channel (MFVC present)", abbreviation: "VC9", setpci: "ECAP_VC2",
-        reference: .pcie("7.9.1"), length: vcLength,
-        registers: .computed { input, length in
-            RegisterCatalog.virtualChannelRegisters(input.reader, length: length, isMultiFunction: false)
-        },
-        sections: [
-            "Extended Capability Header": "7.9.1.1", "Port VC Capability 1": "7.9.1.2",
-            "Port VC Capability 2": "7.9.1.3",
-            "Port VC Control": "7.9.1.4", "Port VC Status": "7.9.1.5", "VC# Resource Capability": "7.9.1.6",
-            "VC# Resource Control": "7.9.1.7", "VC# Resource Status": "7.9.1.8", "VC Arbitration Table": "7.9.1.9",
-            "VC# Port Arbitration Table": "7.9.1.10",
-        ])
+    /// The VC structure under the ID used when an MFVC capability is present (§7.9.1).
+    static let virtualChannel9 = virtualChannel(
+        .virtualChannel9, "Virtual Channel (MFVC present)", abbreviation: "VC9", setpci: "ECAP_VC2",
+        isMultiFunction: false)
+
+    /// VC (§7.9.1) and MFVC (§7.9.2) share their layout and their subsections' numbering; MFVC's
+    /// per-resource tables arbitrate between functions, VC's between ports.
+    private static func virtualChannel(
+        _ id: ExtendedCapabilityID, _ name: String, abbreviation: String, setpci: String, isMultiFunction: Bool
+    ) -> CapabilityDefinition {
+        let section = isMultiFunction ? "7.9.2" : "7.9.1"
+        return CapabilityDefinition(
+            .extended(id), name, abbreviation: abbreviation, setpci: setpci, reference: .pcie(section),
+            length: vcLength,
+            registers: .computed { input, length in
+                RegisterCatalog.virtualChannelRegisters(input.reader, length: length, isMultiFunction: isMultiFunction)
+            },
+            sections: [
+                "Extended Capability Header": section + ".1", "Port VC Capability 1": section + ".2",
+                "Port VC Capability 2": section + ".3", "Port VC Control": section + ".4",
+                "Port VC Status": section + ".5", "VC# Resource Capability": section + ".6",
+                "VC# Resource Control": section + ".7", "VC# Resource Status": section + ".8",
+                "VC Arbitration Table": section + ".9",
+                (isMultiFunction ? "VC# Function Arbitration Table" : "VC# Port Arbitration Table"): section + ".10",
+            ])
+    }
 
     private static let vcLength = LengthRule.computed(
         "0x10 + 0x0C per VC resource, plus the arbitration tables", virtualChannelLength)
