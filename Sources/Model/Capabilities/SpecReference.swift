@@ -43,9 +43,12 @@ public struct SpecReference: Hashable, Sendable, CustomStringConvertible {
 
     /// "PCIe r6.0 §7.5.3.4", "Linux drivers/vfio/pci/vfio_pci_config.c vfio_msi_config_read()",
     /// or the document alone.
-    public var description: String {
+    public var description: String { description(sectionSign: "§") }
+
+    /// The citation with another section sign (`sec. ` where only ASCII can be shown).
+    public func description(sectionSign: String) -> String {
         var text = document
-        if let section { text += " §" + section }
+        if let section { text += " " + sectionSign + section }
         if let function { text += " " + function + "()" }
         return text
     }

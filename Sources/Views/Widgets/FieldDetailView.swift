@@ -32,9 +32,9 @@ public struct FieldDetailView: Widget {
 
     public func render(into buffer: inout ScreenBuffer, area: Rect) {
         let owner = analysis.map.owner(at: cursor)
-        buffer.box(
-            area, title: "Fields at " + HexFormat.literal(UInt64(cursor), digits: 3), glyphs: glyphs, focused: isFocused
-        )
+        let title = "Fields at " + HexFormat.literal(UInt64(cursor), digits: 3)
+        buffer.box(area, title: title, glyphs: glyphs, focused: isFocused)
+        if let register { renderReference(register.reference, title: title, area: area, into: &buffer) }
         let geometry = Self.geometry(in: area)
         let inner = geometry.inner
         guard !inner.isEmpty else { return }
@@ -79,6 +79,19 @@ public struct FieldDetailView: Widget {
                 fields[index], index: index, y: geometry.y(ofLine: line), register: register, inner: inner,
                 into: &buffer)
         }
+    }
+
+    /// Where the specification defines the register, at the right of the top border (when it
+    /// fits beside the title): trainers point students at it.
+    private func renderReference(
+        _ reference: SpecReference, title: String, area: Rect, into buffer: inout ScreenBuffer
+    ) {
+        let text = " " + reference.description(sectionSign: glyphs.isUnicode ? "§" : "sec. ") + " "
+        let start = area.maxX - 2 - text.count
+        guard start > area.x + title.count + 4 else { return }
+        buffer.put(
+            text, x: start, y: area.y, style: CellStyle(.dim),
+            clip: Rect(x: area.x + 1, y: area.y, width: max(0, area.width - 2), height: 1))
     }
 
     private func renderField(
