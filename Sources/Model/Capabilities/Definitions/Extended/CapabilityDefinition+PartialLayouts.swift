@@ -1,11 +1,11 @@
-// Extended capabilities whose register offsets are public but whose bit fields are not in any
-// source cfgtui cites: the offsets come from the register list (table of contents) of the
-// PCI Express Base Specification r6.0 (r6.3 for Streamlined VC and the MMIO Register Block
-// Locator), chapter 7, and, for Flit Logging and Flit Error Injection, agree with the dword
-// counts pciutils ls-ecaps.c fetches. Each register is shown as an opaque dword with its
-// specification name; a structure whose extent is not listed (Flit Performance Measurement,
-// Shadow Functions, Streamlined VC, MMIO Register Block Locator) stops after its listed
-// registers.
+// Extended capabilities from the newest revisions. Most have register offsets that are public
+// but bit fields that no source cfgtui cites: the offsets come from the register list (table of
+// contents) of the PCI Express Base Specification r6.0 (r6.3 for Streamlined VC), chapter 7,
+// and, for Flit Logging and Flit Error Injection, agree with the dword counts pciutils
+// ls-ecaps.c fetches. Each such register is shown as an opaque dword with its specification
+// name; a structure whose extent is not listed (Flit Performance Measurement, Shadow
+// Functions, Streamlined VC) stops after its listed registers. The MMIO Register Block Locator
+// is decoded in full from PCIe r6.3 §7.9.30.
 
 extension ExtendedCapabilityID {
     public static let hierarchyID = ExtendedCapabilityID(0x0028)
@@ -109,12 +109,26 @@ extension CapabilityDefinition {
             "SVC Port Control": "7.9.29.4", "SVC Port Status": "7.9.29.5",
         ])
 
+    /// MMIO Register Block Locator (PCIe r6.3 §7.9.30): where register blocks (MMIO
+    /// Capabilities, vendor-specific blocks) sit in the function's BARs, one 64-bit locator each.
     static let mmioRegisterBlockLocator = CapabilityDefinition(
-        .extended(.mmioRegisterBlockLocator), "MMIO Register Block Locator", abbreviation: "MMIO-RBL",
+        .extended(.mmioRegisterBlockLocator), "MMIO Register Block Locator", abbreviation: "MRBL",
         reference: .pcie(revision: "6.3", "7.9.30"),
-        length: .unknown("the locators' count depends on a length field whose position is not public"),
-        registers: .fixed(RegisterCatalog.registerBlockLocatorRegisters),
-        sections: ["Extended Capability Header": "7.9.30.1", "MRBL Capabilities": "7.9.30.2"])
+        length: .computed("the MRBL Structure Length in bits 11:0 at +4: 8 + 8 per locator") { input in
+            let reader = input.reader
+            guard let capabilities = reader.dword(4) else { return reader.unreadable(4) }
+            let length = Int(capabilities & 0xFFF)
+            // At least one locator (§7.9.30), and whole locators.
+            guard length >= 0x10, (length - 8) % 8 == 0 else {
+                return .unknown(.invalidField(ConfigOffset(input.base + 4), value: length))
+            }
+            return .computed(length)
+        },
+        registers: .computed { _, length in RegisterCatalog.registerBlockLocatorRegisters(length: length) },
+        sections: [
+            "Extended Capability Header": "7.9.30.1", "MRBL Capabilities": "7.9.30.2", "MRBL Locator #": "7.9.30.3",
+        ],
+        derivedValues: { input in RegisterCatalog.registerBlockLocatorValues(input.reader) })
 }
 
 extension RegisterCatalog {
@@ -182,5 +196,62 @@ extension RegisterCatalog {
 
     /// MMIO Register Block Locator (0x0036, §7.9.30): the locators' count depends on a length
     /// field whose position is not public.
-    fileprivate static let registerBlockLocatorRegisters = named([(0x04, "MRBL Capabilities")])
+    // MARK: - MMIO Register Block Locator
+
+    /// The capabilities register, then one locator per 8 bytes of the structure length.
+    fileprivate static func registerBlockLocatorRegisters(length: Int?) -> [RegisterSpec] {
+        var registers = [extendedCapabilityHeader, registerBlockLocatorCapabilities]
+        if let length {
+            for locator in 0..<max(0, (length - 8) / 8) {
+                registers.append(registerBlockLocator.moved(by: 8 * locator, name: "MRBL Locator \(locator)"))
+            }
+        }
+        return finished(registers, length: length)
+    }
+
+    /// Each locator's register block: its BAR and offset there, and what kind of block it is.
+    fileprivate static func registerBlockLocatorValues(_ reader: FieldReader) -> [DerivedValue] {
+        guard let capabilities = reader.dword(4) else { return [] }
+        let length = Int(capabilities & 0xFFF)
+        guard length >= 0x10, (length - 8) % 8 == 0 else { return [] }
+        var values = [DerivedValue]()
+        for locator in 0..<(length - 8) / 8 {
+            guard let low = reader.dword(8 + 8 * locator), let high = reader.dword(12 + 8 * locator),
+                (low >> 8) & 0xFF != 0
+            else { continue }
+            let offset = UInt64(high) << 32 | UInt64(low & 0xFFFF_0000)
+            values.append(DerivedValue("Register block \(locator) offset in BAR\(low & 7)", .address(offset)))
+        }
+        return values
+    }
+
+    private static let registerBlockLocatorCapabilities = RegisterSpec(
+        0x04, width: 4, "MRBL Capabilities",
+        fields: [
+            RegisterField(
+                0...11, "MRBL Structure Length", .hardwareInit, "Bytes in the structure: 08h + 08h per locator",
+                .number),
+            .reserved(12...31),
+        ])
+
+    private static let registerBlockLocator = RegisterSpec(
+        0x08, width: 8, "MRBL Locator",
+        fields: [
+            RegisterField(
+                0...2, "Register BIR", .hardwareInit, "BAR (or Enhanced Allocation entry) holding the register block",
+                standardBARIndicatorNames),
+            .reserved(3...7),
+            RegisterField(
+                8...15, "Register Block ID", .hardwareInit, "What the register block holds",
+                .values([
+                    FieldValueName(0x00, "empty/invalid"), FieldValueName(0x01, "MMIO Capabilities (MCAP)"),
+                    FieldValueName(0xFF, "MMIO Designated Vendor-Specific (MDVS)"),
+                ])),
+            RegisterField(
+                16...31, "Register Block Offset Low", .hardwareInit,
+                "Bits 31:16 of the block's offset in the BAR (bits 15:0 are 0)", .address),
+            RegisterField(
+                32...63, "Register Block Offset High", .hardwareInit, "Bits 63:32 of the block's offset in the BAR",
+                .address),
+        ])
 }
