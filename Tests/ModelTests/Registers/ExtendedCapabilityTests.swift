@@ -102,6 +102,43 @@ import Testing
         #expect(derivedChecked > 150, "only \(derivedChecked) cases had derived values to compare")
     }
 
+    // MARK: - MMIO Register Block Locator
+
+    /// PCIe r6.3 §7.9.30: the structure length gives the locators; each names its BAR, its
+    /// block type and its 64-bit offset.
+    @Test func registerBlockLocatorsComeFromTheStructureLength() throws {
+        let space = Self.space([
+            (0x100, 0x0001_0036, 4), (0x104, 0x18, 4),
+            (0x108, 0x0012_0102, 4), (0x10C, 0x1, 4),  // BIR 2, MMIO Capabilities, offset 0x1_0012_0000
+            (0x110, 0x0040_FF00, 4), (0x114, 0, 4),  // BIR 0, vendor-specific, offset 0x40_0000
+        ])
+        let definition = CapabilityCatalog.definition(for: .extended(.mmioRegisterBlockLocator))
+        #expect(definition.length(at: 0x100, in: space, context: FunctionContext()) == .computed(0x18))
+        let registers = definition.registers(at: 0x100, version: 1, in: space, context: FunctionContext())
+        #expect(
+            registers.map(\.name) == [
+                "Extended Capability Header", "MRBL Capabilities", "MRBL Locator 0", "MRBL Locator 1",
+            ])
+        #expect(RegisterTableTests.problems(in: registers, length: 0x18, name: "MRBL").isEmpty)
+        #expect(Self.value(registers, "MRBL Locator 0", "Register BIR", base: 0x100, in: space) == 2)
+        #expect(Self.value(registers, "MRBL Locator 1", "Register Block ID", base: 0x100, in: space) == 0xFF)
+        #expect(Self.value(registers, "MRBL Locator 0", "Register Block Offset High", base: 0x100, in: space) == 1)
+        let values = definition.derivedValues(at: 0x100, in: space, context: FunctionContext())
+        #expect(
+            values == [
+                DerivedValue("Register block 0 offset in BAR2", .address(0x1_0012_0000)),
+                DerivedValue("Register block 1 offset in BAR0", .address(0x40_0000)),
+            ])
+        #expect(definition.reference(forRegisterNamed: "MRBL Locator 1").description == "PCIe r6.3 §7.9.30.3")
+        // No locator, or a length that is not whole locators: the length cannot be trusted.
+        for bad: UInt64 in [0x08, 0x14, 0] {
+            let broken = space.setting(bad, at: 0x104, length: 4)
+            #expect(
+                definition.length(at: 0x100, in: broken, context: FunctionContext())
+                    == .unknown(.invalidField(0x104, value: Int(bad))))
+        }
+    }
+
     // MARK: - SR-IOV routing IDs
 
     /// An SR-IOV capability at 0x100 with the given counts and routing.
