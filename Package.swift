@@ -4,7 +4,7 @@ import PackageDescription
 
 // ncursesw and libpci headers and libraries sit on Debian's default search paths, so the
 // system library targets do not name pkg-config modules: SwiftPM would drop ncursesw's
-// -D flags with a warning on every build anyway (see ../shared/reference/swift-ncurses-libpci.md).
+// -D flags with a warning on every build anyway; Sources/CCurses/shim.h defines NCURSES_WIDECHAR itself.
 let package = Package(
     name: "cfgtui",
     platforms: [.macOS(.v13)],

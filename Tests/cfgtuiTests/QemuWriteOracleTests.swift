@@ -5,7 +5,7 @@ import Testing
 /// The write simulator against QEMU's device models.
 ///
 /// QEMU implements the write masks of the devices it emulates (`wmask`/`w1cmask` in
-/// hw/pci/pci.c, domain.md §2.1-2.2). Each test starts qemu-system-x86_64 stopped
+/// hw/pci/pci.c, pci_default_write_config; docs/simulator.md). Each test starts qemu-system-x86_64 stopped
 /// (`-S -qtest stdio`, as ../shared/tools/qtest_dump.py does), enables ECAM, numbers the
 /// buses, reads one function's configuration space, sizes its BARs with the all-ones probe
 /// (restoring them), applies seeded random writes through ECAM, and reads the result. The same

@@ -4,7 +4,7 @@
 /// **A proposal, not a standard.** Alex Williamson suggested an in-band DVSEC describing unused
 /// configuration space, holding a table of ranges that "could always collapse to zero entries"
 /// (kvm list, 2024-04-17, Message-ID 20240417142552.44382198.alex.williamson@redhat.com;
-/// domain.md §2.7). No PCI-SIG ECN or assigned DVSEC ID exists, so cfgtui defines this layout
+/// docs/placement.md). No PCI-SIG ECN or assigned DVSEC ID exists, so cfgtui defines this layout
 /// and marks it with a synthetic pair: DVSEC Vendor ID 0xFFFF, which PCI-SIG never assigns,
 /// and DVSEC ID 0xCF5D. cfgtui reads it (`dvsec-hint`) and writes it (`--add-free-space-dvsec`).
 ///

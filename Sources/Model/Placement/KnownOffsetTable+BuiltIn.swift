@@ -14,7 +14,7 @@ extension KnownOffsetTable {
     /// its `lspci` dump shows (pciutils tests/cap-pasid-pri); the IGD registers QEMU
     /// virtualises outside every capability (hw/vfio/igd.c: GMCH 0x50, 16 bits; BDSM 0x5C,
     /// 32 bits; ASLS 0xFC, 32 bits). The TigerLake GT2 PF has the same extended layout
-    /// (domain.md §5.3), and Intel documents IGD ATS Control at 0x206 (12th gen, ATS_CTRL).
+    /// (docs/placement.md, Built-in entries), and Intel documents IGD ATS Control at 0x206 (12th gen, ATS_CTRL).
     private static let intelGraphics: [Entry] = [
         Entry(
             vendorID: 0x8086, deviceID: 0x191E,
@@ -38,7 +38,7 @@ extension KnownOffsetTable {
 
     // MARK: - AMD
 
-    /// AMD GPUs put ATS, PRI and PASID at 0x2B0, 0x2C0 and 0x2D0 (domain.md §5.4): Fiji
+    /// AMD GPUs put ATS, PRI and PASID at 0x2B0, 0x2C0 and 0x2D0 (docs/placement.md, Built-in entries): Fiji
     /// (1002:7300, pciutils tests/cap-rebar) and Navi 10 (1002:731f, an lspci dump posted to
     /// amd-gfx on 2020-12-10, lore.kernel.org/amd-gfx/58E21FF244%25devspam@moreofthesa.me.uk/).
     private static let amdGPUs: [Entry] = [

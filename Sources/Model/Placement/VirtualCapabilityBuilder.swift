@@ -1,5 +1,5 @@
 /// The PASID capability bits a virtual PASID capability advertises (PASID Capability
-/// register, +4; PCIe r5.0 §7.8.8.2; registers.md §16).
+/// register, +4; PCIe r6.0 §7.8.9.2).
 public struct PASIDBits: Hashable, Sendable {
     /// The largest Max PASID Width the specification allows.
     public static let maximumWidth = 20
@@ -29,8 +29,7 @@ public struct PASIDBits: Hashable, Sendable {
     }
 }
 
-/// The PRI capability bits a virtual PRI capability advertises (PCIe r5.0 §10.5.2;
-/// registers.md §15).
+/// The PRI capability bits a virtual PRI capability advertises (PCIe r6.0 §10.5.2).
 public struct PRIBits: Hashable, Sendable {
     /// Outstanding Page Request Capacity (+8).
     public var outstandingCapacity: UInt32

@@ -12,7 +12,7 @@ struct VfioBAR: Hashable, Sendable {
 /// vfio-pci's view of one function: the owner of every byte (`pci_config_map`), the virt and
 /// write bits (`perm_bits`), the initial virtual copy (`vconfig`) with hidden capabilities
 /// unlinked, and the BAR sizing data. Built the way `vfio_config_init` does
-/// (drivers/vfio/pci/vfio_pci_config.c; domain.md §1).
+/// (Linux drivers/vfio/pci/vfio_pci_config.c; docs/simulator.md).
 struct VfioLayout: Sendable {
     var bytes: [VfioByte]
     var owners: [VfioOwner]

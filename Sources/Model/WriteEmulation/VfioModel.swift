@@ -7,8 +7,8 @@
 /// an owner; in each, writable virtualized bits go to the virtual copy, writable
 /// non-virtualized bits go to the device as a read-modify-write of the whole chunk, and the
 /// owner's handler runs (BAR sizing, INTx, PowerState, FLR, MRRS, MSI). Unassigned bytes pass
-/// through raw unless the gap policy drops them. (drivers/vfio/pci/vfio_pci_config.c;
-/// domain.md §1.)
+/// through raw unless the gap policy drops them. (Linux drivers/vfio/pci/vfio_pci_config.c,
+/// vfio_config_do_rw and the handlers; docs/simulator.md.)
 ///
 /// ```
 /// var vfio = try VfioModel(device: device, analysis: analysis, identity: (0x8086, 0x1520))

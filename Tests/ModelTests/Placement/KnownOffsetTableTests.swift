@@ -67,7 +67,7 @@ import Testing
             let ranges = entry.reserved.sorted { $0.start < $1.start }
             for (first, second) in zip(ranges, ranges.dropFirst()) { #expect(!first.overlaps(second)) }
         }
-        // The be2net hidden registers (domain.md §5.1) on every be2net ID, VFs included.
+        // The be2net hidden registers (docs/placement.md, Built-in entries) on every be2net ID, VFs included.
         for (vendor, device) in [(UInt16(0x19A2), UInt16(0x0710)), (0x10DF, 0xE228), (0x10DF, 0x0728)] {
             let reserved = table.entries(vendorID: vendor, deviceID: device).flatMap(\.reserved)
             #expect(reserved.contains(ConfigRange(0xA0, length: 16)))

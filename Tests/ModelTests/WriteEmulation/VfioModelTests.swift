@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func readModifyWriteClearsRW1CBitsTheGuestDidNotWrite() throws {
-        // domain.md §1.4: a dword write at 0x04 covers Command (writable) and Status (not):
+        // vfio_basic_config_write/vfio_default_config_write: a dword write at 0x04 covers Command (writable) and Status (not):
         // vfio writes Status back with the value it read, so its set RW1C bits clear.
         var builder = Self.endpoint()
         builder.set16(0x06, 0x8010)

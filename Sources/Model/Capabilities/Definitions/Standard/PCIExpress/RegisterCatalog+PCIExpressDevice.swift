@@ -1,7 +1,7 @@
 // PCI Express capability, device registers: Device Capabilities/Control/Status (+0x04-0x0B,
-// PCIe Base 6.x §7.5.3.3-7.5.3.5) and Device Capabilities 2/Control 2/Status 2 (+0x24-0x2B,
+// PCIe r6.0 §7.5.3.3-7.5.3.5) and Device Capabilities 2/Control 2/Status 2 (+0x24-0x2B,
 // §7.5.3.15-7.5.3.17). Device Control bit 15 and the port-only Device Control 2 bits follow
-// the Device/Port Type; VFs take Max_Payload_Size from their PF (registers.md §7).
+// the Device/Port Type; VFs take Max_Payload_Size from their PF (PCIe r6.0 §9.3.5.4).
 
 extension RegisterCatalog {
     /// Device Control for the function's port type.

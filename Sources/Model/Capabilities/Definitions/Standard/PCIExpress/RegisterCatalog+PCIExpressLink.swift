@@ -1,8 +1,8 @@
 // PCI Express capability, link registers: Link Capabilities/Control/Status (+0x0C-0x13,
-// PCIe Base 6.x §7.5.3.6-7.5.3.8) and Link Capabilities 2/Control 2/Status 2 (+0x2C-0x33,
+// PCIe r6.0 §7.5.3.6-7.5.3.8) and Link Capabilities 2/Control 2/Status 2 (+0x2C-0x33,
 // §7.5.3.18-7.5.3.20). Link Disable, Retrain Link, the bandwidth interrupts and the link
 // training status exist only on ports that face down the link (Root and Downstream Ports);
-// a VF has no link of its own (registers.md §7).
+// a VF has no link of its own (PCIe r6.0 §9.3.5.6-9.3.5.8).
 
 extension RegisterCatalog {
     /// Link Capabilities, Link Control and Link Status for the port type.

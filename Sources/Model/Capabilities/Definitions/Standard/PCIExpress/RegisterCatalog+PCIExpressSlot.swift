@@ -1,5 +1,5 @@
 // PCI Express capability, slot and root registers: Slot Capabilities/Control/Status
-// (+0x14-0x1B, PCIe Base 6.x §7.5.3.9-7.5.3.11), Root Control/Capabilities/Status
+// (+0x14-0x1B, PCIe r6.0 §7.5.3.9-7.5.3.11), Root Control/Capabilities/Status
 // (+0x1C-0x23, §7.5.3.12-7.5.3.14) and Slot Capabilities 2/Control 2/Status 2 (+0x34-0x3B,
 // §7.5.3.21-7.5.3.23). Slot registers mean something only on Root and Downstream Ports with
 // Slot Implemented; root registers only on Root Ports and Root Complex Event Collectors.
