@@ -242,86 +242,49 @@ struct SimulateCommand: ParsableCommand {
         return VirtualRegion.regions(of: planned)
     }
 
-    /// Placements from `cfgtui plan --json`: `{"placements": [{"capability", "id", "offset",
-    /// "length", "version", "bytes"}]}`; bytes from the plan, or from --virtual-dump.
+    /// The placements of a plan file (`cfgtui plan --json`, or the explorer's export) as
+    /// virtual capabilities; bytes from the plan, or from --virtual-dump. The file is read
+    /// and its JSON decoded here; `PlanFile` (Model) says what it holds and checks it.
     private func regions(fromPlan path: String) throws -> [VirtualRegion] {
-        func fail(_ message: String) -> ExitCode {
-            StandardOutput.error("\(path): \(message)")
+        func fail(_ error: PlanFileError) -> ExitCode {
+            StandardOutput.error(ErrorText.message(error))
             return ExitStatus.sourceError
         }
         let bytes: [UInt8]
         do {
             bytes = try FileReader.readAll(path)
         } catch {
-            throw fail("cannot read: \(error.reason)")
+            StandardOutput.error("\(path): cannot read: \(error.reason)")
+            throw ExitStatus.sourceError
         }
-        guard let document = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let placements = document["placements"] as? [[String: Any]]
-        else { throw fail("not a plan: expected a JSON object with \"placements\" (cfgtui plan --json)") }
-        if let ok = document["ok"] as? Bool, !ok {
-            throw fail("the plan did not place every capability (\"ok\": false)")
+        let planFile: PlanFile
+        do {
+            planFile = try JSONDecoder().decode(PlanFile.self, from: Data(bytes))
+        } catch {
+            throw fail(PlanFileError(file: path, decoding: error))
         }
+        if !planFile.isComplete { throw fail(PlanFileError(file: path, problem: .incomplete)) }
         var dump: ConfigSpace?
         if let virtualDump {
             do {
                 let functions = try LspciDump.read(try FileReader.readAll(virtualDump), file: virtualDump)
                 guard functions.count == 1, let only = functions.first else {
-                    throw fail("--virtual-dump \(virtualDump) must hold exactly one function")
+                    StandardOutput.error("\(path): --virtual-dump \(virtualDump) must hold exactly one function")
+                    throw ExitStatus.sourceError
                 }
                 dump = only.space
             } catch let error as DumpError {
                 StandardOutput.error(ErrorText.message(error))
                 throw ExitStatus.sourceError
             } catch let error as FileReader.Failure {
-                throw fail("--virtual-dump \(virtualDump): cannot read: \(error.reason)")
+                StandardOutput.error("\(path): --virtual-dump \(virtualDump): cannot read: \(error.reason)")
+                throw ExitStatus.sourceError
             }
         }
-        var regions = [VirtualRegion]()
-        for (index, entry) in placements.enumerated() {
-            guard let id = entry["id"] as? Int, let offset = entry["offset"] as? Int,
-                let length = entry["length"] as? Int,
-                (0...0xFFFF).contains(id), length >= 4
-            else { throw fail("placement \(index + 1): needs integer \"id\", \"offset\" and \"length\"") }
-            // Bounded before any arithmetic: `offset + length` and the byte ranges below must
-            // not overflow or allocate for a huge length (the model checks the exact placement).
-            guard (0..<ConfigSpace.extendedSize).contains(offset), length <= ConfigSpace.extendedSize - offset else {
-                throw fail(
-                    "placement \(index + 1): \"offset\" \(offset) and \"length\" \(length) are outside the 4096-byte configuration space"
-                )
-            }
-            let version = entry["version"] as? Int ?? 1
-            var body: [UInt8]
-            if let hex = entry["bytes"] as? String {
-                guard let parsed = Self.hexBytes(hex), parsed.count == length - 4 else {
-                    throw fail("placement \(index + 1): \"bytes\" must be \(length - 4) bytes of hex")
-                }
-                body = parsed
-            } else if let dump {
-                body = (offset + 4..<offset + length).map { dump.byte(at: $0) ?? 0 }
-            } else {
-                throw fail("placement \(index + 1) has no \"bytes\": give the plan's virtual space with --virtual-dump")
-            }
-            if body.count != length - 4 { body = Array(body.prefix(length - 4)) }
-            regions.append(
-                VirtualRegion(
-                    id: ExtendedCapabilityID(UInt16(id)), version: version, offset: ConfigOffset(offset), body: body))
+        do {
+            return try planFile.virtualRegions(virtualSpace: dump)
+        } catch {
+            throw fail(PlanFileError(file: path, problem: error))
         }
-        return regions
-    }
-
-    private static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var result = [UInt8]()
-        result.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
-                return nil
-            }
-            result.append(byte)
-            index += 2
-        }
-        return result
     }
 }
