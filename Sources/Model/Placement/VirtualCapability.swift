@@ -59,6 +59,10 @@ public enum VirtualCapabilityKind: String, Hashable, Sendable, CaseIterable, Cod
     case dvsec
     case freeSpaceDVSEC = "free-space-dvsec"
 
+    /// The kinds a request names (`--add`): every one but the free-space DVSEC, which is
+    /// added on its own (`--add-free-space-dvsec`).
+    public static let requestable: [VirtualCapabilityKind] = allCases.filter { $0 != .freeSpaceDVSEC }
+
     /// The extended capability ID of this kind.
     public var extendedID: ExtendedCapabilityID {
         switch self {
