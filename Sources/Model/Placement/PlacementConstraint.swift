@@ -1,4 +1,4 @@
-/// The rules a virtual capability's placement must satisfy (domain.md §6).
+/// The rules a virtual capability's placement must satisfy (docs/placement.md, "Constraints").
 ///
 /// 1. `dwordAlignment`: the offset is a multiple of four.
 /// 2. `extendedArea`: the structure lies in 0x100-0xFFF.
@@ -11,7 +11,9 @@
 /// 8. `otherPlacement`: it overlaps no capability placed earlier in the same plan.
 /// 9. `listHead`: while the extended list is empty, 0x100-0x103 are kept for the list head;
 ///    only a capability placed exactly at 0x100 may use them.
-public enum PlacementConstraint: Hashable, Sendable, CaseIterable {
+///
+/// The raw value names the rule in plan files (`constraint` of a rejected candidate).
+public enum PlacementConstraint: String, Hashable, Sendable, CaseIterable, Codable {
     case dwordAlignment
     case extendedArea
     case existingStructure

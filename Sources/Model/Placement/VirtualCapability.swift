@@ -10,13 +10,13 @@
 /// VirtualCapability.pasid.extendedID      // .processAddressSpaceID (0x1B)
 /// ```
 public enum VirtualCapability: Hashable, Sendable {
-    /// Process Address Space ID (ID 0x1B, 8 bytes; registers.md §16).
+    /// Process Address Space ID (ID 0x1B, 8 bytes; PCIe r5.0 §7.8.8).
     case pasid
-    /// Page Request Interface (ID 0x13, 16 bytes; registers.md §15).
+    /// Page Request Interface (ID 0x13, 16 bytes; PCIe r5.0 §10.5.2).
     case pri
-    /// Address Translation Services (ID 0x0F, 8 bytes; registers.md §14).
+    /// Address Translation Services (ID 0x0F, 8 bytes; PCIe r5.0 §10.5.1).
     case ats
-    /// A Designated Vendor-Specific Extended Capability (ID 0x23; registers.md §11).
+    /// A Designated Vendor-Specific Extended Capability (ID 0x23; PCIe r5.0 §7.9.6).
     case dvsec(DVSECIdentity)
     /// cfgtui's free-space DVSEC, describing the space left free (a proposal; `FreeSpaceDVSEC`).
     case freeSpaceDVSEC(FreeSpaceDVSEC)
@@ -50,12 +50,18 @@ public enum VirtualCapability: Hashable, Sendable {
 }
 
 /// The kinds of capability the planner adds, without parameters (table keys, `--at` names).
-public enum VirtualCapabilityKind: Hashable, Sendable, CaseIterable {
+///
+/// The raw value is the kind's name on the command line (`--add`, `--at`) and in plan files.
+public enum VirtualCapabilityKind: String, Hashable, Sendable, CaseIterable, Codable {
     case pasid
     case pri
     case ats
     case dvsec
-    case freeSpaceDVSEC
+    case freeSpaceDVSEC = "free-space-dvsec"
+
+    /// The kinds a request names (`--add`): every one but the free-space DVSEC, which is
+    /// added on its own (`--add-free-space-dvsec`).
+    public static let requestable: [VirtualCapabilityKind] = allCases.filter { $0 != .freeSpaceDVSEC }
 
     /// The extended capability ID of this kind.
     public var extendedID: ExtendedCapabilityID {
@@ -69,7 +75,7 @@ public enum VirtualCapabilityKind: Hashable, Sendable, CaseIterable {
 }
 
 /// What a DVSEC says about itself: DVSEC Header 1 (Vendor ID, Revision, Length) and Header 2
-/// (DVSEC ID) (PCIe r5.0 §7.9.6; registers.md §11).
+/// (DVSEC ID) (PCIe r5.0 §7.9.6).
 public struct DVSECIdentity: Hashable, Sendable {
     /// The smallest DVSEC: the extended header, Header 1 and Header 2, dword-rounded.
     public static let minimumLength = 12

@@ -73,7 +73,8 @@ public enum KeyMap {
             [.function(8), .character("c")], "F8 c", functionKey: 8, bar: "PF/VF",
             help: "Compare a VF with its PF side by side: what the VF lacks", action: .toggleComparison),
         Binding(
-            [.character("s")], "s", help: "Overlay: next strategy (auto, pf-offset, end, first-fit, table, dvsec-hint)",
+            [.character("s")], "s",
+            help: "Overlay: next strategy (\(PlanOverlay.strategies.map(\.rawValue).joined(separator: ", ")))",
             action: .overlay(.cycleStrategy), when: .overlayIsOn),
         Binding(
             [.character("a")], "a", help: "Overlay: add a capability (PASID, PRI, ATS, then a DVSEC)",

@@ -27,7 +27,7 @@ public struct PlanOverlay: Sendable {
     public private(set) var display: SelectedFunction?
 
     /// The strategies the `s` key cycles through.
-    public static let strategies: [PlacementStrategy] = [.auto, .pfOffset, .end, .firstFit, .table, .dvsecHint]
+    public static let strategies: [PlacementStrategy] = PlacementStrategy.selectable
 
     /// The capabilities a VMM would add: PASID and PRI (which a VF must not implement), and ATS
     /// when the function lacks it.

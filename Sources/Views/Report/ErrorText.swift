@@ -35,4 +35,60 @@ public enum ErrorText {
         case .functionGone(let address): "\(address) is no longer present"
         }
     }
+
+    /// `plan.json: placements[1].offset: expected a number`.
+    public static func message(_ error: PlanFileError) -> String {
+        let place = error.path.isEmpty ? error.file : "\(error.file): \(keyPath(error.path))"
+        switch error.problem {
+        case .notAPlan:
+            return "\(place): not a plan: expected a JSON object with \"placements\" (cfgtui plan --json)"
+        case .incomplete:
+            return "\(place): the plan did not place every capability (\"ok\": false)"
+        case .missing:
+            return "\(place): missing"
+        case .expected(let kind):
+            return "\(place): expected \(valueName(kind))"
+        case .unknownName(let name, let expected):
+            return "\(place): '\(name)' is not one of \(expected.joined(separator: ", "))"
+        case .expectedHexBytes:
+            return "\(place): expected hex digits, two per byte"
+        case .invalidValue:
+            return "\(place): not a valid value"
+        case .notAnExtendedCapabilityID(let id):
+            return "\(place): \(id) is not an extended capability ID (0-65535)"
+        case .shorterThanAHeader(let length):
+            return "\(place): \(length) is shorter than the 4-byte extended capability header"
+        case .outsideConfigSpace(let offset, let length):
+            return
+                "\(place): \"offset\" \(offset) and \"length\" \(length) are outside the 4096-byte configuration space"
+        case .wrongByteCount(let expected, let found):
+            return "\(place): expected \(expected) bytes (the length less the 4-byte header), found \(found)"
+        case .noBytes:
+            return "\(place): no \"bytes\": give the plan's virtual space with --virtual-dump"
+        case .at(let path, let problem):
+            return message(PlanFileError(file: error.file, path: error.path + path, problem: problem))
+        }
+    }
+
+    /// `placements[1].offset`.
+    static func keyPath(_ path: [PlanFileKey]) -> String {
+        var text = ""
+        for key in path {
+            switch key {
+            case .member(let name): text += text.isEmpty ? name : "." + name
+            case .index(let index): text += "[\(index)]"
+            }
+        }
+        return text
+    }
+
+    private static func valueName(_ kind: PlanFileValueKind) -> String {
+        switch kind {
+        case .number: "a number"
+        case .text: "a string"
+        case .boolean: "true or false"
+        case .list: "a list"
+        case .object: "an object"
+        }
+    }
 }

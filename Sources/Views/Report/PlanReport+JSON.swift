@@ -10,150 +10,129 @@ extension PlanReport {
     ///  "present": [...], "failed": [...], "decisions": [...], "warnings": [...], "listHead": "existing",
     ///  "ok": true}
     /// ```
-    /// Numbers are JSON integers (offsets are byte offsets). The schema is in the README.
+    /// Numbers are JSON integers (offsets are byte offsets). The schema is in the README; the
+    /// document is `PlanFile(plan, context:)` written by `appendJSON(_:to:)`.
     public static func appendJSON(_ plan: PlacementPlan, context: PlanContext, to buffer: inout OutputBuffer) {
+        appendJSON(PlanFile(plan, context: context), to: &buffer)
+    }
+
+    /// The JSON document for a refusal: empty placements, `"ok": false` and an `error` object.
+    public static func appendJSONError(_ error: PlacementError, context: PlanContext, to buffer: inout OutputBuffer) {
+        appendJSON(PlanFile(refusal: error, context: context), to: &buffer)
+    }
+
+    /// Writes a plan file: members in the order above, `null` for a missing target or PF. A
+    /// refusal (`error` set) has no `present`, `failed`, `decisions`, `warnings` or `listHead`.
+    public static func appendJSON(_ file: PlanFile, to buffer: inout OutputBuffer) {
         var object = JSONObject(&buffer)
-        appendTargetMembers(context, to: &object, &buffer)
+        object.string("target", file.target?.description, &buffer)
+        object.string("physicalFunction", file.physicalFunction?.description, &buffer)
+        object.string("strategy", file.strategy.rawValue, &buffer)
+        object.strings("peers", file.peers, &buffer)
 
         object.key("placements", &buffer)
-        appendArray(plan.placements, to: &buffer) { placement, buffer in
+        appendArray(file.placements, to: &buffer) { placement, buffer in
             var entry = JSONObject(&buffer)
-            entry.string("capability", PlanText.name(placement.capability.kind), &buffer)
-            entry.integer("id", Int(placement.capability.extendedID.rawValue), &buffer)
-            entry.integer("offset", placement.offset.rawValue, &buffer)
+            entry.string("capability", placement.capability?.rawValue, &buffer)
+            entry.integer("id", placement.id, &buffer)
+            entry.integer("offset", placement.offset, &buffer)
             entry.integer("length", placement.length, &buffer)
-            entry.string("strategy", PlanText.name(placement.strategy), &buffer)
-            entry.string("label", context.label(placement.requestIndex, placement.capability.kind), &buffer)
-            entry.integer("request", placement.requestIndex, &buffer)
-            entry.integer("version", placement.capability.version, &buffer)
-            entry.string("bytes", hexBytes(placement.contents.body), &buffer)
+            entry.string("strategy", placement.strategy?.rawValue, &buffer)
+            entry.string("label", placement.label, &buffer)
+            entry.integer("request", placement.request, &buffer)
+            entry.integer("version", placement.version, &buffer)
+            entry.string("bytes", placement.bytes?.text, &buffer)
             entry.key("bitsFrom", &buffer)
-            appendSource(placement.contents.bitsSource, to: &buffer)
+            if let source = placement.bitsFrom { appendSource(source, to: &buffer) } else { buffer.append("null") }
             entry.key("bits", &buffer)
-            appendBits(placement.contents.bits, to: &buffer)
+            if let bits = placement.bits { appendBits(bits, to: &buffer) } else { buffer.append("null") }
             entry.key("coversNonZero", &buffer)
-            appendArray(placement.coveredNonZeroBytes, to: &buffer) { range, buffer in appendRange(range, to: &buffer) }
+            appendArray(placement.coversNonZero, to: &buffer) { span, buffer in appendSpan(span, to: &buffer) }
             entry.close(&buffer)
         }
 
         object.key("rejected", &buffer)
-        appendArray(plan.rejected, to: &buffer) { rejection, buffer in
+        appendArray(file.rejected, to: &buffer) { rejection, buffer in
             var entry = JSONObject(&buffer)
-            entry.string("capability", PlanText.name(rejection.capability), &buffer)
-            entry.string("strategy", PlanText.name(rejection.strategy), &buffer)
-            entry.integer("offset", rejection.offset.rawValue, &buffer)
-            entry.string("reason", PlanText.reason(rejection.reason, peers: context.peers), &buffer)
-            entry.string("label", context.label(rejection.requestIndex, rejection.capability), &buffer)
-            entry.string("reasonCode", PlanText.code(rejection.reason), &buffer)
-            entry.string("constraint", constraintName(rejection.reason.constraint), &buffer)
-            if case .onPeer(let index, _) = rejection.reason { entry.integer("peer", index, &buffer) }
-            if let range = rejection.reason.range {
+            entry.string("capability", rejection.capability?.rawValue, &buffer)
+            entry.string("strategy", rejection.strategy?.rawValue, &buffer)
+            entry.integer("offset", rejection.offset, &buffer)
+            entry.string("reason", rejection.reason, &buffer)
+            entry.string("label", rejection.label, &buffer)
+            entry.string("reasonCode", rejection.reasonCode, &buffer)
+            entry.string("constraint", rejection.constraint?.rawValue, &buffer)
+            if let peer = rejection.peer { entry.integer("peer", peer, &buffer) }
+            if let range = rejection.range {
                 entry.key("range", &buffer)
-                appendRange(range, to: &buffer)
+                appendSpan(range, to: &buffer)
             }
             entry.close(&buffer)
         }
 
-        object.key("present", &buffer)
-        let present = plan.decisions.filter { if case .alreadyPresent = $0.outcome { true } else { false } }
-        appendArray(present, to: &buffer) { decision, buffer in
+        if let error = file.error {
+            object.key("error", &buffer)
             var entry = JSONObject(&buffer)
-            entry.string("capability", PlanText.name(decision.capability.kind), &buffer)
-            if case .alreadyPresent(let offset) = decision.outcome { entry.integer("offset", offset.rawValue, &buffer) }
-            entry.string("label", context.label(decision.requestIndex, decision.capability.kind), &buffer)
+            entry.string("kind", error.kind, &buffer)
+            entry.string("message", error.message, &buffer)
+            entry.close(&buffer)
+            object.bool("ok", file.isComplete, &buffer)
+            object.close(&buffer)
+            buffer.newline()
+            return
+        }
+
+        object.key("present", &buffer)
+        appendArray(file.present, to: &buffer) { present, buffer in
+            var entry = JSONObject(&buffer)
+            entry.string("capability", present.capability?.rawValue, &buffer)
+            if let offset = present.offset { entry.integer("offset", offset, &buffer) }
+            entry.string("label", present.label, &buffer)
             entry.close(&buffer)
         }
 
         object.key("failed", &buffer)
-        appendArray(plan.failures, to: &buffer) { decision, buffer in
+        appendArray(file.failed, to: &buffer) { failure, buffer in
             var entry = JSONObject(&buffer)
-            entry.string("capability", PlanText.name(decision.capability.kind), &buffer)
-            entry.integer("length", decision.capability.length, &buffer)
-            entry.string("label", context.label(decision.requestIndex, decision.capability.kind), &buffer)
+            entry.string("capability", failure.capability?.rawValue, &buffer)
+            entry.integer("length", failure.length, &buffer)
+            entry.string("label", failure.label, &buffer)
             entry.close(&buffer)
         }
 
         object.key("decisions", &buffer)
-        appendArray(plan.decisions, to: &buffer) { decision, buffer in
+        appendArray(file.decisions, to: &buffer) { decision, buffer in
             var entry = JSONObject(&buffer)
-            entry.string("capability", PlanText.name(decision.capability.kind), &buffer)
-            entry.string("label", context.label(decision.requestIndex, decision.capability.kind), &buffer)
-            switch decision.outcome {
-            case .placed(let offset, let strategy):
-                entry.string("outcome", "placed", &buffer)
-                entry.integer("offset", offset.rawValue, &buffer)
-                entry.string("strategy", PlanText.name(strategy), &buffer)
-            case .alreadyPresent(let offset):
-                entry.string("outcome", "present", &buffer)
-                entry.integer("offset", offset.rawValue, &buffer)
-            case .failed:
-                entry.string("outcome", "failed", &buffer)
-            }
+            entry.string("capability", decision.capability?.rawValue, &buffer)
+            entry.string("label", decision.label, &buffer)
+            entry.string("outcome", decision.outcome?.rawValue, &buffer)
+            if let offset = decision.offset { entry.integer("offset", offset, &buffer) }
+            if let strategy = decision.strategy { entry.string("strategy", strategy.rawValue, &buffer) }
             entry.key("steps", &buffer)
             appendArray(decision.steps, to: &buffer) { step, buffer in
                 var item = JSONObject(&buffer)
-                item.string("strategy", PlanText.name(step.strategy), &buffer)
-                item.string("outcome", PlanText.code(step.outcome), &buffer)
-                switch step.outcome {
-                case .placed(let offset): item.integer("offset", offset.rawValue, &buffer)
-                case .rejected(let count): item.integer("rejected", count, &buffer)
-                case .noCandidate, .notTried: break
-                }
-                item.string("text", PlanText.step(step.outcome), &buffer)
+                item.string("strategy", step.strategy?.rawValue, &buffer)
+                item.string("outcome", step.outcome, &buffer)
+                if let offset = step.offset { item.integer("offset", offset, &buffer) }
+                if let rejected = step.rejected { item.integer("rejected", rejected, &buffer) }
+                item.string("text", step.text, &buffer)
                 item.close(&buffer)
             }
             entry.close(&buffer)
         }
 
         object.key("warnings", &buffer)
-        appendArray(plan.notes, to: &buffer) { note, buffer in
+        appendArray(file.warnings, to: &buffer) { warning, buffer in
             var entry = JSONObject(&buffer)
-            entry.string("severity", DiagnosticText.severity(note.severity), &buffer)
-            entry.string("kind", PlanText.code(note.kind), &buffer)
-            entry.string("message", PlanText.note(note.kind, peers: context.peers), &buffer)
+            entry.string("severity", warning.severity, &buffer)
+            entry.string("kind", warning.kind, &buffer)
+            entry.string("message", warning.message, &buffer)
             entry.close(&buffer)
         }
 
-        switch plan.listHead {
-        case .existing: object.string("listHead", "existing", &buffer)
-        case .placement: object.string("listHead", "placement", &buffer)
-        case .nullCapability: object.string("listHead", "nullCapability", &buffer)
-        case .empty: object.string("listHead", "empty", &buffer)
-        }
-        object.bool("ok", plan.isComplete, &buffer)
+        object.string("listHead", file.listHead?.rawValue, &buffer)
+        object.bool("ok", file.isComplete, &buffer)
         object.close(&buffer)
         buffer.newline()
-    }
-
-    /// The JSON document for a refusal: empty placements, `"ok": false` and an `error` object.
-    public static func appendJSONError(_ error: PlacementError, context: PlanContext, to buffer: inout OutputBuffer) {
-        var object = JSONObject(&buffer)
-        appendTargetMembers(context, to: &object, &buffer)
-        object.key("placements", &buffer)
-        buffer.append("[]")
-        object.key("rejected", &buffer)
-        buffer.append("[]")
-        object.key("error", &buffer)
-        var entry = JSONObject(&buffer)
-        entry.string("kind", PlanText.code(error), &buffer)
-        entry.string("message", PlanText.error(error), &buffer)
-        entry.close(&buffer)
-        object.bool("ok", false, &buffer)
-        object.close(&buffer)
-        buffer.newline()
-    }
-
-    private static func appendTargetMembers(
-        _ context: PlanContext, to object: inout JSONObject, _ buffer: inout OutputBuffer
-    ) {
-        object.string("target", context.targetAddress?.description, &buffer)
-        switch context.physicalFunction {
-        case .none: object.string("physicalFunction", nil, &buffer)
-        case .related(let address), .selected(let address, _):
-            object.string("physicalFunction", address.description, &buffer)
-        }
-        object.string("strategy", PlanText.name(context.request.strategy), &buffer)
-        object.strings("peers", context.peers, &buffer)
     }
 
     private static func appendArray<Element>(
@@ -167,71 +146,43 @@ extension PlanReport {
         buffer.append(0x5D)
     }
 
-    private static func appendRange(_ range: ConfigRange, to buffer: inout OutputBuffer) {
+    private static func appendSpan(_ span: PlanFile.Span, to buffer: inout OutputBuffer) {
         var object = JSONObject(&buffer)
-        object.integer("offset", range.start.rawValue, &buffer)
-        object.integer("length", range.length, &buffer)
+        object.integer("offset", span.offset, &buffer)
+        object.integer("length", span.length, &buffer)
         object.close(&buffer)
     }
 
-    private static func appendSource(_ source: CapabilityBitsSource, to buffer: inout OutputBuffer) {
+    private static func appendSource(_ source: PlanFile.BitsSource, to buffer: inout OutputBuffer) {
         var object = JSONObject(&buffer)
-        switch source {
-        case .physicalFunction(let offset):
-            object.string("kind", "pf", &buffer)
-            object.integer("offset", offset.rawValue, &buffer)
-        case .options: object.string("kind", "options", &buffer)
-        case .cleared: object.string("kind", "cleared", &buffer)
-        case .layout: object.string("kind", "layout", &buffer)
+        object.string("kind", source.kind.rawValue, &buffer)
+        if let offset = source.offset { object.integer("offset", offset, &buffer) }
+        object.close(&buffer)
+    }
+
+    /// The members that are set, in `PlanFile.Bits`' order.
+    private static func appendBits(_ bits: PlanFile.Bits, to buffer: inout OutputBuffer) {
+        var object = JSONObject(&buffer)
+        if let value = bits.maxPASIDWidth { object.integer("maxPASIDWidth", value, &buffer) }
+        if let value = bits.executeSupported { object.bool("executeSupported", value, &buffer) }
+        if let value = bits.privilegedSupported { object.bool("privilegedSupported", value, &buffer) }
+        if let value = bits.outstandingPageRequestCapacity {
+            object.unsigned("outstandingPageRequestCapacity", value, &buffer)
         }
-        object.close(&buffer)
-    }
-
-    private static func appendBits(_ bits: VirtualCapabilityBits, to buffer: inout OutputBuffer) {
-        var object = JSONObject(&buffer)
-        switch bits {
-        case .pasid(let pasid):
-            object.integer("maxPASIDWidth", pasid.maxWidth, &buffer)
-            object.bool("executeSupported", pasid.executeSupported, &buffer)
-            object.bool("privilegedSupported", pasid.privilegedSupported, &buffer)
-        case .pri(let pri):
-            object.unsigned("outstandingPageRequestCapacity", UInt64(pri.outstandingCapacity), &buffer)
-            object.bool("prgResponsePASIDRequired", pri.prgResponsePASIDRequired, &buffer)
-            object.integer("status", Int(pri.statusRegister), &buffer)
-        case .ats(let register):
-            object.integer("capability", Int(register), &buffer)
-        case .dvsec(let identity):
-            object.integer("vendorID", Int(identity.vendorID), &buffer)
-            object.integer("dvsecID", Int(identity.dvsecID), &buffer)
-            object.integer("revision", identity.revision, &buffer)
-        case .freeSpaceDVSEC(let dvsec):
-            object.integer("vendorID", Int(FreeSpaceDVSEC.vendorID), &buffer)
-            object.integer("dvsecID", Int(FreeSpaceDVSEC.dvsecID), &buffer)
-            object.integer("slots", dvsec.slots, &buffer)
+        if let value = bits.prgResponsePASIDRequired { object.bool("prgResponsePASIDRequired", value, &buffer) }
+        if let value = bits.status { object.integer("status", value, &buffer) }
+        if let value = bits.capability { object.integer("capability", value, &buffer) }
+        if let value = bits.vendorID { object.integer("vendorID", value, &buffer) }
+        if let value = bits.dvsecID { object.integer("dvsecID", value, &buffer) }
+        if let value = bits.revision { object.integer("revision", value, &buffer) }
+        if let value = bits.slots { object.integer("slots", value, &buffer) }
+        if let ranges = bits.ranges {
             object.key("ranges", &buffer)
-            appendArray(dvsec.ranges, to: &buffer) { range, buffer in appendRange(range, to: &buffer) }
+            appendArray(ranges, to: &buffer) { span, buffer in appendSpan(span, to: &buffer) }
         }
         object.close(&buffer)
-    }
-
-    private static func hexBytes(_ bytes: [UInt8]) -> String {
-        var buffer = OutputBuffer(capacity: bytes.count * 2)
-        for byte in bytes { buffer.appendHex(UInt64(byte), digits: 2) }
-        return buffer.text
     }
 
     /// A stable name for a constraint (JSON `constraint`).
-    public static func constraintName(_ constraint: PlacementConstraint) -> String {
-        switch constraint {
-        case .dwordAlignment: "dwordAlignment"
-        case .extendedArea: "extendedArea"
-        case .existingStructure: "existingStructure"
-        case .unknownExtent: "unknownExtent"
-        case .hiddenRegisters: "hiddenRegisters"
-        case .reserved: "reserved"
-        case .peer: "peer"
-        case .otherPlacement: "otherPlacement"
-        case .listHead: "listHead"
-        }
-    }
+    public static func constraintName(_ constraint: PlacementConstraint) -> String { constraint.rawValue }
 }

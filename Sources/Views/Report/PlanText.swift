@@ -6,15 +6,7 @@ public enum PlanText {
     // MARK: - Names
 
     /// `pasid`, `pri`, `ats`, `dvsec`, `free-space-dvsec`: the command-line and JSON names.
-    public static func name(_ kind: VirtualCapabilityKind) -> String {
-        switch kind {
-        case .pasid: "pasid"
-        case .pri: "pri"
-        case .ats: "ats"
-        case .dvsec: "dvsec"
-        case .freeSpaceDVSEC: "free-space-dvsec"
-        }
-    }
+    public static func name(_ kind: VirtualCapabilityKind) -> String { kind.rawValue }
 
     /// `PASID`, `PRI`, `ATS`, `DVSEC`, `free-space DVSEC`: the name in sentences.
     public static func acronym(_ kind: VirtualCapabilityKind) -> String {
@@ -28,22 +20,12 @@ public enum PlanText {
     }
 
     /// `auto`, `pf-offset`, `end`, `first-fit`, `table`, `dvsec-hint`, `at`.
-    public static func name(_ strategy: PlacementStrategy) -> String {
-        switch strategy {
-        case .auto: "auto"
-        case .pfOffset: "pf-offset"
-        case .end: "end"
-        case .firstFit: "first-fit"
-        case .table: "table"
-        case .dvsecHint: "dvsec-hint"
-        case .explicitOffset: "at"
-        }
-    }
+    public static func name(_ strategy: PlacementStrategy) -> String { strategy.rawValue }
 
     /// The strategy with a command-line name, or nil. `at` is not a strategy value: explicit
     /// offsets are given with `--at`.
     public static func strategy(named name: String) -> PlacementStrategy? {
-        PlacementStrategy.allCases.first { $0 != .explicitOffset && self.name($0) == name }
+        PlacementStrategy.selectable.first { $0.rawValue == name }
     }
 
     /// The label of each requested capability, as `--at` names them: the kind's name, and for

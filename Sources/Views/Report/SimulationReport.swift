@@ -17,6 +17,38 @@ public struct SimulationStep: Sendable {
         self.column = column
         self.expression = expression
     }
+
+    /// The step of the program's access at `index`, which gave `record`.
+    public init(record: WriteRecord, program: SetpciProgram, access index: Int) {
+        let place = program.place(ofAccess: index)
+        self.init(
+            record: record, source: program.label(of: place), line: Int(place.line), column: Int(place.column),
+            expression: program.text(of: place))
+    }
+}
+
+/// The counts a simulation ends with: steps, reads (the rest are writes) and warnings.
+public struct SimulationSummary: Hashable, Sendable {
+    public var steps = 0
+    public var reads = 0
+    public var warnings = 0
+
+    public init() {}
+
+    /// The counts of `steps`.
+    public init(_ steps: [SimulationStep]) {
+        for step in steps { count(step.record) }
+    }
+
+    /// The writes: every step that is not a read.
+    public var writes: Int { steps - reads }
+
+    /// Counts one more step.
+    public mutating func count(_ record: WriteRecord) {
+        steps += 1
+        if record.isRead { reads += 1 }
+        if !record.notes.isEmpty { warnings += record.warnings.count }
+    }
 }
 
 /// What the report says about the simulation as a whole.
@@ -193,18 +225,16 @@ public enum SimulationReport {
         }
     }
 
-    /// A summary line: steps, reads, writes, warnings.
-    public static func appendSummary(_ steps: [SimulationStep], to buffer: inout OutputBuffer) {
-        let reads = steps.filter { $0.record.isRead }.count
-        let warnings = steps.reduce(0) { $0 + $1.record.warnings.count }
-        buffer.appendDecimal(steps.count)
-        buffer.append(steps.count == 1 ? " step: " : " steps: ")
-        buffer.appendDecimal(steps.count - reads)
-        buffer.append(steps.count - reads == 1 ? " write, " : " writes, ")
-        buffer.appendDecimal(reads)
-        buffer.append(reads == 1 ? " read, " : " reads, ")
-        buffer.appendDecimal(warnings)
-        buffer.append(warnings == 1 ? " warning\n" : " warnings\n")
+    /// A summary line: `3 steps: 2 writes, 1 read, 0 warnings`.
+    public static func appendSummary(_ summary: SimulationSummary, to buffer: inout OutputBuffer) {
+        buffer.appendDecimal(summary.steps)
+        buffer.append(summary.steps == 1 ? " step: " : " steps: ")
+        buffer.appendDecimal(summary.writes)
+        buffer.append(summary.writes == 1 ? " write, " : " writes, ")
+        buffer.appendDecimal(summary.reads)
+        buffer.append(summary.reads == 1 ? " read, " : " reads, ")
+        buffer.appendDecimal(summary.warnings)
+        buffer.append(summary.warnings == 1 ? " warning\n" : " warnings\n")
     }
 
     private static func appendChange(_ before: UInt32, _ after: UInt32, digits: Int, to buffer: inout OutputBuffer) {
@@ -520,6 +550,23 @@ public enum SimulationReport {
             return
                 "\(count) gap\(count == 1 ? "" : "s") outside every structure, \(withData) with non-zero bytes: \(treatment)"
         }
+    }
+
+    /// `script.txt:3:9: message`, then the line it is on and a caret under the column.
+    public static func message(_ error: SetpciProgramError) -> String {
+        let place = error.error
+        var message = "\(error.source.label):\(place.line):\(place.column): \(self.message(place.problem))"
+        // Lines as the parser counts them: split at "\n" bytes (a "\r\n" is one Character, so
+        // splitting the String would leave a CRLF script as one line), without the "\r".
+        let lines = error.source.text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if place.line >= 1 && place.line <= lines.count {
+            var bytes = lines[place.line - 1]
+            if bytes.last == 0x0D { bytes = bytes.dropLast() }
+            let tabsAsSpaces = String(decoding: bytes, as: UTF8.self).unicodeScalars.map { $0 == "\t" ? " " : $0 }
+            let line = String(String.UnicodeScalarView(tabsAsSpaces))
+            message += "\n    \(line)\n    \(String(repeating: " ", count: max(0, place.column - 1)))^"
+        }
+        return message
     }
 
     /// The text of a setpci error (without its location).

@@ -32,8 +32,10 @@ struct ExploreCommand: ParsableCommand {
         help: ArgumentHelp("Render one frame without a terminal and print it (snapshot or text).", valueName: "format"))
     var dumpScreen: ScreenDump.Format?
 
-    @Option(help: ArgumentHelp("Terminal size for --dump-screen, e.g. 120x40.", valueName: "WxH"))
-    var size: String = "120x40"
+    @Option(
+        help: ArgumentHelp("Terminal size for --dump-screen, e.g. 120x40. (default: 120x40)", valueName: "WxH"),
+        transform: Size.parse)
+    var size = Size(width: 120, height: 40)
 
     @Option(
         help: ArgumentHelp(
@@ -44,15 +46,6 @@ struct ExploreCommand: ParsableCommand {
         guard interval >= 0.1, interval <= 3600 else {
             throw ValidationError("--interval must be between 0.1 and 3600 seconds")
         }
-        guard parsedSize != nil else { throw ValidationError("--size must look like 120x40") }
-    }
-
-    var parsedSize: Size? {
-        let parts = size.lowercased().split(separator: "x")
-        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0,
-            width <= 1000, height <= 1000
-        else { return nil }
-        return Size(width: width, height: height)
     }
 
     func run() throws {
@@ -89,7 +82,7 @@ struct ExploreCommand: ParsableCommand {
         }
         let options = TerminalOptions(color: color, isMouseEnabled: !noMouse, glyphs: ascii ? .ascii : .auto)
 
-        if let format = dumpScreen, let size = parsedSize {
+        if let format = dumpScreen {
             let glyphs = ascii ? GlyphSet.ascii : GlyphSet.unicode
             let state = AppState(
                 functions: functions, sourceDescription: description, isLive: false, size: size, glyphs: glyphs,
@@ -135,4 +128,15 @@ struct ExploreCommand: ParsableCommand {
 }
 
 extension TerminalOptions.ColorMode: ExpressibleByArgument {}
+
+extension Size {
+    /// A `--size` value: `WIDTHxHEIGHT`, each 1-1000.
+    static func parse(_ text: String) throws -> Size {
+        let parts = text.lowercased().split(separator: "x")
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0,
+            width <= 1000, height <= 1000
+        else { throw ValidationError("expected WIDTHxHEIGHT, each 1-1000, e.g. 120x40") }
+        return Size(width: width, height: height)
+    }
+}
 extension ScreenDump.Format: ExpressibleByArgument {}

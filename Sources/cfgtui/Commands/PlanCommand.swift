@@ -14,9 +14,9 @@ struct PlanCommand: ParsableCommand {
             --demo). The PF of a VF found through sysfs, or through its PF's SR-IOV capability in \
             the same dump, is used automatically; --pf and --pf-file choose another.
 
-            Strategies: auto (the default: at, dvsec-hint, table, pf-offset, end, first-fit, in \
-            that order), pf-offset, end, first-fit, table, dvsec-hint. --at CAP=OFFSET binds one \
-            capability to an offset.
+            Strategies: \(PlacementStrategy.choiceList(marking: .auto)); auto tries \
+            \(PlacementStrategy.autoOrder.map(\.rawValue).joined(separator: ", ")), in that order. \
+            --at CAP=OFFSET binds one capability to an offset.
 
             Exit status: 0 every capability placed (or already present), 1 a source, PF, peer or \
             table file could not be read, 2 a capability could not be placed or planning was \
@@ -88,7 +88,9 @@ struct PlanCommand: ParsableCommand {
     func validate() throws {
         let capabilities = try virtual.capabilities()
         guard !capabilities.isEmpty || addFreeSpaceDvsec else {
-            throw ValidationError("nothing to add: give --add pasid|pri|ats|dvsec[...] or --add-free-space-dvsec")
+            throw ValidationError(
+                "nothing to add: give --add \(VirtualCapabilityOptions.addSyntax(separator: "|", last: "|")) or --add-free-space-dvsec"
+            )
         }
         _ = try parsedExplicitOffsets(for: capabilities)
         _ = try parsedReserves()
@@ -152,10 +154,10 @@ struct PlanCommand: ParsableCommand {
             target: PlacementFunction(target),
             physicalFunction: pf.map { PlacementFunction($0) },
             capabilities: capabilities.enumerated().map { RequestedCapability($1, at: explicit[$0]) },
-            strategy: virtual.placementStrategy, reserved: try parsedReserves(),
+            strategy: virtual.strategy, reserved: try parsedReserves(),
             peers: peerFunctions.map { PlacementFunction($0) }, table: table, allowsNonZeroBytes: forceNonzero,
             addsFreeSpaceDVSEC: addFreeSpaceDvsec)
-        try virtual.applyBits(to: &request)
+        virtual.applyBits(to: &request)
         let context = PlanContext(
             targetAddress: target.address, targetTitle: FunctionText.title(target), physicalFunction: pfSource,
             peers: peers, request: request)

@@ -18,9 +18,10 @@ struct SimulateCommand: ParsableCommand {
             CAP_EXP+8.W=2810:f000, ECAP_PASID+6.W=1, 0x44.L=0, STATUS (a read); numbers are hex; \
             # starts a comment.
 
-            Models: vfio (the default: vfio-pci's virtualization layer over the device) and device \
-            (the register attributes alone). Virtual capabilities (vfio model): --plan FILE (from \
-            `cfgtui plan --json`) or --add with plan's strategy and capability-bit options.
+            Models: \(SimulationModel.choiceList(marking: .vfio)); vfio is vfio-pci's virtualization \
+            layer over the device, device the register attributes alone. Virtual capabilities (vfio \
+            model): --plan FILE (from `cfgtui plan --json`) or --add with plan's strategy and \
+            capability-bit options.
 
             Output: reads print their value as setpci does, warnings go to stderr; --trace prints \
             every step, --json the whole trace. --emit-dump writes the final guest view (vfio) or \
@@ -33,21 +34,25 @@ struct SimulateCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
-    @Option(help: ArgumentHelp("vfio (default) or device.", valueName: "model"))
-    var model = "vfio"
+    @Option(
+        help: ArgumentHelp(SimulationModel.choiceList(marking: .vfio) + ". (default: vfio)", valueName: "model"),
+        completion: SimulationModel.completion, transform: SimulationModel.parse)
+    var model = SimulationModel.vfio
 
     @Option(
         help: ArgumentHelp(
-            "Writes outside every structure: passthrough (default; stored, as vfio passes them raw) or drop.",
-            valueName: "policy"))
-    var gaps = "passthrough"
+            "Writes outside every structure: \(GapPolicy.choiceList(marking: .passthrough)). passthrough stores them, as vfio passes them raw.",
+            valueName: "policy"),
+        completion: GapPolicy.completion, transform: GapPolicy.parse)
+    var gaps = GapPolicy.passthrough
 
     @Option(
         name: .customLong("bar-size"),
         help: ArgumentHelp(
             "A BAR's size for the sizing probe: N=SIZE with N 0-5, rom or vf0-vf5; SIZE in bytes (K/M/G suffixes, 0x hex; 0 = not implemented). Repeatable; host functions get sizes from sysfs.",
-            valueName: "n=size"))
-    var barSizeOptions: [String] = []
+            valueName: "n=size"),
+        transform: BARSizeOption.parse)
+    var barSizeOptions: [BARSizeOption] = []
 
     @Option(
         help: ArgumentHelp(
@@ -90,72 +95,22 @@ struct SimulateCommand: ParsableCommand {
     // MARK: - Validation (exit 64)
 
     func validate() throws {
-        guard SimulationModel(rawValue: model) != nil else {
-            throw ValidationError("unknown model '\(model)': expected vfio or device")
-        }
-        guard parsedGapPolicy != nil else {
-            throw ValidationError("unknown gap policy '\(gaps)': expected passthrough or drop")
-        }
         if json && trace { throw ValidationError("--json and --trace are different outputs; choose one") }
-        _ = try parsedBARSizes()
         if plan != nil && !virtual.additions.isEmpty {
             throw ValidationError("--plan and --add both give virtual capabilities; use one")
         }
         if virtualDump != nil && plan == nil { throw ValidationError("--virtual-dump goes with --plan") }
-        if (plan != nil || !virtual.additions.isEmpty) && model == SimulationModel.device.rawValue {
+        if (plan != nil || !virtual.additions.isEmpty) && model == .device {
             throw ValidationError(
                 "virtual capabilities are the VMM's, not the device's: --plan and --add need --model vfio")
         }
     }
 
-    var parsedGapPolicy: GapPolicy? {
-        switch gaps.lowercased() {
-        case "passthrough", "pass": .passthrough
-        case "drop": .drop
-        default: nil
-        }
-    }
-
-    /// `--bar-size` values.
-    func parsedBARSizes() throws -> BARSizes {
+    /// The `--bar-size` values, later ones replacing earlier ones for the same BAR.
+    var barSizes: BARSizes {
         var sizes = BARSizes()
-        for text in barSizeOptions {
-            let parts = text.lowercased().split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2 else {
-                throw ValidationError("cannot parse --bar-size '\(text)': expected N=SIZE, e.g. 0=16K or rom=0")
-            }
-            let slot: BARSlot
-            let name = parts[0]
-            if name == "rom" {
-                slot = .expansionROM
-            } else if name.hasPrefix("vf"), let index = Int(name.dropFirst(2)), (0...5).contains(index) {
-                slot = .virtualFunctionBAR(index)
-            } else if let index = Int(name), (0...5).contains(index) {
-                slot = .bar(index)
-            } else {
-                throw ValidationError("--bar-size '\(text)': the BAR is 0-5, rom or vf0-vf5")
-            }
-            guard let size = Self.size(parts[1]), BARSizes.isValid(size) else {
-                throw ValidationError(
-                    "--bar-size '\(text)': the size must be 0 or a power of two (bytes, K, M, G or T)")
-            }
-            sizes[slot] = size
-        }
+        for option in barSizeOptions { sizes[option.slot] = option.size }
         return sizes
-    }
-
-    /// `16384`, `0x4000`, `16K`, `1M`, `4G`.
-    static func size(_ text: Substring) -> UInt64? {
-        var digits = text
-        var multiplier: UInt64 = 1
-        if let last = digits.last, let shift = ["k": 10, "m": 20, "g": 30, "t": 40][String(last)] {
-            multiplier = 1 << UInt64(shift)
-            digits = digits.dropLast()
-        }
-        let value = digits.hasPrefix("0x") ? UInt64(digits.dropFirst(2), radix: 16) : UInt64(digits)
-        guard let value else { return nil }
-        let (product, overflow) = value.multipliedReportingOverflow(by: multiplier)
-        return overflow ? nil : product
     }
 
     // MARK: - Running
@@ -174,9 +129,9 @@ struct SimulateCommand: ParsableCommand {
             guard case .virtualFunction(let address) = target.relation else { return nil }
             return all.first { $0.address == address }
         }()
-        let selectedModel = SimulationModel(rawValue: model) ?? .vfio
-        let gapPolicy = parsedGapPolicy ?? .passthrough
-        var barSizes = try parsedBARSizes()
+        let selectedModel = model
+        let gapPolicy = gaps
+        var barSizes = self.barSizes
         var barSizeSource: String? = barSizeOptions.isEmpty ? nil : "--bar-size"
         if case .host(let root) = source.sourceKind,
             let fromSysfs = HostBARSizes.read(of: target, root: root, names: names)
@@ -225,8 +180,8 @@ struct SimulateCommand: ParsableCommand {
         var request = PlacementRequest(
             target: PlacementFunction(target), physicalFunction: physicalFunction.map { PlacementFunction($0) },
             capabilities: capabilities.map { RequestedCapability($0) },
-            strategy: virtual.placementStrategy)
-        try virtual.applyBits(to: &request)
+            strategy: virtual.strategy)
+        virtual.applyBits(to: &request)
         let planned: PlacementPlan
         do {
             planned = try PlacementPlanner.plan(request)
@@ -242,86 +197,49 @@ struct SimulateCommand: ParsableCommand {
         return VirtualRegion.regions(of: planned)
     }
 
-    /// Placements from `cfgtui plan --json`: `{"placements": [{"capability", "id", "offset",
-    /// "length", "version", "bytes"}]}`; bytes from the plan, or from --virtual-dump.
+    /// The placements of a plan file (`cfgtui plan --json`, or the explorer's export) as
+    /// virtual capabilities; bytes from the plan, or from --virtual-dump. The file is read
+    /// and its JSON decoded here; `PlanFile` (Model) says what it holds and checks it.
     private func regions(fromPlan path: String) throws -> [VirtualRegion] {
-        func fail(_ message: String) -> ExitCode {
-            StandardOutput.error("\(path): \(message)")
+        func fail(_ error: PlanFileError) -> ExitCode {
+            StandardOutput.error(ErrorText.message(error))
             return ExitStatus.sourceError
         }
         let bytes: [UInt8]
         do {
             bytes = try FileReader.readAll(path)
         } catch {
-            throw fail("cannot read: \(error.reason)")
+            StandardOutput.error("\(path): cannot read: \(error.reason)")
+            throw ExitStatus.sourceError
         }
-        guard let document = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-            let placements = document["placements"] as? [[String: Any]]
-        else { throw fail("not a plan: expected a JSON object with \"placements\" (cfgtui plan --json)") }
-        if let ok = document["ok"] as? Bool, !ok {
-            throw fail("the plan did not place every capability (\"ok\": false)")
+        let planFile: PlanFile
+        do {
+            planFile = try JSONDecoder().decode(PlanFile.self, from: Data(bytes))
+        } catch {
+            throw fail(PlanFileError(file: path, decoding: error))
         }
+        if !planFile.isComplete { throw fail(PlanFileError(file: path, problem: .incomplete)) }
         var dump: ConfigSpace?
         if let virtualDump {
             do {
                 let functions = try LspciDump.read(try FileReader.readAll(virtualDump), file: virtualDump)
                 guard functions.count == 1, let only = functions.first else {
-                    throw fail("--virtual-dump \(virtualDump) must hold exactly one function")
+                    StandardOutput.error("\(path): --virtual-dump \(virtualDump) must hold exactly one function")
+                    throw ExitStatus.sourceError
                 }
                 dump = only.space
             } catch let error as DumpError {
                 StandardOutput.error(ErrorText.message(error))
                 throw ExitStatus.sourceError
             } catch let error as FileReader.Failure {
-                throw fail("--virtual-dump \(virtualDump): cannot read: \(error.reason)")
+                StandardOutput.error("\(path): --virtual-dump \(virtualDump): cannot read: \(error.reason)")
+                throw ExitStatus.sourceError
             }
         }
-        var regions = [VirtualRegion]()
-        for (index, entry) in placements.enumerated() {
-            guard let id = entry["id"] as? Int, let offset = entry["offset"] as? Int,
-                let length = entry["length"] as? Int,
-                (0...0xFFFF).contains(id), length >= 4
-            else { throw fail("placement \(index + 1): needs integer \"id\", \"offset\" and \"length\"") }
-            // Bounded before any arithmetic: `offset + length` and the byte ranges below must
-            // not overflow or allocate for a huge length (the model checks the exact placement).
-            guard (0..<ConfigSpace.extendedSize).contains(offset), length <= ConfigSpace.extendedSize - offset else {
-                throw fail(
-                    "placement \(index + 1): \"offset\" \(offset) and \"length\" \(length) are outside the 4096-byte configuration space"
-                )
-            }
-            let version = entry["version"] as? Int ?? 1
-            var body: [UInt8]
-            if let hex = entry["bytes"] as? String {
-                guard let parsed = Self.hexBytes(hex), parsed.count == length - 4 else {
-                    throw fail("placement \(index + 1): \"bytes\" must be \(length - 4) bytes of hex")
-                }
-                body = parsed
-            } else if let dump {
-                body = (offset + 4..<offset + length).map { dump.byte(at: $0) ?? 0 }
-            } else {
-                throw fail("placement \(index + 1) has no \"bytes\": give the plan's virtual space with --virtual-dump")
-            }
-            if body.count != length - 4 { body = Array(body.prefix(length - 4)) }
-            regions.append(
-                VirtualRegion(
-                    id: ExtendedCapabilityID(UInt16(id)), version: version, offset: ConfigOffset(offset), body: body))
+        do {
+            return try planFile.virtualRegions(virtualSpace: dump)
+        } catch {
+            throw fail(PlanFileError(file: path, problem: error))
         }
-        return regions
-    }
-
-    private static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var result = [UInt8]()
-        result.reserveCapacity(digits.count / 2)
-        var index = 0
-        while index < digits.count {
-            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else {
-                return nil
-            }
-            result.append(byte)
-            index += 2
-        }
-        return result
     }
 }

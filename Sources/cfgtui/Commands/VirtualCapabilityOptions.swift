@@ -8,12 +8,14 @@ struct VirtualCapabilityOptions: ParsableArguments {
     @Option(
         name: .customLong("add"),
         help: ArgumentHelp(
-            "A capability to add: pasid, pri, ats, or dvsec[:LENGTH[:VENDOR:ID[:REV]]] (LENGTH in bytes, default 12; VENDOR and ID hex, default ffff:0000). Repeatable.",
+            "A capability to add: \(addSyntax(separator: ", ", last: " or ")) (LENGTH in bytes, default 12; VENDOR and ID hex, default ffff:0000). Repeatable.",
             valueName: "capability"))
     var additions: [String] = []
 
-    @Option(help: ArgumentHelp("auto, pf-offset, end, first-fit, table or dvsec-hint.", valueName: "strategy"))
-    var strategy = "auto"
+    @Option(
+        help: ArgumentHelp(PlacementStrategy.choiceList() + ". (default: auto)", valueName: "strategy"),
+        completion: PlacementStrategy.completion, transform: PlacementStrategy.parse)
+    var strategy = PlacementStrategy.auto
 
     @Option(help: ArgumentHelp("PASID Max PASID Width (0-20), when the PF has no PASID to copy.", valueName: "n"))
     var pasidWidth: Int?
@@ -25,8 +27,9 @@ struct VirtualCapabilityOptions: ParsableArguments {
     var pasidPriv = false
 
     @Option(
-        help: ArgumentHelp("PRI Outstanding Page Request Capacity, when the PF has no PRI to copy.", valueName: "n"))
-    var priCapacity: String?
+        help: ArgumentHelp("PRI Outstanding Page Request Capacity, when the PF has no PRI to copy.", valueName: "n"),
+        transform: Self.capacity)
+    var priCapacity: UInt32?
 
     @Flag(help: "PRI PRG Response PASID Required (with --pri-capacity).")
     var priPasidRequired = false
@@ -35,17 +38,12 @@ struct VirtualCapabilityOptions: ParsableArguments {
 
     func validate() throws {
         _ = try capabilities()
-        guard PlanText.strategy(named: strategy) != nil else {
-            throw ValidationError(
-                "unknown strategy '\(strategy)': expected auto, pf-offset, end, first-fit, table or dvsec-hint")
-        }
         if let pasidWidth, !(0...PASIDBits.maximumWidth).contains(pasidWidth) {
             throw ValidationError("--pasid-width \(pasidWidth): Max PASID Width is 0-20")
         }
         if pasidWidth == nil && (pasidExec || pasidPriv) {
             throw ValidationError("--pasid-exec and --pasid-priv need --pasid-width")
         }
-        _ = try capacity()
         if priCapacity == nil && priPasidRequired {
             throw ValidationError("--pri-pasid-required needs --pri-capacity")
         }
@@ -57,14 +55,15 @@ struct VirtualCapabilityOptions: ParsableArguments {
         for text in additions {
             let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false)
             let capability: VirtualCapability
-            switch parts.first ?? "" {
-            case "pasid" where parts.count == 1: capability = .pasid
-            case "pri" where parts.count == 1: capability = .pri
-            case "ats" where parts.count == 1: capability = .ats
-            case "dvsec": capability = .dvsec(try Self.dvsecIdentity(parts.dropFirst(), text: text))
+            let kind = parts.first.flatMap { VirtualCapabilityKind(rawValue: String($0)) }
+            switch kind {
+            case .pasid? where parts.count == 1: capability = .pasid
+            case .pri? where parts.count == 1: capability = .pri
+            case .ats? where parts.count == 1: capability = .ats
+            case .dvsec?: capability = .dvsec(try Self.dvsecIdentity(parts.dropFirst(), text: text))
             default:
                 throw ValidationError(
-                    "cannot parse --add '\(text)': expected pasid, pri, ats or dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
+                    "cannot parse --add '\(text)': expected \(Self.addSyntax(separator: ", ", last: " or "))")
             }
             if capability.kind != .dvsec, result.contains(where: { $0.kind == capability.kind }) {
                 throw ValidationError("--add \(PlanText.name(capability.kind)) is given twice")
@@ -72,6 +71,16 @@ struct VirtualCapabilityOptions: ParsableArguments {
             result.append(capability)
         }
         return result
+    }
+
+    /// What `--add` takes, from `VirtualCapabilityKind.requestable`: `pasid, pri, ats or
+    /// dvsec[:LENGTH[:VENDOR:ID[:REV]]]`.
+    static func addSyntax(separator: String, last: String) -> String {
+        let forms = VirtualCapabilityKind.requestable.map {
+            $0 == .dvsec ? "dvsec[:LENGTH[:VENDOR:ID[:REV]]]" : $0.rawValue
+        }
+        guard let final = forms.last else { return "" }
+        return forms.count == 1 ? final : forms.dropLast().joined(separator: separator) + last + final
     }
 
     private static func dvsecIdentity(_ parts: ArraySlice<Substring>, text: String) throws -> DVSECIdentity {
@@ -114,25 +123,21 @@ struct VirtualCapabilityOptions: ParsableArguments {
         return Int(text)
     }
 
-    /// `--pri-capacity`, when given.
-    func capacity() throws -> UInt32? {
-        guard let priCapacity else { return nil }
-        guard let value = Self.number(Substring(priCapacity)), let capacity = UInt32(exactly: value) else {
-            throw ValidationError("--pri-capacity '\(priCapacity)': expected a number 0-0xffffffff")
+    /// A `--pri-capacity` value: decimal, or hex with `0x`.
+    private static func capacity(_ text: String) throws -> UInt32 {
+        guard let value = number(Substring(text)), let capacity = UInt32(exactly: value) else {
+            throw ValidationError("expected a number 0-0xffffffff (decimal, or hex with 0x)")
         }
         return capacity
     }
 
-    /// `--strategy` (validated).
-    var placementStrategy: PlacementStrategy { PlanText.strategy(named: strategy) ?? .auto }
-
     /// Puts the PASID and PRI bits the options give into `request`.
-    func applyBits(to request: inout PlacementRequest) throws {
+    func applyBits(to request: inout PlacementRequest) {
         if let pasidWidth {
             request.pasidBits = PASIDBits(
                 maxWidth: pasidWidth, executeSupported: pasidExec, privilegedSupported: pasidPriv)
         }
-        if let capacity = try capacity() {
+        if let capacity = priCapacity {
             request.priBits = PRIBits(outstandingCapacity: capacity, prgResponsePASIDRequired: priPasidRequired)
         }
     }

@@ -1,0 +1,106 @@
+/// setpci expressions from several sources (script texts and single expressions), resolved
+/// against one function before anything runs, so a mistake on the last line stops a
+/// simulation before its first step.
+///
+/// Compact: a million-line script keeps its text once, and each expression only its place
+/// in it (source, line, column and UTF-8 byte range).
+///
+/// ```
+/// var program = SetpciProgram()
+/// try program.append(SetpciProgram.Source(label: "-e #1", text: "COMMAND=0x0406 STATUS"), resolver: resolver)
+/// program.accesses.count                          // 2
+/// program.expression(ofAccess: 1)                 // "STATUS"
+/// program.place(ofAccess: 1).column               // 16
+/// ```
+public struct SetpciProgram: Sendable {
+    /// Where expressions come from: a label for messages (a script's path, `-e #2`) and the text.
+    public struct Source: Hashable, Sendable {
+        public var label: String
+        public var text: String
+
+        public init(label: String, text: String) {
+            self.label = label
+            self.text = text
+        }
+    }
+
+    /// Where one expression is: its source, line and column (from 1) and UTF-8 byte range in
+    /// the source's text. 32-bit fields keep a million-line program small.
+    public struct Place: Hashable, Sendable {
+        public var source: Int32
+        public var line: Int32
+        public var column: Int32
+        public var start: Int32
+        public var end: Int32
+    }
+
+    /// The sources, in the order they were appended.
+    public private(set) var sources: [Source] = []
+    /// One place per expression, in order.
+    public private(set) var places: [Place] = []
+    /// The accesses in order.
+    public private(set) var accesses: [ConfigAccess] = []
+    /// For each access, the index in `places` of the expression it came from.
+    private var expressionOfAccess: [Int32] = []
+
+    public init() {}
+
+    /// Parses and resolves every expression of `source`, after those already in the program.
+    /// An error names the source; the expressions before the bad one stay in the program.
+    public mutating func append(_ source: Source, resolver: SetpciResolver) throws(SetpciProgramError) {
+        let sourceIndex = Int32(clamping: sources.count)
+        sources.append(source)
+        do {
+            try SetpciExpression.parse(source.text) { (expression) throws(SetpciError) in
+                let first = accesses.count
+                try resolver.resolve(expression, into: &accesses)
+                let expressionIndex = Int32(clamping: places.count)
+                places.append(
+                    Place(
+                        source: sourceIndex, line: Int32(clamping: expression.line),
+                        column: Int32(clamping: expression.column),
+                        start: Int32(clamping: expression.byteRange.lowerBound),
+                        end: Int32(clamping: expression.byteRange.upperBound)))
+                for _ in first..<accesses.count { expressionOfAccess.append(expressionIndex) }
+            }
+        } catch {
+            throw SetpciProgramError(source: source, error: error)
+        }
+    }
+
+    /// The place of the expression the access at `index` came from.
+    public func place(ofAccess index: Int) -> Place {
+        places[Int(expressionOfAccess[index])]
+    }
+
+    /// The label of the source that holds `place`.
+    public func label(of place: Place) -> String {
+        sources[Int(place.source)].label
+    }
+
+    /// The expression at `place`, as written.
+    public func text(of place: Place) -> String {
+        let utf8 = sources[Int(place.source)].text.utf8
+        guard place.start >= 0, Int(place.end) <= utf8.count, place.start <= place.end else { return "" }
+        let start = utf8.index(utf8.startIndex, offsetBy: Int(place.start))
+        let end = utf8.index(start, offsetBy: Int(place.end - place.start))
+        return String(decoding: utf8[start..<end], as: UTF8.self)
+    }
+
+    /// The expression the access at `index` came from, as written.
+    public func expression(ofAccess index: Int) -> String {
+        text(of: place(ofAccess: index))
+    }
+}
+
+/// A setpci expression that did not parse or resolve, with the source it is in (for the
+/// message's label and the line it quotes).
+public struct SetpciProgramError: Error, Hashable, Sendable {
+    public var source: SetpciProgram.Source
+    public var error: SetpciError
+
+    public init(source: SetpciProgram.Source, error: SetpciError) {
+        self.source = source
+        self.error = error
+    }
+}
