@@ -6,7 +6,7 @@ import Testing
 ///
 /// QEMU implements the write masks of the devices it emulates (`wmask`/`w1cmask` in
 /// hw/pci/pci.c, pci_default_write_config; docs/simulator.md). Each test starts qemu-system-x86_64 stopped
-/// (`-S -qtest stdio`, as ../shared/tools/qtest_dump.py does), enables ECAM, numbers the
+/// (`-S -qtest stdio`, QEMU's qtest protocol on standard input), enables ECAM, numbers the
 /// buses, reads one function's configuration space, sizes its BARs with the all-ones probe
 /// (restoring them), applies seeded random writes through ECAM, and reads the result. The same
 /// writes go through `cfgtui simulate --model device` on the starting dump, and the two

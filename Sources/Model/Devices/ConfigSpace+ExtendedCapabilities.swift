@@ -18,7 +18,7 @@ extension ConfigSpace {
     /// A builder for the demo set and virtual layouts; it never touches hardware.
     ///
     /// ```
-    /// // PASID (PCIe r5.0 §7.8.8): Max PASID Width 20, Execute and Privileged Supported.
+    /// // PASID (PCIe r6.0 §7.8.9): Max PASID Width 20, Execute and Privileged Supported.
     /// let space = try pf.appendingExtendedCapability(
     ///     .processAddressSpaceID, version: 1, body: [0x06, 0x14, 0x00, 0x00], at: 0x180)
     /// ```

@@ -88,17 +88,17 @@ public enum DemoSet {
     private static let pfRoutingID = 0x0100
     private static let vfRoutingIDs = [0x0101, 0x0102]
 
-    /// ATS (PCIe r5.0 §10.5.1): ATS Capability (+4, 16 bits) and ATS Control (+6, 16 bits).
+    /// ATS (PCIe r6.0 §10.5.1): ATS Capability (+4, 16 bits) and ATS Control (+6, 16 bits).
     /// PF: Invalidate Queue Depth 0 (meaning 32), Page Aligned Request (bit 5). VF: all zero.
     private static let pfATSBody: [UInt8] = [0x20, 0x00, 0x00, 0x00]
     private static let vfATSBody: [UInt8] = [0x00, 0x00, 0x00, 0x00]
 
-    /// PRI (PCIe r5.0 §10.5.2): Control (+4) 0; Status (+6) 0x8100 = Stopped (bit 8, set while
+    /// PRI (PCIe r6.0 §10.5.2): Control (+4) 0; Status (+6) 0x8100 = Stopped (bit 8, set while
     /// PRI is disabled) and PRG Response PASID Required (bit 15); Outstanding Page Request
     /// Capacity (+8) 0x200; Outstanding Page Request Allocation (+0xC) 0.
     private static let priBody: [UInt8] = [0x00, 0x00, 0x00, 0x81, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]
 
-    /// PASID (PCIe r5.0 §7.8.8): Capability (+4) 0x1406 = Execute Permission Supported (bit 1),
+    /// PASID (PCIe r6.0 §7.8.9): Capability (+4) 0x1406 = Execute Permission Supported (bit 1),
     /// Privileged Mode Supported (bit 2), Max PASID Width 20 (bits 12:8); Control (+6) 0.
     private static let pasidBody: [UInt8] = [0x06, 0x14, 0x00, 0x00]
 

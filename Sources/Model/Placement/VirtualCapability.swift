@@ -10,13 +10,13 @@
 /// VirtualCapability.pasid.extendedID      // .processAddressSpaceID (0x1B)
 /// ```
 public enum VirtualCapability: Hashable, Sendable {
-    /// Process Address Space ID (ID 0x1B, 8 bytes; PCIe r5.0 §7.8.8).
+    /// Process Address Space ID (ID 0x1B, 8 bytes; PCIe r6.0 §7.8.9).
     case pasid
-    /// Page Request Interface (ID 0x13, 16 bytes; PCIe r5.0 §10.5.2).
+    /// Page Request Interface (ID 0x13, 16 bytes; PCIe r6.0 §10.5.2).
     case pri
-    /// Address Translation Services (ID 0x0F, 8 bytes; PCIe r5.0 §10.5.1).
+    /// Address Translation Services (ID 0x0F, 8 bytes; PCIe r6.0 §10.5.1).
     case ats
-    /// A Designated Vendor-Specific Extended Capability (ID 0x23; PCIe r5.0 §7.9.6).
+    /// A Designated Vendor-Specific Extended Capability (ID 0x23; PCIe r6.0 §7.9.6).
     case dvsec(DVSECIdentity)
     /// cfgtui's free-space DVSEC, describing the space left free (a proposal; `FreeSpaceDVSEC`).
     case freeSpaceDVSEC(FreeSpaceDVSEC)
@@ -75,7 +75,7 @@ public enum VirtualCapabilityKind: String, Hashable, Sendable, CaseIterable, Cod
 }
 
 /// What a DVSEC says about itself: DVSEC Header 1 (Vendor ID, Revision, Length) and Header 2
-/// (DVSEC ID) (PCIe r5.0 §7.9.6).
+/// (DVSEC ID) (PCIe r6.0 §7.9.6).
 public struct DVSECIdentity: Hashable, Sendable {
     /// The smallest DVSEC: the extended header, Header 1 and Header 2, dword-rounded.
     public static let minimumLength = 12
