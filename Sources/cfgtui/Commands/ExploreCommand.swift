@@ -64,7 +64,7 @@ struct ExploreCommand: ParsableCommand {
             kind = .demo
             functions = (try? SourceOptions.load(.demo, names: names)) ?? []
         }
-        let filter = try source.filter()
+        let filter = source.filter
         let preselect =
             filter.matchesEverything
             ? nil

@@ -36,8 +36,9 @@ struct PlanCommand: ParsableCommand {
 
     @Option(
         name: .customLong("pf"),
-        help: ArgumentHelp("Select the PF by address, as -s (in --pf-file, or in the main source).", valueName: "slot"))
-    var pfSlot: String?
+        help: ArgumentHelp("Select the PF by address, as -s (in --pf-file, or in the main source).", valueName: "slot"),
+        transform: { try SlotSelection.parse($0, option: "--pf") })
+    var pfSlot: SlotSelection?
 
     @OptionGroup var virtual: VirtualCapabilityOptions
 
@@ -45,14 +46,15 @@ struct PlanCommand: ParsableCommand {
         name: .customLong("at"),
         help: ArgumentHelp(
             "Place a capability at this offset or nowhere: CAP=OFFSET (hex; CAP as in --add, dvsec#2 for the second DVSEC). Repeatable.",
-            valueName: "cap=offset"))
-    var explicitOffsets: [String] = []
+            valueName: "cap=offset"), transform: ExplicitOffset.parse)
+    var explicitOffsets: [ExplicitOffset] = []
 
     @Option(
         name: .customLong("reserve"),
         help: ArgumentHelp(
-            "Keep this inclusive range free: START-END in hex, e.g. 0xa0-0xaf. Repeatable.", valueName: "range"))
-    var reserves: [String] = []
+            "Keep this inclusive range free: START-END in hex, e.g. 0xa0-0xaf. Repeatable.", valueName: "range"),
+        transform: ReservedRange.parse)
+    var reserves: [ConfigRange] = []
 
     @Option(
         name: .customLong("table"),
@@ -89,47 +91,26 @@ struct PlanCommand: ParsableCommand {
         let capabilities = try virtual.capabilities()
         guard !capabilities.isEmpty || addFreeSpaceDvsec else {
             throw ValidationError(
-                "nothing to add: give --add \(VirtualCapabilityOptions.addSyntax(separator: "|", last: "|")) or --add-free-space-dvsec"
+                "nothing to add: give --add \(CapabilityAddition.syntax(separator: "|", last: "|")) or --add-free-space-dvsec"
             )
         }
-        _ = try parsedExplicitOffsets(for: capabilities)
-        _ = try parsedReserves()
-        if let pfSlot {
-            var filter = DeviceFilter()
-            do { try filter.parseSlot(pfSlot) } catch {
-                throw ValidationError(
-                    "cannot parse --pf '\(pfSlot)': expected [[[[domain]:]bus]:][device][.[function]]")
-            }
-        }
+        _ = try explicitOffsets(for: capabilities)
     }
 
     /// The `--at` values, by request index.
-    func parsedExplicitOffsets(for capabilities: [VirtualCapability]) throws -> [Int: ConfigOffset] {
+    func explicitOffsets(for capabilities: [VirtualCapability]) throws -> [Int: ConfigOffset] {
         let labels = PlanText.labels(capabilities)
         var result = [Int: ConfigOffset]()
-        for text in explicitOffsets {
-            let parts = text.lowercased().split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2, let offset = KnownOffsetTable.parseHex(parts[1]) else {
-                throw ValidationError("cannot parse --at '\(text)': expected CAP=OFFSET, e.g. pasid=0xff8")
-            }
-            guard let index = labels.firstIndex(of: String(parts[0])) else {
+        for explicit in explicitOffsets {
+            guard let index = labels.firstIndex(of: explicit.label) else {
                 throw ValidationError(
-                    "--at '\(text)': \(parts[0]) is not requested with --add (requested: \(labels.joined(separator: ", ")))"
+                    "--at '\(explicit.text)': \(explicit.label) is not requested with --add (requested: \(labels.joined(separator: ", ")))"
                 )
             }
-            guard result[index] == nil else { throw ValidationError("--at gives \(parts[0]) twice") }
-            result[index] = ConfigOffset(offset)
+            guard result[index] == nil else { throw ValidationError("--at gives \(explicit.label) twice") }
+            result[index] = explicit.offset
         }
         return result
-    }
-
-    func parsedReserves() throws -> [ConfigRange] {
-        try reserves.map { text in
-            guard let range = KnownOffsetTable.parseRange(Substring(text.lowercased())) else {
-                throw ValidationError("cannot parse --reserve '\(text)': expected START-END in hex, e.g. 0xa0-0xaf")
-            }
-            return range
-        }
     }
 
     // MARK: - Running
@@ -149,12 +130,12 @@ struct PlanCommand: ParsableCommand {
         let table = try loadTable()
 
         let capabilities = try virtual.capabilities()
-        let explicit = try parsedExplicitOffsets(for: capabilities)
+        let explicit = try explicitOffsets(for: capabilities)
         var request = PlacementRequest(
             target: PlacementFunction(target),
             physicalFunction: pf.map { PlacementFunction($0) },
             capabilities: capabilities.enumerated().map { RequestedCapability($1, at: explicit[$0]) },
-            strategy: virtual.strategy, reserved: try parsedReserves(),
+            strategy: virtual.strategy, reserved: reserves,
             peers: peerFunctions.map { PlacementFunction($0) }, table: table, allowsNonZeroBytes: forceNonzero,
             addsFreeSpaceDVSEC: addFreeSpaceDvsec)
         virtual.applyBits(to: &request)
@@ -213,9 +194,7 @@ struct PlanCommand: ParsableCommand {
             }
         }
         if let pfSlot {
-            var filter = DeviceFilter()
-            try? filter.parseSlot(pfSlot)
-            candidates = candidates.filter(filter.matches)
+            candidates = candidates.filter(pfSlot.filter.matches)
         } else if pfFile == nil {
             guard case .virtualFunction(let address) = target.relation else { return (nil, .none) }
             guard let pf = all.first(where: { $0.address == address }) else { return (nil, .none) }
@@ -224,7 +203,7 @@ struct PlanCommand: ParsableCommand {
         guard candidates.count == 1, let pf = candidates.first else {
             let place = pfFile ?? "the source"
             if candidates.isEmpty {
-                StandardOutput.error("--pf: no function in \(place) matches \(pfSlot ?? "")")
+                StandardOutput.error("--pf: no function in \(place) matches \(pfSlot?.text ?? "")")
                 throw ExitStatus.noMatch
             }
             throw ValidationError("\(place) holds \(candidates.count) functions: choose the PF with --pf SLOT")

@@ -8,13 +8,14 @@ struct SourceOptions: ParsableArguments {
         name: .customShort("s"),
         help: ArgumentHelp(
             "Select functions by address: [[[[domain]:]bus]:][device][.[function]], hex, as lspci -s.",
-            valueName: "slot"))
-    var slot: String?
+            valueName: "slot"), transform: { try SlotSelection.parse($0, option: "-s") })
+    var slot: SlotSelection?
 
     @Option(
         name: .customShort("d"),
-        help: ArgumentHelp("Select functions by ID: [vendor]:[device][:class], hex, as lspci -d.", valueName: "ids"))
-    var ids: String?
+        help: ArgumentHelp("Select functions by ID: [vendor]:[device][:class], hex, as lspci -d.", valueName: "ids"),
+        transform: IDSelection.parse)
+    var ids: IDSelection?
 
     @Option(
         name: .customShort("F"),
@@ -40,19 +41,15 @@ struct SourceOptions: ParsableArguments {
         if sysfsRoot != nil && (demo || !files.isEmpty) {
             throw ValidationError("--sysfs-root selects the host source; it cannot be combined with --demo or -F")
         }
-        _ = try filter()
     }
 
-    /// The -s/-d filter.
-    func filter() throws -> DeviceFilter {
-        var filter = DeviceFilter()
-        do {
-            if let slot { try filter.parseSlot(slot) }
-            if let ids { try filter.parseID(ids) }
-        } catch .malformedSlot(let text) {
-            throw ValidationError("cannot parse -s '\(text)': expected [[[[domain]:]bus]:][device][.[function]] in hex")
-        } catch .malformedID(let text) {
-            throw ValidationError("cannot parse -d '\(text)': expected [vendor]:[device][:class] in hex")
+    /// The -s/-d filter: the slot's address parts and the IDs' vendor, device and class.
+    var filter: DeviceFilter {
+        var filter = slot?.filter ?? DeviceFilter()
+        if let ids {
+            filter.vendorID = ids.filter.vendorID
+            filter.deviceID = ids.filter.deviceID
+            filter.classCode = ids.filter.classCode
         }
         return filter
     }
@@ -67,7 +64,7 @@ struct SourceOptions: ParsableArguments {
     /// Loads the selected source and applies -s/-d.
     func loadFunctions(names: PCINameDatabase) throws(SourceError) -> [PCIFunction] {
         let all = try Self.load(sourceKind, names: names)
-        let filter = (try? filter()) ?? DeviceFilter()
+        let filter = self.filter
         guard !filter.matchesEverything else { return all }
         return all.filter(filter.matches)
     }
@@ -96,7 +93,7 @@ struct SourceOptions: ParsableArguments {
 
     /// A description of the selection for messages.
     var selectionText: String {
-        [slot.map { "-s \($0)" }, ids.map { "-d \($0)" }].compactMap { $0 }.joined(separator: " ")
+        [slot.map { "-s \($0.text)" }, ids.map { "-d \($0.text)" }].compactMap { $0 }.joined(separator: " ")
     }
 }
 
@@ -112,7 +109,6 @@ extension SourceOptions {
     /// The one function -s/-d select in `all`, for commands that work on exactly one
     /// (`command` names it in the message when the selection is ambiguous).
     func selectOne(in all: [PCIFunction], command: String) throws -> PCIFunction {
-        let filter = (try? filter()) ?? DeviceFilter()
         let selected = all.filter(filter.matches)
         if selected.count == 1, let target = selected.first { return target }
         if selected.isEmpty {

@@ -8,9 +8,9 @@ struct VirtualCapabilityOptions: ParsableArguments {
     @Option(
         name: .customLong("add"),
         help: ArgumentHelp(
-            "A capability to add: \(addSyntax(separator: ", ", last: " or ")) (LENGTH in bytes, default 12; VENDOR and ID hex, default ffff:0000). Repeatable.",
-            valueName: "capability"))
-    var additions: [String] = []
+            "A capability to add: \(CapabilityAddition.syntax(separator: ", ", last: " or ")) (LENGTH in bytes, default 12; VENDOR and ID hex, default ffff:0000). Repeatable.",
+            valueName: "capability"), transform: CapabilityAddition.parse)
+    var additions: [VirtualCapability] = []
 
     @Option(
         help: ArgumentHelp(PlacementStrategy.choiceList() + ". (default: auto)", valueName: "strategy"),
@@ -49,83 +49,20 @@ struct VirtualCapabilityOptions: ParsableArguments {
         }
     }
 
-    /// The `--add` values, in order.
+    /// The `--add` values, in order; each of PASID, PRI and ATS at most once.
     func capabilities() throws -> [VirtualCapability] {
-        var result = [VirtualCapability]()
-        for text in additions {
-            let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false)
-            let capability: VirtualCapability
-            let kind = parts.first.flatMap { VirtualCapabilityKind(rawValue: String($0)) }
-            switch kind {
-            case .pasid? where parts.count == 1: capability = .pasid
-            case .pri? where parts.count == 1: capability = .pri
-            case .ats? where parts.count == 1: capability = .ats
-            case .dvsec?: capability = .dvsec(try Self.dvsecIdentity(parts.dropFirst(), text: text))
-            default:
-                throw ValidationError(
-                    "cannot parse --add '\(text)': expected \(Self.addSyntax(separator: ", ", last: " or "))")
-            }
-            if capability.kind != .dvsec, result.contains(where: { $0.kind == capability.kind }) {
+        var seen = Set<VirtualCapabilityKind>()
+        for capability in additions where capability.kind != .dvsec {
+            guard seen.insert(capability.kind).inserted else {
                 throw ValidationError("--add \(PlanText.name(capability.kind)) is given twice")
             }
-            result.append(capability)
         }
-        return result
-    }
-
-    /// What `--add` takes, from `VirtualCapabilityKind.requestable`: `pasid, pri, ats or
-    /// dvsec[:LENGTH[:VENDOR:ID[:REV]]]`.
-    static func addSyntax(separator: String, last: String) -> String {
-        let forms = VirtualCapabilityKind.requestable.map {
-            $0 == .dvsec ? "dvsec[:LENGTH[:VENDOR:ID[:REV]]]" : $0.rawValue
-        }
-        guard let final = forms.last else { return "" }
-        return forms.count == 1 ? final : forms.dropLast().joined(separator: separator) + last + final
-    }
-
-    private static func dvsecIdentity(_ parts: ArraySlice<Substring>, text: String) throws -> DVSECIdentity {
-        let fields = Array(parts)
-        guard fields.count <= 4, fields.count != 2 else {
-            throw ValidationError("cannot parse --add '\(text)': expected dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
-        }
-        var length = DVSECIdentity.minimumLength
-        if let first = fields.first {
-            guard let value = number(first), value >= DVSECIdentity.minimumLength, value <= DVSECIdentity.maximumLength
-            else {
-                throw ValidationError("--add '\(text)': the DVSEC length must be 12 to 4092 bytes")
-            }
-            length = value
-        }
-        var vendor: UInt16 = 0xFFFF
-        var identifier: UInt16 = 0
-        if fields.count >= 3 {
-            guard fields[1].count <= 4, fields[2].count <= 4, let parsedVendor = UInt16(fields[1], radix: 16),
-                let parsedID = UInt16(fields[2], radix: 16)
-            else {
-                throw ValidationError("--add '\(text)': VENDOR and ID are 4-digit hex numbers")
-            }
-            vendor = parsedVendor
-            identifier = parsedID
-        }
-        var revision = 0
-        if fields.count == 4 {
-            guard let value = number(fields[3]), (0...15).contains(value) else {
-                throw ValidationError("--add '\(text)': the DVSEC revision is 0-15")
-            }
-            revision = value
-        }
-        return DVSECIdentity(vendorID: vendor, dvsecID: identifier, revision: revision, length: length)
-    }
-
-    /// Decimal, or hex with `0x`.
-    private static func number(_ text: Substring) -> Int? {
-        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
-        return Int(text)
+        return additions
     }
 
     /// A `--pri-capacity` value: decimal, or hex with `0x`.
     private static func capacity(_ text: String) throws -> UInt32 {
-        guard let value = number(Substring(text)), let capacity = UInt32(exactly: value) else {
+        guard let value = CapabilityAddition.number(Substring(text)), let capacity = UInt32(exactly: value) else {
             throw ValidationError("expected a number 0-0xffffffff (decimal, or hex with 0x)")
         }
         return capacity

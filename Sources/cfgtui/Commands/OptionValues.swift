@@ -1,0 +1,137 @@
+import ArgumentParser
+import Model
+import Views
+
+// Option values with a syntax of their own, parsed once by ArgumentParser's transform: the
+// command reads the typed value, never the text again. A malformed value is a usage error
+// (exit 64) that names the option and what it expects.
+
+/// Why an option's text is not a value of its type.
+struct MalformedOption: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An lspci `-s` slot expression: `[[[[domain]:]bus]:][device][.[function]]`, hex.
+struct SlotSelection: Sendable {
+    var text: String
+    var filter: DeviceFilter
+
+    static func parse(_ text: String, option: String) throws -> SlotSelection {
+        var filter = DeviceFilter()
+        do {
+            try filter.parseSlot(text)
+        } catch {
+            throw MalformedOption(
+                "cannot parse \(option) '\(text)': expected [[[[domain]:]bus]:][device][.[function]] in hex")
+        }
+        return SlotSelection(text: text, filter: filter)
+    }
+}
+
+/// An lspci `-d` ID expression: `[vendor]:[device][:class]`, hex.
+struct IDSelection: Sendable {
+    var text: String
+    var filter: DeviceFilter
+
+    static func parse(_ text: String) throws -> IDSelection {
+        var filter = DeviceFilter()
+        do {
+            try filter.parseID(text)
+        } catch {
+            throw MalformedOption("cannot parse -d '\(text)': expected [vendor]:[device][:class] in hex")
+        }
+        return IDSelection(text: text, filter: filter)
+    }
+}
+
+/// `--reserve START-END`: an inclusive range, hex.
+enum ReservedRange {
+    static func parse(_ text: String) throws -> ConfigRange {
+        guard let range = KnownOffsetTable.parseRange(Substring(text.lowercased())) else {
+            throw MalformedOption("cannot parse --reserve '\(text)': expected START-END in hex, e.g. 0xa0-0xaf")
+        }
+        return range
+    }
+}
+
+/// `--at CAP=OFFSET`: a requested capability's label (as `plan` names them: `pasid`, `dvsec#2`)
+/// bound to an offset. Whether the label is requested is checked against `--add`.
+struct ExplicitOffset: Sendable {
+    var text: String
+    var label: String
+    var offset: ConfigOffset
+
+    static func parse(_ text: String) throws -> ExplicitOffset {
+        let parts = text.lowercased().split(separator: "=", omittingEmptySubsequences: false)
+        guard parts.count == 2, let offset = KnownOffsetTable.parseHex(parts[1]) else {
+            throw MalformedOption("cannot parse --at '\(text)': expected CAP=OFFSET, e.g. pasid=0xff8")
+        }
+        return ExplicitOffset(text: text, label: String(parts[0]), offset: ConfigOffset(offset))
+    }
+}
+
+/// `--add`: a virtual capability, `pasid`, `pri`, `ats` or `dvsec[:LENGTH[:VENDOR:ID[:REV]]]`.
+enum CapabilityAddition {
+    /// What `--add` takes, from `VirtualCapabilityKind.requestable`: `pasid, pri, ats or
+    /// dvsec[:LENGTH[:VENDOR:ID[:REV]]]`.
+    static func syntax(separator: String, last: String) -> String {
+        let forms = VirtualCapabilityKind.requestable.map {
+            $0 == .dvsec ? "dvsec[:LENGTH[:VENDOR:ID[:REV]]]" : $0.rawValue
+        }
+        guard let final = forms.last else { return "" }
+        return forms.count == 1 ? final : forms.dropLast().joined(separator: separator) + last + final
+    }
+
+    static func parse(_ text: String) throws -> VirtualCapability {
+        let parts = text.lowercased().split(separator: ":", omittingEmptySubsequences: false)
+        switch parts.first.flatMap({ VirtualCapabilityKind(rawValue: String($0)) }) {
+        case .pasid? where parts.count == 1: return .pasid
+        case .pri? where parts.count == 1: return .pri
+        case .ats? where parts.count == 1: return .ats
+        case .dvsec?: return .dvsec(try dvsecIdentity(parts.dropFirst(), text: text))
+        default:
+            throw MalformedOption("cannot parse --add '\(text)': expected \(syntax(separator: ", ", last: " or "))")
+        }
+    }
+
+    private static func dvsecIdentity(_ parts: ArraySlice<Substring>, text: String) throws -> DVSECIdentity {
+        let fields = Array(parts)
+        guard fields.count <= 4, fields.count != 2 else {
+            throw MalformedOption("cannot parse --add '\(text)': expected dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
+        }
+        var length = DVSECIdentity.minimumLength
+        if let first = fields.first {
+            guard let value = number(first), value >= DVSECIdentity.minimumLength, value <= DVSECIdentity.maximumLength
+            else {
+                throw MalformedOption("--add '\(text)': the DVSEC length must be 12 to 4092 bytes")
+            }
+            length = value
+        }
+        var vendor: UInt16 = 0xFFFF
+        var identifier: UInt16 = 0
+        if fields.count >= 3 {
+            guard fields[1].count <= 4, fields[2].count <= 4, let parsedVendor = UInt16(fields[1], radix: 16),
+                let parsedID = UInt16(fields[2], radix: 16)
+            else {
+                throw MalformedOption("--add '\(text)': VENDOR and ID are 4-digit hex numbers")
+            }
+            vendor = parsedVendor
+            identifier = parsedID
+        }
+        var revision = 0
+        if fields.count == 4 {
+            guard let value = number(fields[3]), (0...15).contains(value) else {
+                throw MalformedOption("--add '\(text)': the DVSEC revision is 0-15")
+            }
+            revision = value
+        }
+        return DVSECIdentity(vendorID: vendor, dvsecID: identifier, revision: revision, length: length)
+    }
+
+    /// Decimal, or hex with `0x`.
+    static func number(_ text: Substring) -> Int? {
+        if text.hasPrefix("0x") { return Int(text.dropFirst(2), radix: 16) }
+        return Int(text)
+    }
+}
