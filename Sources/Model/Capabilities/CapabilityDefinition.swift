@@ -32,6 +32,9 @@ public struct CapabilityDefinition: Sendable {
     public let registerTable: RegisterTable
     /// Subsections of `reference` for its registers, by register name.
     public let registerSections: RegisterSections
+    /// For a fixed table, each register's subsection, looked up once here rather than for every
+    /// function decoded.
+    let fixedTableSections: [String?]?
     let derivedValueRule: (@Sendable (CapabilityInput) -> [DerivedValue])?
     let writeRule: (@Sendable (inout AccessMapBuilder, _ base: Int) -> Void)?
 
@@ -49,7 +52,13 @@ public struct CapabilityDefinition: Sendable {
         self.isKnown = isKnown
         self.lengthRule = length
         self.registerTable = registers
-        self.registerSections = RegisterSections(sections)
+        let registerSections = RegisterSections(sections)
+        self.registerSections = registerSections
+        if case .fixed(let registers) = registers {
+            fixedTableSections = registers.map { registerSections.section(forRegisterNamed: $0.name) }
+        } else {
+            fixedTableSections = nil
+        }
         self.derivedValueRule = derivedValues
         self.writeRule = writeRules
     }
@@ -94,6 +103,15 @@ public struct CapabilityDefinition: Sendable {
     /// definition names one, else the capability's.
     public func reference(forRegisterNamed registerName: String) -> SpecReference {
         registerSections.section(forRegisterNamed: registerName).map { reference.subsection($0) } ?? reference
+    }
+
+    /// The reference for register `index` of a table this definition built: from the
+    /// precomputed sections when the table is fixed.
+    func reference(forRegister spec: RegisterSpec, at index: Int) -> SpecReference {
+        if let fixedTableSections, fixedTableSections.indices.contains(index) {
+            return fixedTableSections[index].map { reference.subsection($0) } ?? reference
+        }
+        return reference(forRegisterNamed: spec.name)
     }
 }
 

@@ -19,41 +19,45 @@ extension RegisterCatalog {
     /// The reference for a header register: its subsection of PCIe r6.0 §7.5.1 (the common
     /// registers, then the layout's own), else the layout's.
     public static func headerReference(forRegisterNamed name: String, layout: HeaderLayout) -> SpecReference {
-        if let section = commonHeaderSections.section(forRegisterNamed: name) { return .pcie(section) }
         let sections: RegisterSections
         switch layout {
         case .endpoint: sections = endpointHeaderSections
         case .bridge: sections = bridgeHeaderSections
-        case .cardBus, .reserved: return headerReference(for: layout)
+        case .cardBus, .reserved: sections = commonHeaderSections
         }
         return sections.section(forRegisterNamed: name).map { .pcie($0) } ?? headerReference(for: layout)
     }
 
     /// Registers every layout shares (§7.5.1.1).
-    private static let commonHeaderSections = RegisterSections([
+    private static let commonHeaderSections = RegisterSections(commonHeaderSectionEntries)
+
+    private static let commonHeaderSectionEntries = [
         "Vendor ID": "7.5.1.1.1", "Device ID": "7.5.1.1.2", "Command": "7.5.1.1.3", "Status": "7.5.1.1.4",
         "Revision ID": "7.5.1.1.5", "Class Code": "7.5.1.1.6", "Cache Line Size": "7.5.1.1.7",
         "Latency Timer": "7.5.1.1.8", "Header Type": "7.5.1.1.9", "BIST": "7.5.1.1.10",
         "Capabilities Pointer": "7.5.1.1.11", "Interrupt Line": "7.5.1.1.12", "Interrupt Pin": "7.5.1.1.13",
-    ])
+    ]
 
-    /// Type 0 (§7.5.1.2).
-    private static let endpointHeaderSections = RegisterSections([
-        "BAR#": "7.5.1.2.1", "CardBus CIS Pointer": "7.5.1.2.2", "Subsystem Vendor ID": "7.5.1.2.3",
-        "Subsystem ID": "7.5.1.2.3", "Expansion ROM Base Address": "7.5.1.2.4", "Min_Gnt": "7.5.1.2.5",
-        "Max_Lat": "7.5.1.2.5",
-    ])
+    /// Type 0 (§7.5.1.2), with the common registers.
+    private static let endpointHeaderSections = RegisterSections(
+        commonHeaderSectionEntries.merging([
+            "BAR#": "7.5.1.2.1", "CardBus CIS Pointer": "7.5.1.2.2", "Subsystem Vendor ID": "7.5.1.2.3",
+            "Subsystem ID": "7.5.1.2.3", "Expansion ROM Base Address": "7.5.1.2.4", "Min_Gnt": "7.5.1.2.5",
+            "Max_Lat": "7.5.1.2.5",
+        ]) { common, _ in common })
 
-    /// Type 1 (§7.5.1.3).
-    private static let bridgeHeaderSections = RegisterSections([
-        "BAR#": "7.5.1.3.1", "Primary Bus Number": "7.5.1.3.2", "Secondary Bus Number": "7.5.1.3.3",
-        "Subordinate Bus Number": "7.5.1.3.4", "Secondary Latency Timer": "7.5.1.3.5", "I/O Base": "7.5.1.3.6",
-        "I/O Limit": "7.5.1.3.6", "Secondary Status": "7.5.1.3.7", "Memory Base": "7.5.1.3.8",
-        "Memory Limit": "7.5.1.3.8", "Prefetchable Memory Base": "7.5.1.3.9", "Prefetchable Memory Limit": "7.5.1.3.9",
-        "Prefetchable Base Upper 32 Bits": "7.5.1.3.10", "Prefetchable Limit Upper 32 Bits": "7.5.1.3.10",
-        "I/O Base Upper 16 Bits": "7.5.1.3.11", "I/O Limit Upper 16 Bits": "7.5.1.3.11",
-        "Expansion ROM Base Address": "7.5.1.3.12", "Bridge Control": "7.5.1.3.13",
-    ])
+    /// Type 1 (§7.5.1.3), with the common registers.
+    private static let bridgeHeaderSections = RegisterSections(
+        commonHeaderSectionEntries.merging([
+            "BAR#": "7.5.1.3.1", "Primary Bus Number": "7.5.1.3.2", "Secondary Bus Number": "7.5.1.3.3",
+            "Subordinate Bus Number": "7.5.1.3.4", "Secondary Latency Timer": "7.5.1.3.5", "I/O Base": "7.5.1.3.6",
+            "I/O Limit": "7.5.1.3.6", "Secondary Status": "7.5.1.3.7", "Memory Base": "7.5.1.3.8",
+            "Memory Limit": "7.5.1.3.8", "Prefetchable Memory Base": "7.5.1.3.9",
+            "Prefetchable Memory Limit": "7.5.1.3.9",
+            "Prefetchable Base Upper 32 Bits": "7.5.1.3.10", "Prefetchable Limit Upper 32 Bits": "7.5.1.3.10",
+            "I/O Base Upper 16 Bits": "7.5.1.3.11", "I/O Limit Upper 16 Bits": "7.5.1.3.11",
+            "Expansion ROM Base Address": "7.5.1.3.12", "Bridge Control": "7.5.1.3.13",
+        ]) { common, _ in common })
 
     /// The header's registers for this function, in offset order, covering every header byte.
     public static func headerRegisters(in space: ConfigSpace, context: FunctionContext) -> [RegisterSpec] {

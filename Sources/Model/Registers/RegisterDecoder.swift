@@ -54,8 +54,8 @@ public enum RegisterDecoder {
         let layout = analysis.context.headerLayout
         return DecodedStructure(
             owner: .header,
-            registers: place(specs, at: 0, limit: layout.headerLength, in: analysis.space) { name in
-                RegisterCatalog.headerReference(forRegisterNamed: name, layout: layout)
+            registers: place(specs, at: 0, limit: layout.headerLength, in: analysis.space) { spec, _ in
+                RegisterCatalog.headerReference(forRegisterNamed: spec.name, layout: layout)
             },
             derivedValues: RegisterCatalog.headerDerivedValues(in: analysis.space, context: analysis.context),
             reference: RegisterCatalog.headerReference(for: layout))
@@ -78,8 +78,8 @@ public enum RegisterDecoder {
             capability.length.bytes ?? (areaEnd - capability.offset.rawValue), areaEnd - capability.offset.rawValue)
         return DecodedStructure(
             owner: .capability(index),
-            registers: place(specs, at: capability.offset.rawValue, limit: limit, in: analysis.space) { name in
-                definition.reference(forRegisterNamed: name)
+            registers: place(specs, at: capability.offset.rawValue, limit: limit, in: analysis.space) { spec, index in
+                definition.reference(forRegister: spec, at: index)
             },
             derivedValues: definition.derivedValues(
                 at: capability.offset.rawValue, in: analysis.space, context: analysis.context),
@@ -105,11 +105,11 @@ public enum RegisterDecoder {
 
     static func place(
         _ specs: [RegisterSpec], at base: Int, limit: Int, in space: ConfigSpace,
-        reference: (String) -> SpecReference
+        reference: (RegisterSpec, Int) -> SpecReference
     ) -> [DecodedRegister] {
         var registers = [DecodedRegister]()
         registers.reserveCapacity(specs.count)
-        for spec in specs where spec.offset < limit {
+        for (index, spec) in specs.enumerated() where spec.offset < limit {
             var placed = spec
             if spec.offset + spec.width > limit {
                 // Trim a block that runs past the structure; a register with fields is dropped.
@@ -120,7 +120,7 @@ public enum RegisterDecoder {
             let value = placed.isOpaque ? nil : space.value(at: offset, length: placed.width)
             registers.append(
                 DecodedRegister(
-                    spec: placed, offset: ConfigOffset(offset), value: value, reference: reference(spec.name)))
+                    spec: placed, offset: ConfigOffset(offset), value: value, reference: reference(spec, index)))
         }
         return registers
     }
