@@ -34,14 +34,14 @@ public enum CapabilityCatalog {
 
     /// Definitions by raw ID, one table per list (built from `all`, so a missing definition
     /// leaves a hole that `definition(for:)` fills with the unknown entry, never shifts others).
-    private static let standardTable: [CapabilityDefinition?] = table(for: .standard, size: 0x100)
-    private static let extendedTable: [CapabilityDefinition?] = table(for: .extended, size: 0x40)
+    /// Each table is as long as its highest defined ID, so a newly added ID is always found.
+    private static let standardTable: [CapabilityDefinition?] = table(for: .standard)
+    private static let extendedTable: [CapabilityDefinition?] = table(for: .extended)
 
-    private static func table(for space: CapabilitySpace, size: Int) -> [CapabilityDefinition?] {
-        var table = [CapabilityDefinition?](repeating: nil, count: size)
-        for definition in all where definition.kind.space == space && definition.kind.rawID < size {
-            table[definition.kind.rawID] = definition
-        }
+    private static func table(for space: CapabilitySpace) -> [CapabilityDefinition?] {
+        let definitions = all.filter { $0.kind.space == space }
+        var table = [CapabilityDefinition?](repeating: nil, count: (definitions.map(\.kind.rawID).max() ?? -1) + 1)
+        for definition in definitions { table[definition.kind.rawID] = definition }
         return table
     }
 

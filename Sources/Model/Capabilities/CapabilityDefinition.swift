@@ -85,7 +85,12 @@ public struct CapabilityDefinition: Sendable {
         -> [RegisterSpec]
     {
         let input = CapabilityInput(space: space, base: offset, version: version, context: context)
-        let length = length(of: input).bytes
+        return registers(of: input, length: length(of: input).bytes)
+    }
+
+    /// The registers for a structure whose length is already known (a `FunctionAnalysis` has
+    /// computed it with this definition's rule), so the rule does not run twice.
+    func registers(of input: CapabilityInput, length: Int?) -> [RegisterSpec] {
         switch registerTable {
         case .fixed(let registers): return registers
         case .computed(let build): return build(input, length)

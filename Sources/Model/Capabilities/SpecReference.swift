@@ -47,9 +47,24 @@ public struct SpecReference: Hashable, Sendable, CustomStringConvertible {
 
     /// The citation with another section sign (`sec. ` where only ASCII can be shown).
     public func description(sectionSign: String) -> String {
-        var text = document
-        if let section { text += " " + sectionSign + section }
-        if let function { text += " " + function + "()" }
+        var text = ""
+        writeCitation(sectionSign: sectionSign) { text += $0 }
         return text
+    }
+
+    /// The citation's pieces in order, for writers that append them to their own output
+    /// without building the string first (show prints one per register).
+    public func writeCitation(sectionSign: String = "§", _ write: (String) -> Void) {
+        write(document)
+        if let section {
+            write(" ")
+            write(sectionSign)
+            write(section)
+        }
+        if let function {
+            write(" ")
+            write(function)
+            write("()")
+        }
     }
 }

@@ -70,9 +70,10 @@ public enum RegisterDecoder {
         }
         let capability = analysis.capabilities[index]
         let definition = capability.definition
-        let specs = definition.registers(
-            at: capability.offset.rawValue, version: capability.version ?? 0, in: analysis.space,
+        let input = CapabilityInput(
+            space: analysis.space, base: capability.offset.rawValue, version: capability.version ?? 0,
             context: analysis.context)
+        let specs = definition.registers(of: input, length: capability.length.bytes)
         let areaEnd = capability.space == .standard ? ConfigSpace.conventionalSize : ConfigSpace.extendedSize
         let limit = min(
             capability.length.bytes ?? (areaEnd - capability.offset.rawValue), areaEnd - capability.offset.rawValue)

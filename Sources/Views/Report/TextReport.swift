@@ -179,22 +179,9 @@ public enum TextReport {
     static func appendReference(
         _ register: DecodedRegister, of structure: DecodedStructure, to buffer: inout OutputBuffer
     ) {
-        let reference = register.reference
-        guard
-            reference.section != structure.reference.section || reference.document != structure.reference.document
-                || reference.function != structure.reference.function
-        else { return }
+        guard register.reference != structure.reference else { return }
         buffer.append("  [")
-        buffer.append(reference.document)
-        if let section = reference.section {
-            buffer.append(" §")
-            buffer.append(section)
-        }
-        if let function = reference.function {
-            buffer.append(0x20)
-            buffer.append(function)
-            buffer.append("()")
-        }
+        register.reference.writeCitation { buffer.append($0) }
         buffer.append(0x5D)
     }
 

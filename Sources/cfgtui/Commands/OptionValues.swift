@@ -4,13 +4,7 @@ import Views
 
 // Option values with a syntax of their own, parsed once by ArgumentParser's transform: the
 // command reads the typed value, never the text again. A malformed value is a usage error
-// (exit 64) that names the option and what it expects.
-
-/// Why an option's text is not a value of its type.
-struct MalformedOption: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
+// (exit 64, a ValidationError as BARSizeOption throws) that names the option and what it expects.
 
 /// An lspci `-s` slot expression: `[[[[domain]:]bus]:][device][.[function]]`, hex.
 struct SlotSelection: Sendable {
@@ -22,7 +16,7 @@ struct SlotSelection: Sendable {
         do {
             try filter.parseSlot(text)
         } catch {
-            throw MalformedOption(
+            throw ValidationError(
                 "cannot parse \(option) '\(text)': expected [[[[domain]:]bus]:][device][.[function]] in hex")
         }
         return SlotSelection(text: text, filter: filter)
@@ -39,7 +33,7 @@ struct IDSelection: Sendable {
         do {
             try filter.parseID(text)
         } catch {
-            throw MalformedOption("cannot parse -d '\(text)': expected [vendor]:[device][:class] in hex")
+            throw ValidationError("cannot parse -d '\(text)': expected [vendor]:[device][:class] in hex")
         }
         return IDSelection(text: text, filter: filter)
     }
@@ -49,7 +43,7 @@ struct IDSelection: Sendable {
 enum ReservedRange {
     static func parse(_ text: String) throws -> ConfigRange {
         guard let range = KnownOffsetTable.parseRange(Substring(text.lowercased())) else {
-            throw MalformedOption("cannot parse --reserve '\(text)': expected START-END in hex, e.g. 0xa0-0xaf")
+            throw ValidationError("cannot parse --reserve '\(text)': expected START-END in hex, e.g. 0xa0-0xaf")
         }
         return range
     }
@@ -65,7 +59,7 @@ struct ExplicitOffset: Sendable {
     static func parse(_ text: String) throws -> ExplicitOffset {
         let parts = text.lowercased().split(separator: "=", omittingEmptySubsequences: false)
         guard parts.count == 2, let offset = KnownOffsetTable.parseHex(parts[1]) else {
-            throw MalformedOption("cannot parse --at '\(text)': expected CAP=OFFSET, e.g. pasid=0xff8")
+            throw ValidationError("cannot parse --at '\(text)': expected CAP=OFFSET, e.g. pasid=0xff8")
         }
         return ExplicitOffset(text: text, label: String(parts[0]), offset: ConfigOffset(offset))
     }
@@ -91,20 +85,20 @@ enum CapabilityAddition {
         case .ats? where parts.count == 1: return .ats
         case .dvsec?: return .dvsec(try dvsecIdentity(parts.dropFirst(), text: text))
         default:
-            throw MalformedOption("cannot parse --add '\(text)': expected \(syntax(separator: ", ", last: " or "))")
+            throw ValidationError("cannot parse --add '\(text)': expected \(syntax(separator: ", ", last: " or "))")
         }
     }
 
     private static func dvsecIdentity(_ parts: ArraySlice<Substring>, text: String) throws -> DVSECIdentity {
         let fields = Array(parts)
         guard fields.count <= 4, fields.count != 2 else {
-            throw MalformedOption("cannot parse --add '\(text)': expected dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
+            throw ValidationError("cannot parse --add '\(text)': expected dvsec[:LENGTH[:VENDOR:ID[:REV]]]")
         }
         var length = DVSECIdentity.minimumLength
         if let first = fields.first {
             guard let value = number(first), value >= DVSECIdentity.minimumLength, value <= DVSECIdentity.maximumLength
             else {
-                throw MalformedOption("--add '\(text)': the DVSEC length must be 12 to 4092 bytes")
+                throw ValidationError("--add '\(text)': the DVSEC length must be 12 to 4092 bytes")
             }
             length = value
         }
@@ -114,7 +108,7 @@ enum CapabilityAddition {
             guard fields[1].count <= 4, fields[2].count <= 4, let parsedVendor = UInt16(fields[1], radix: 16),
                 let parsedID = UInt16(fields[2], radix: 16)
             else {
-                throw MalformedOption("--add '\(text)': VENDOR and ID are 4-digit hex numbers")
+                throw ValidationError("--add '\(text)': VENDOR and ID are 4-digit hex numbers")
             }
             vendor = parsedVendor
             identifier = parsedID
@@ -122,7 +116,7 @@ enum CapabilityAddition {
         var revision = 0
         if fields.count == 4 {
             guard let value = number(fields[3]), (0...15).contains(value) else {
-                throw MalformedOption("--add '\(text)': the DVSEC revision is 0-15")
+                throw ValidationError("--add '\(text)': the DVSEC revision is 0-15")
             }
             revision = value
         }
