@@ -9,8 +9,9 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 # Debian packages cfgtui needs: ncursesw and libpci headers to build, pci.ids for names, lspci.
 PACKAGES := libncursesw5-dev libpci-dev pciutils pci.ids
 # And for the tests: lspci (the decoding oracle, above), tmux (the real terminal) and QEMU (the
-# write-semantics oracle, qemu-system-x86_64 -qtest).
-TEST_PACKAGES := tmux qemu-system-x86
+# write-semantics oracle, qemu-system-x86_64 -qtest), and what ../shared/tools/vfio_oracle boots
+# (a Debian kernel and busybox-static: the real vfio-pci, the vfio model's oracle).
+TEST_PACKAGES := tmux qemu-system-x86 linux-image-amd64 busybox-static
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 

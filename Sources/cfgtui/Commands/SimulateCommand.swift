@@ -25,7 +25,8 @@ struct SimulateCommand: ParsableCommand {
 
             Output: reads print their value as setpci does, warnings go to stderr; --trace prints \
             every step, --json the whole trace. --emit-dump writes the final guest view (vfio) or \
-            device (device) as `lspci -xxxx` text.
+            device (device) as `lspci -xxxx` text; --emit-device-dump the device's final state \
+            (with the vfio model: what reached it).
 
             Exit status: 0 success, 1 a source, script, plan or dump could not be read or an \
             expression is wrong (unknown name, missing capability, value too wide, offset out of \
@@ -91,6 +92,13 @@ struct SimulateCommand: ParsableCommand {
             "Write the final guest view (vfio) or device (device) as `lspci -xxxx` text to this file.",
             valueName: "file"))
     var emitDump: String?
+
+    @Option(
+        name: .customLong("emit-device-dump"),
+        help: ArgumentHelp(
+            "Write the final state of the simulated device (what reached it through vfio) as `lspci -xxxx` text to this file.",
+            valueName: "file"))
+    var emitDeviceDump: String?
 
     // MARK: - Validation (exit 64)
 
@@ -159,13 +167,16 @@ struct SimulateCommand: ParsableCommand {
             barSizes: barSizes, barSizeSource: barSizeSource)
         try execute(program, on: &emulator, context: context)
 
-        if let emitDump {
-            let space = selectedModel == .vfio ? emulator.guestSpace : emulator.deviceSpace
+        let dumps = [
+            (emitDump, selectedModel == .vfio ? emulator.guestSpace : emulator.deviceSpace),
+            (emitDeviceDump, emulator.deviceSpace),
+        ]
+        for case (let path?, let space) in dumps {
             let text = LspciDump.write([(address: target.address, title: FunctionText.title(target), space: space)])
             do {
-                try Data(text).write(to: URL(fileURLWithPath: emitDump))
+                try Data(text).write(to: URL(fileURLWithPath: path))
             } catch {
-                StandardOutput.error("\(emitDump): cannot write: \(error.localizedDescription)")
+                StandardOutput.error("\(path): cannot write: \(error.localizedDescription)")
                 throw ExitStatus.sourceError
             }
         }

@@ -19,6 +19,8 @@ enum Requirement: Sendable, CustomStringConvertible {
     case root
     /// This host's PCI devices in sysfs.
     case pciSysfs
+    /// ../shared/tools/vfio_oracle with what it boots: a Debian kernel and busybox-static.
+    case vfioOracle
 
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
@@ -30,6 +32,12 @@ enum Requirement: Sendable, CustomStringConvertible {
         case .qemu: FileManager.default.isExecutableFile(atPath: Tooling.qemuPath)
         case .root: getuid() == 0
         case .pciSysfs: FileManager.default.fileExists(atPath: "/sys/bus/pci/devices")
+        case .vfioOracle:
+            FileManager.default.fileExists(atPath: Tooling.vfioOraclePath)
+                && FileManager.default.fileExists(atPath: "/bin/busybox")
+                && ((try? FileManager.default.contentsOfDirectory(atPath: "/boot")) ?? []).contains {
+                    $0.hasPrefix("vmlinuz-")
+                }
         }
     }
 
@@ -41,6 +49,8 @@ enum Requirement: Sendable, CustomStringConvertible {
         case .qemu: "\(Tooling.qemuPath) (Debian package qemu-system-x86)"
         case .root: "root privileges (uid 0)"
         case .pciSysfs: "/sys/bus/pci/devices"
+        case .vfioOracle:
+            "\(Tooling.vfioOraclePath), /boot/vmlinuz-* and /bin/busybox (Debian packages linux-image-amd64, busybox-static)"
         }
     }
 

@@ -34,6 +34,12 @@ enum Tooling {
     static let lspciPath = "/usr/bin/lspci"
     static let tmuxPath = "/usr/bin/tmux"
     static let qemuPath = "/usr/bin/qemu-system-x86_64"
+    /// The real kernel's vfio-pci in a throwaway guest (../shared/tools/vfio_oracle).
+    static let vfioOraclePath = packageRoot.deletingLastPathComponent()
+        .appendingPathComponent("shared/tools/vfio_oracle/vfio_oracle.py").path
+    /// Where it caches its initramfs between runs.
+    static let vfioOracleCache = URL(
+        fileURLWithPath: ProcessInfo.processInfo.environment["VFIO_ORACLE_CACHE"] ?? "/tmp/vfio-oracle/cache")
 
     /// The cfgtui binary; a test that runs it fails when it is not built (it is part of the
     /// package, not an oracle).
