@@ -361,6 +361,13 @@ import Testing
         },
         Explanation(
             reason:
+                "QEMU 7.2's SR-IOV VFs implement Command's I/O Space Enable, Memory Space Enable and Interrupt Disable (the kernel's pci_enable_device and vfio's INTx masking then set them); PCIe r6 §9.3.4.1.3: RO 0 in a VF"
+        ) { offset, context in
+            guard context.analysis.context.isVirtualFunction else { return 0 }
+            return offset == 0x04 ? 0x03 : offset == 0x05 ? 0x04 : 0
+        },
+        Explanation(
+            reason:
                 "QEMU's pci_init_wmask leaves Command.Parity Error Response read-only; PCI §6.2.2, PCIe r6 §7.5.1.1.3: RW"
         ) { offset, _ in offset == 0x04 ? 0x40 : 0 },
         Explanation(

@@ -25,6 +25,14 @@ extension AccessMapBuilder {
         case .cardBus, .reserved:
             break
         }
+        // PCIe r6 §7.6.3: without extended capabilities the header at 0x100 is all zeros, a
+        // read-only terminator rather than storage.
+        let extendedHead = ConfigSpace.conventionalSize
+        if context.express != nil, rules.count >= extendedHead + 4, space.dword(at: extendedHead) == 0 {
+            for offset in extendedHead..<(extendedHead + 4) where rules[offset].region == .gap {
+                rules[offset] = ByteRule(region: .structure)
+            }
+        }
         for (index, capability) in analysis.capabilities.enumerated() {
             let base = capability.offset.rawValue
             guard analysis.map.owner(at: base) == .capability(index) else { continue }

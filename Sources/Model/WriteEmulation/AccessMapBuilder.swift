@@ -149,6 +149,15 @@ struct AccessMapBuilder {
         rules[offset].take &= ~mask
     }
 
+    /// Bytes of a capability's spec-defined structure (up to `length` from `base`) that lie past
+    /// the registers this function implements: RsvdZ, they read 0 and keep no write. Only bytes
+    /// the map left to an all-zero gap (no other structure, no suspected hidden register).
+    mutating func reserveUnimplemented(_ base: Int, through length: Int) {
+        for offset in base..<min(base + length, rules.count) where rules[offset].region == .gap {
+            rules[offset] = ByteRule(reservedZero: 0xFF, region: .structure)
+        }
+    }
+
     /// Attaches a hook to `count` bytes.
     mutating func addHook(_ hook: RegisterHook, at offset: Int, count: Int) {
         guard hooks.count < 255 else { return }

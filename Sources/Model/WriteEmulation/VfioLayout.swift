@@ -33,7 +33,7 @@ struct VfioLayout: Sendable {
     /// Builds the layout. `identity`: the vendor and device vfio writes into a VF's ID registers.
     init(
         analysis: FunctionAnalysis, identity: (vendorID: UInt16, deviceID: UInt16), barSizes: BARSizes,
-        virtualFunctionBARs: [UInt32]?
+        virtualFunctionBARs: [UInt32]?, hidesInterruptPin: Bool = false
     ) {
         let space = analysis.space
         let size = space.size
@@ -67,6 +67,9 @@ struct VfioLayout: Sendable {
             vconfig[0x3D] = 0
         }
         if noCommandMemory { vconfig[0x04] |= 0x02 }
+        // vfio_config_init: no INTx for nointx devices (and without CONFIG_VFIO_PCI_INTX or a
+        // connected IRQ, which a dump does not show).
+        if hidesInterruptPin && vconfig.count > 0x3D { vconfig[0x3D] = 0 }
 
         prepareBARs(reader: reader, sizes: barSizes, virtualFunctionBARs: virtualFunctionBARs, analysis: analysis)
         initStandardCapabilities(reader: reader, analysis: analysis)
@@ -383,7 +386,9 @@ struct VfioLayout: Sendable {
             permit(0x14, count: 4, write: correctable)
             permit(0x18, count: 4, write: 0x0000_0140)
         case .powerBudgeting:
-            permit(0x04, count: 1, write: 0xFF)
+            // init_pci_ext_cap_pwr_perm: one byte at PCI_PWR_DATA (+0x08), whatever its comment
+            // says about the Data Select register (+0x04), which stays read-only.
+            permit(0x08, count: 1, write: 0xFF)
         default:
             break
         }

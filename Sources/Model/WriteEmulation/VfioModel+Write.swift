@@ -33,9 +33,7 @@ extension VfioModel {
             case .express: expressWrite(write, into: &result)
             case .advancedFeatures: advancedFeaturesWrite(write, into: &result)
             case .msi: msiWrite(write, into: &result)
-            case .vpd:
-                defaultWrite(write, into: &result)
-                if !result.notes.contains(.vpdNotSimulated) { result.notes.append(.vpdNotSimulated) }
+            case .vpd: vpdWrite(write, into: &result)
             case .pcix, .errorReporting, .powerBudget: defaultWrite(write, into: &result)
             case .vendor: rawWrite(write, into: &result)
             case .directReadOnly:
@@ -141,10 +139,12 @@ extension VfioModel {
 
     // MARK: - Handlers
 
-    /// vfio_basic_config_write: Command's MEM/IO tracking, INTx Disable emulation, BAR sizing.
+    /// vfio_basic_config_write: BAR restore when the device lost its BARs, Command's MEM/IO
+    /// tracking, INTx Disable emulation (the hardware bit follows on 2.3 devices), BAR sizing.
     mutating func basicWrite(_ write: ChunkWrite, into result: inout VfioWriteResult) {
-        defaultWrite(write, into: &result)
         let offset = write.capabilityOffset
+        if offset == 0x04 { restoreBARsIfLost(newCommand: write.value, into: &result) }
+        defaultWrite(write, into: &result)
         if offset == 0x04 {
             let newCommand = UInt8(truncatingIfNeeded: write.value) & 0x03
             virtualConfig.store(UInt32(newCommand), at: 0x04, count: 1, mask: 0x03)
@@ -161,6 +161,12 @@ extension VfioModel {
             if masked != isINTxMasked {
                 isINTxMasked = masked
                 result.notes.append(.intxDisableEmulated(masked))
+                // vfio_pci_intx_mask/unmask: pci_intx() makes the device's bit follow.
+                if supportsINTxMasking {
+                    let command = device.value(at: 0x04, count: 2)
+                    let wanted = masked ? command | 0x0400 : command & ~0x0400
+                    if wanted != command { _ = device.write(at: 0x04, count: 2, value: wanted, notes: &result.notes) }
+                }
             }
         }
         if (0x10..<0x28).contains(offset) || (0x30..<0x34).contains(offset) {
@@ -175,6 +181,43 @@ extension VfioModel {
                 result.notes.append(.barSizeUnknown(bar.slot))
             }
         }
+    }
+
+    /// vfio_need_bar_restore and vfio_bar_restore (PFs): when the guest enables a space vfio
+    /// thinks is enabled but the device shows disabled, or the device's BARs no longer hold
+    /// what they held at open, the kernel writes them back (and INTx Disable for nointx).
+    private mutating func restoreBARsIfLost(newCommand: UInt32, into result: inout VfioWriteResult) {
+        let physical = device.value(at: 0x04, count: 2)
+        let virtual = virtualConfig.value(at: 0x04, count: 2)
+        let lostMemory =
+            newCommand & 0x02 != 0 && virtual & 0x02 != 0 && physical & 0x02 == 0 && !layout.noCommandMemory
+        let lostIO = newCommand & 0x01 != 0 && virtual & 0x01 != 0 && physical & 0x01 == 0
+        let moved = (0..<6).contains {
+            restoreBARs[$0] != 0 && device.value(at: 0x10 + 4 * $0, count: 4) != restoreBARs[$0]
+        }
+        guard lostMemory || lostIO || moved, !device.isVirtualFunction else { return }
+        for (index, value) in restoreBARs.enumerated() {
+            let position = index < 6 ? 0x10 + 4 * index : 0x30
+            device.store(value, at: position, count: 4)
+        }
+        if hasNoINTx { device.store(device.value(at: 0x04, count: 2) | 0x0400, at: 0x04, count: 2) }
+        result.notes.append(.barsRestored)
+    }
+
+    /// vfio_vpd_config_write: a write that covers the Address register's high byte starts the
+    /// transfer; the kernel does it through its VPD interface (pci_read_vpd/pci_write_vpd) and
+    /// toggles the F flag to signal completion. The VPD contents are not in config space: a
+    /// simulated read returns 0.
+    mutating func vpdWrite(_ write: ChunkWrite, into result: inout VfioWriteResult) {
+        defaultWrite(write, into: &result)
+        let offset = write.capabilityOffset
+        guard offset <= 3 && offset + write.count > 3 else { return }
+        let base = write.position - offset
+        let address = virtualConfig.value(at: base + 2, count: 2)
+        let isWrite = address & 0x8000 != 0
+        if !isWrite { virtualConfig.store(0, at: base + 4, count: 4) }
+        virtualConfig.store(address ^ 0x8000, at: base + 2, count: 2)
+        result.notes.append(.vpdTransfer(write: isWrite, address: Int(address & 0x7FFF)))
     }
 
     /// vfio_pm_config_write: PowerState is trapped; the kernel sets it (pci_set_power_state).
@@ -219,6 +262,7 @@ extension VfioModel {
             control &= ~0x8000
             virtualConfig.store(control, at: base + 8, count: 2)
             if device.value(at: base + 4, count: 4) & (1 << 28) != 0 {
+                wakeBeforeReset(into: &result)
                 result.notes.append(.resetWithRestore(clearedBits: device.clearNonStickyStatus()))
             } else {
                 result.notes.append(.functionLevelResetUnsupported)
@@ -239,6 +283,19 @@ extension VfioModel {
         }
     }
 
+    /// pci_dev_save_and_disable: the kernel puts the function in D0 before it saves the state
+    /// a reset restores (a D3hot function without No_Soft_Reset resets on the way).
+    private mutating func wakeBeforeReset(into result: inout VfioWriteResult) {
+        for owner in layout.owners {
+            guard case .capability(.standard(.powerManagement), let at) = owner else { continue }
+            let control = device.value(at: at.rawValue + 4, count: 2)
+            if control & 3 != 0 {
+                _ = device.write(at: at.rawValue + 4, count: 2, value: control & ~3, notes: &result.notes)
+            }
+            savedForD3 = nil
+        }
+    }
+
     /// vfio_af_config_write: Initiate FLR with FLR and TP capable.
     mutating func advancedFeaturesWrite(_ write: ChunkWrite, into result: inout VfioWriteResult) {
         let base = write.position - write.capabilityOffset
@@ -249,29 +306,33 @@ extension VfioModel {
         guard control & 0x01 != 0 else { return }
         virtualConfig.store(UInt32(control & ~0x01), at: base + 4, count: 1)
         if device.byte(base + 3) & 0x03 == 0x03 {
+            wakeBeforeReset(into: &result)
             result.notes.append(.resetWithRestore(clearedBits: device.clearNonStickyStatus()))
         } else {
             result.notes.append(.functionLevelResetUnsupported)
         }
     }
 
-    /// vfio_msi_config_write: Enable is cleared (MSI is enabled through VFIO_DEVICE_SET_IRQS),
-    /// Multiple Message Enable is limited to msi_qmax (0 until that ioctl), and the flags go to
-    /// the device too.
+    /// vfio_msi_config_write: Enable is cleared unless the VMM set MSI up (VFIO_DEVICE_SET_IRQS),
+    /// Multiple Message Enable is limited to msi_qmax (0 until then), and the flags go to the
+    /// device too. Multiple Message Capable stays what the guest last wrote: Linux 6.1's
+    /// vfio_msi_config_read refreshes it from msi_qmax at the capability's start (ID and Next,
+    /// `vconfig[start]`) instead of at the flags, so the refresh never reaches the guest.
     mutating func msiWrite(_ write: ChunkWrite, into result: inout VfioWriteResult) {
-        defaultWrite(write, into: &result)
         let offset = write.capabilityOffset
-        guard offset <= 2 && offset + write.count >= 2 else { return }
         let base = write.position - offset
+        let maximum = interrupts.msiQueueMaximum
+        defaultWrite(write, into: &result)
+        guard offset <= 2 && offset + write.count >= 2 else { return }
         var flags = virtualConfig.value(at: base + 2, count: 2)
-        if flags & 0x01 != 0 {
+        if flags & 0x01 != 0 && !interrupts.isMSI {
             flags &= ~0x01
             result.notes.append(.msiEnableCleared)
         }
         let queueSize = Int(flags >> 4) & 7
-        if queueSize > 0 {
-            flags &= ~0x70
-            result.notes.append(.msiQueueSizeLimited(requested: queueSize, granted: 0))
+        if queueSize > maximum {
+            flags = flags & ~0x70 | UInt32(maximum) << 4
+            result.notes.append(.msiQueueSizeLimited(requested: queueSize, granted: maximum))
         }
         virtualConfig.store(flags, at: base + 2, count: 2)
         _ = device.write(at: base + 2, count: 2, value: flags, notes: &result.notes)
@@ -295,12 +356,14 @@ extension VfioModel {
 
 extension DeviceModel {
     /// pci_restore_state: writes the saved values back, so RW bits return to them; RW1C bits
-    /// written with 1 stay clear.
+    /// written with 1 stay clear. Only registers are saved: bytes outside every structure keep
+    /// what the reset left in them.
     mutating func restore(_ saved: [UInt8]) {
         guard saved.count == bytes.count else { return }
         for position in 0..<bytes.count {
-            let take = map.rules[position].take
-            guard take != 0 else { continue }
+            let rule = map.rules[position]
+            let take = rule.take
+            guard take != 0, rule.region != .gap, rule.region != .hiddenRegisterGap else { continue }
             setByte(position, (bytes[position] & ~take) | (saved[position] & take))
         }
     }

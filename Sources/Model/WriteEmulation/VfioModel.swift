@@ -32,35 +32,96 @@ public struct VfioModel: Sendable {
     /// The device's bytes saved on entering D3hot, restored after D0 (needs_pm_restore).
     var savedForD3: [UInt8]?
 
-    /// Sets vfio up on `device`. `analysis` describes the device's bytes as they were at open;
-    /// `identity` is what vfio writes into a VF's ID registers (the PF's vendor and the VF
-    /// Device ID); `virtualFunctionBARs` are the PF's VF BAR registers (their type bits become
-    /// a VF's BAR flags); `virtualCapabilities` are added fully virtual.
+    /// The interrupt setup the VMM made (VFIO_DEVICE_SET_IRQS).
+    public let interrupts: VfioInterrupts
+    /// What the kernel did to the device while opening it (vfio_pci_core_enable), in order.
+    public let openSteps: [VfioOpenStep]
+    /// INTx is masked in hardware and hidden (vfio_pci_nointx).
+    let hasNoINTx: Bool
+    /// INTx Disable is writable in the device (pci_2_3): the hardware bit follows the virtual one.
+    let supportsINTxMasking: Bool
+    /// The BARs and ROM BAR the device held after open (vdev->rbar), for vfio_bar_restore.
+    let restoreBARs: [UInt32]
+
+    /// Sets vfio up on `device`, the function as the user dumped it: first what the kernel does
+    /// when it opens it (`open`), then the virtual config from the result. `analysis`
+    /// describes the dumped bytes; `identity` is what vfio writes into a VF's ID registers (the
+    /// PF's vendor and the VF Device ID); `virtualFunctionBARs` are the PF's VF BAR registers
+    /// (their type bits become a VF's BAR flags); `virtualCapabilities` are added fully virtual;
+    /// `interrupts` is the VMM's interrupt setup.
     public init(
         device: DeviceModel, analysis: FunctionAnalysis, identity: (vendorID: UInt16, deviceID: UInt16),
         barSizes: BARSizes = BARSizes(), gaps: GapPolicy = .passthrough, virtualFunctionBARs: [UInt32]? = nil,
-        virtualCapabilities: [VirtualRegion] = []
+        virtualCapabilities: [VirtualRegion] = [], interrupts: VfioInterrupts = .none
     ) throws(WriteEmulationError) {
         guard analysis.context.headerLayout == .endpoint else {
             throw .vfioNeedsEndpoint(analysis.context.headerLayout)
         }
+        var device = device
+        let isVirtualFunction = analysis.context.isVirtualFunction
+        let noINTx = Self.hasBrokenINTx(vendorID: identity.vendorID, deviceID: identity.deviceID)
+        var steps = Self.open(&device, analysis: analysis, barSizes: barSizes, noINTx: noINTx)
+        // vfio_config_init reads the device as the open left it.
+        let opened = FunctionAnalysis(
+            space: ConfigSpace(bytes: Array(device.bytes.prefix(device.readableLength)), size: device.size),
+            address: analysis.context.address, isVirtualFunction: isVirtualFunction)
         var layout = VfioLayout(
-            analysis: analysis, identity: identity, barSizes: barSizes, virtualFunctionBARs: virtualFunctionBARs)
+            analysis: opened, identity: identity, barSizes: barSizes, virtualFunctionBARs: virtualFunctionBARs,
+            hidesInterruptPin: noINTx)
         try layout.link(virtualCapabilities)
+        if isVirtualFunction || noINTx, opened.space.byte(at: 0x3D) ?? 0 != 0 {
+            steps.append(.interruptPinHidden(virtualFunction: isVirtualFunction))
+        }
+        restoreBARs = (0..<6).map { device.value(at: 0x10 + 4 * $0, count: 4) } + [device.value(at: 0x30, count: 4)]
+        hasNoINTx = noINTx
+        supportsINTxMasking = !noINTx && device.map.rules[0x05].take & 0x04 != 0
+        self.interrupts = interrupts
+        Self.setUpInterrupts(interrupts, device: &device, layout: layout, steps: &steps)
+        openSteps = steps
         self.layout = layout
         self.device = device
         self.gaps = gaps
         isINTxMasked = layout.vconfig.count > 5 && layout.vconfig[5] & 0x04 != 0
         // The virtual copy gets the register rules of the guest's view, for virtual capabilities.
-        let guest = Self.view(device: device.bytes, vconfig: layout.vconfig, layout: layout)
+        let guest = Self.view(device: device.bytes, vconfig: layout.vconfig, layout: layout, interrupts: interrupts)
         let readable = max(device.readableLength, virtualCapabilities.map { $0.range.end.rawValue }.max() ?? 0)
         let guestAnalysis = FunctionAnalysis(
             space: ConfigSpace(bytes: Array(guest.prefix(readable)), size: guest.count),
-            address: analysis.context.address, isVirtualFunction: analysis.context.isVirtualFunction)
+            address: analysis.context.address, isVirtualFunction: isVirtualFunction)
         self.guestAnalysis = guestAnalysis
         virtualConfig = DeviceModel(
             analysis: guestAnalysis, bytes: layout.vconfig, gapsAreStorage: false,
             physicalFunction: device.physicalFunction)
+    }
+
+    /// What the host kernel programs when the VMM sets interrupts up: MSI or MSI-X enabled in
+    /// the device (with INTx disabled, pci_intx_for_msi), MSI with msi_qmax vectors.
+    private static func setUpInterrupts(
+        _ interrupts: VfioInterrupts, device: inout DeviceModel, layout: VfioLayout, steps: inout [VfioOpenStep]
+    ) {
+        steps.append(.interrupts(interrupts))
+        var ignored = [WriteNote]()
+        func capability(_ id: CapabilityID) -> Int? {
+            for owner in layout.owners {
+                if case .capability(.standard(id), let at) = owner { return at.rawValue }
+            }
+            return nil
+        }
+        switch interrupts {
+        case .none, .intx:
+            return
+        case .msi:
+            guard let msi = capability(.msi) else { return }
+            let flags = device.value(at: msi + 2, count: 2)
+            let enabled = flags & ~0x70 | UInt32(interrupts.msiQueueMaximum) << 4 | 1
+            _ = device.write(at: msi + 2, count: 2, value: enabled, notes: &ignored)
+        case .msix:
+            guard let msix = capability(.msix) else { return }
+            let control = device.value(at: msix + 2, count: 2)
+            _ = device.write(at: msix + 2, count: 2, value: control | 0x8000, notes: &ignored)
+        }
+        let command = device.value(at: 0x04, count: 2)
+        _ = device.write(at: 0x04, count: 2, value: command | 0x0400, notes: &ignored)
     }
 
     // MARK: - Reading
@@ -75,24 +136,29 @@ public struct VfioModel: Sendable {
 
     @inline(__always)
     func guestByte(_ offset: Int) -> UInt8 {
+        Self.byte(offset, device: device.bytes, vconfig: virtualConfig.bytes, layout: layout, interrupts: interrupts)
+    }
+
+    /// One byte of the guest's view: `(device & ~virt) | (vconfig & virt)`, with the read
+    /// handlers' adjustments.
+    @inline(__always)
+    static func byte(
+        _ offset: Int, device: [UInt8], vconfig: [UInt8], layout: VfioLayout, interrupts: VfioInterrupts
+    ) -> UInt8 {
         let rule = layout.bytes[offset]
-        if rule.handler == .virtual { return virtualConfig.bytes[offset] }
-        var byte = (device.bytes[offset] & ~rule.virt) | (virtualConfig.bytes[offset] & rule.virt)
+        if rule.handler == .virtual { return vconfig[offset] }
+        var byte = (device[offset] & ~rule.virt) | (vconfig[offset] & rule.virt)
         // vfio_basic_config_read: a VF shows the virtual Memory Space Enable.
-        if offset == 0x04 && layout.noCommandMemory { byte |= virtualConfig.bytes[0x04] & 0x02 }
+        if offset == 0x04 && layout.noCommandMemory { byte |= vconfig[0x04] & 0x02 }
         return byte
     }
 
     /// The guest's whole view.
     public var guestBytes: [UInt8] { (0..<layout.bytes.count).map { guestByte($0) } }
 
-    static func view(device: [UInt8], vconfig: [UInt8], layout: VfioLayout) -> [UInt8] {
-        (0..<layout.bytes.count).map { offset in
-            let rule = layout.bytes[offset]
-            if rule.handler == .virtual { return vconfig[offset] }
-            var byte = (device[offset] & ~rule.virt) | (vconfig[offset] & rule.virt)
-            if offset == 0x04 && layout.noCommandMemory { byte |= vconfig[0x04] & 0x02 }
-            return byte
+    static func view(device: [UInt8], vconfig: [UInt8], layout: VfioLayout, interrupts: VfioInterrupts) -> [UInt8] {
+        (0..<layout.bytes.count).map {
+            byte($0, device: device, vconfig: vconfig, layout: layout, interrupts: interrupts)
         }
     }
 

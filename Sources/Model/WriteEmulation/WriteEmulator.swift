@@ -50,11 +50,15 @@ public struct SimulationOptions: Hashable, Sendable {
     public var virtualCapabilities: [VirtualRegion]
     /// For a VF: its PF's configuration space (VF BAR types, PASID/PRI state).
     public var physicalFunction: ConfigSpace?
+    /// The VMM's interrupt setup (vfio model).
+    public var interrupts: VfioInterrupts
 
     public init(
         model: SimulationModel = .vfio, gaps: GapPolicy = .passthrough, barSizes: BARSizes = BARSizes(),
-        virtualCapabilities: [VirtualRegion] = [], physicalFunction: ConfigSpace? = nil
+        virtualCapabilities: [VirtualRegion] = [], physicalFunction: ConfigSpace? = nil,
+        interrupts: VfioInterrupts = .none
     ) {
+        self.interrupts = interrupts
         self.model = model
         self.gaps = gaps
         self.barSizes = barSizes
@@ -150,7 +154,8 @@ public struct WriteEmulator: Sendable {
             let vfio = try VfioModel(
                 device: device, analysis: analysis, identity: (function.vendorID, function.deviceID),
                 barSizes: options.barSizes, gaps: options.gaps, virtualFunctionBARs: virtualFunctionBARs,
-                virtualCapabilities: options.virtualCapabilities)
+                virtualCapabilities: options.virtualCapabilities, interrupts: options.interrupts)
+            for step in vfio.openSteps { notes.append(.vfioOpen(step)) }
             for entry in vfio.hiddenCapabilities { notes.append(.hiddenCapability(entry.kind, at: entry.offset)) }
             if let placeholder = vfio.placeholder {
                 notes.append(.placeholder(placeholder.kind, at: placeholder.offset))

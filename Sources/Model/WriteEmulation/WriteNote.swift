@@ -83,8 +83,12 @@ public enum WriteNote: Hashable, Sendable {
     case powerStateBusy(requested: Int)
     /// The kernel restored the state saved on entering D3hot after the function's soft reset.
     case powerStateRestored
-    /// VPD reads and writes go through the kernel's VPD interface; the simulation keeps them virtual.
-    case vpdNotSimulated
+    /// A VPD transfer (a write covering the Address register's high byte): the kernel performs
+    /// it through its VPD interface and toggles F; a read's data is not in config space (0).
+    case vpdTransfer(write: Bool, address: Int)
+    /// The device's BARs no longer held their values at open: vfio wrote them back before the
+    /// Command write (vfio_bar_restore).
+    case barsRestored
     /// The write landed in a virtual capability (nothing reaches the device).
     case virtualCapability(ExtendedCapabilityID, at: ConfigOffset)
 
@@ -102,7 +106,7 @@ public enum WriteNote: Hashable, Sendable {
             performed ? .info : .warning
         case .powerStateChanged, .softReset, .functionLevelReset, .virtualFunctionsEnabled, .pageRequestEnabled,
             .capabilityReadOnly, .msiEnableCleared, .intxDisableEmulated, .maxReadRequestSet, .resetWithRestore,
-            .powerStateRestored, .vpdNotSimulated, .virtualCapability:
+            .powerStateRestored, .vpdTransfer, .barsRestored, .virtualCapability:
             .info
         }
     }

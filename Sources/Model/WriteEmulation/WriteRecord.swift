@@ -67,12 +67,14 @@ public enum SimulationNote: Hashable, Sendable {
     case physicalFunctionCapability(ExtendedCapabilityID, enabled: Bool)
     /// Gaps: how writes outside every structure are treated, and how many gaps held data.
     case gaps(GapPolicy, count: Int, withData: Int)
+    /// What the kernel did to the device while opening it for vfio, or the interrupt setup.
+    case vfioOpen(VfioOpenStep)
 
     public var severity: DiagnosticSeverity {
         switch self {
         case .partialRead, .barSizesUnknown, .physicalFunctionUnknown: .warning
         case .gaps(_, _, let withData): withData > 0 ? .warning : .info
-        case .hiddenCapability, .placeholder, .virtualCapability, .physicalFunctionCapability: .info
+        case .hiddenCapability, .placeholder, .virtualCapability, .physicalFunctionCapability, .vfioOpen: .info
         }
     }
 }

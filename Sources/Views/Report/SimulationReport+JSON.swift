@@ -174,7 +174,8 @@ extension SimulationReport {
         case .resetWithRestore: "resetWithRestore"
         case .powerStateBusy: "powerStateBusy"
         case .powerStateRestored: "powerStateRestored"
-        case .vpdNotSimulated: "vpdNotSimulated"
+        case .vpdTransfer: "vpdTransfer"
+        case .barsRestored: "barsRestored"
         case .virtualCapability: "virtualCapability"
         }
     }
@@ -190,6 +191,7 @@ extension SimulationReport {
         case .physicalFunctionUnknown: "physicalFunctionUnknown"
         case .physicalFunctionCapability: "physicalFunctionCapability"
         case .gaps: "gaps"
+        case .vfioOpen: "vfioOpen"
         }
     }
 }

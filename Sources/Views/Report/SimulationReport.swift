@@ -513,8 +513,13 @@ public enum SimulationReport {
             return "PowerState \(stateName(requested)) refused: a PF with VFs enabled stays in D0 (EBUSY)"
         case .powerStateRestored:
             return "the kernel restored the state saved on entering D3hot"
-        case .vpdNotSimulated:
-            return "VPD goes through the kernel's VPD interface; the simulation keeps address and data virtual"
+        case .vpdTransfer(let write, let address):
+            let kind = write ? "VPD write" : "VPD read"
+            return
+                "\(kind) at \(HexFormat.literal(UInt64(address), digits: 4)) through the kernel's VPD interface; F toggled to signal completion"
+                + (write ? "" : " (the VPD contents are not in a config dump: Data reads 0)")
+        case .barsRestored:
+            return "the device's BARs had lost their values: vfio wrote back those saved at open (vfio_bar_restore)"
         case .virtualCapability(let id, let at):
             return
                 "virtual \(capabilityName(id)) at \(HexFormat.literal(UInt64(at.rawValue), digits: 3)): nothing reaches the device"
@@ -549,6 +554,45 @@ public enum SimulationReport {
                 ? "writes to them pass through and are stored" : "writes to them are dropped (--gaps drop)"
             return
                 "\(count) gap\(count == 1 ? "" : "s") outside every structure, \(withData) with non-zero bytes: \(treatment)"
+        case .vfioOpen(let step):
+            return "vfio open: " + message(step)
+        }
+    }
+
+    /// The text of a step of vfio's open (vfio_pci_core_enable) or of the interrupt setup.
+    public static func message(_ step: VfioOpenStep) -> String {
+        switch step {
+        case .poweredUp(let state):
+            return
+                "the device was in D\(state) (an idle vfio-pci device is runtime-suspended): back to D0, saved state restored"
+        case .busMasterCleared:
+            return "Bus Master Enable cleared (pci_clear_master)"
+        case .enabled(let memory, let io):
+            let spaces = [memory ? "Memory" : nil, io ? "I/O" : nil].compactMap { $0 }.joined(separator: " and ")
+            return "\(spaces) Space Enable set for the BARs with resources (pci_enable_device)"
+        case .reset(let method?, let cleared):
+            return
+                "function reset (\(method)) with state saved and restored: \(cleared) status bit\(cleared == 1 ? "" : "s") cleared"
+        case .reset(nil, _):
+            return "no FLR or PM reset in config space: only a bus reset could apply (not simulated)"
+        case .intxDisableCleared:
+            return "INTx Disable cleared on a PCI 2.3 device"
+        case .intxMasked:
+            return "broken INTx (vfio_pci_nointx): INTx Disable set in the device"
+        case .interruptPinHidden(let virtualFunction):
+            return virtualFunction
+                ? "Interrupt Pin reads 0 (VFs have no INTx)" : "Interrupt Pin reads 0 (INTx masked for this device)"
+        case .interrupts(let setup):
+            switch setup {
+            case .none:
+                return
+                    "no interrupts set up by the VMM yet (--irq none): MSI Enable does not stick and Multiple Message Enable is limited to 1 vector"
+            case .intx: return "the VMM set up INTx (--irq intx)"
+            case .msi(let vectors):
+                return
+                    "the VMM set up MSI with \(vectors) vector\(vectors == 1 ? "" : "s") (--irq msi:\(vectors)): enabled in the device"
+            case .msix: return "the VMM set up MSI-X (--irq msix): enabled in the device"
+            }
         }
     }
 

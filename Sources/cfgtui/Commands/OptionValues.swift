@@ -129,3 +129,22 @@ enum CapabilityAddition {
         return Int(text)
     }
 }
+
+/// `--irq`: the VMM's interrupt setup under vfio: `none`, `intx`, `msi[:VECTORS]` (1-32) or `msix`.
+enum InterruptOption {
+    static let syntax = "none, intx, msi[:VECTORS] (1-32) or msix"
+
+    static func parse(_ text: String) throws -> VfioInterrupts {
+        switch text {
+        case "none": return .none
+        case "intx": return .intx
+        case "msix": return .msix
+        case "msi": return .msi(vectors: 1)
+        default:
+            if text.hasPrefix("msi:"), let vectors = Int(text.dropFirst(4)), (1...32).contains(vectors) {
+                return .msi(vectors: vectors)
+            }
+            throw ValidationError("cannot parse --irq '\(text)': expected \(syntax)")
+        }
+    }
+}

@@ -48,6 +48,14 @@ struct SimulateCommand: ParsableCommand {
     var gaps = GapPolicy.passthrough
 
     @Option(
+        name: .customLong("irq"),
+        help: ArgumentHelp(
+            "The interrupts the VMM has set up through vfio (VFIO_DEVICE_SET_IRQS): \(InterruptOption.syntax). (default: none, what a guest sees before the VMM enables interrupts)",
+            valueName: "setup"),
+        transform: InterruptOption.parse)
+    var interrupts = VfioInterrupts.none
+
+    @Option(
         name: .customLong("bar-size"),
         help: ArgumentHelp(
             "A BAR's size for the sizing probe: N=SIZE with N 0-5, rom or vf0-vf5; SIZE in bytes (K/M/G suffixes, 0x hex; 0 = not implemented). Repeatable; host functions get sizes from sysfs.",
@@ -155,7 +163,8 @@ struct SimulateCommand: ParsableCommand {
                 function: SimulatedFunction(target),
                 options: SimulationOptions(
                     model: selectedModel, gaps: gapPolicy, barSizes: barSizes,
-                    virtualCapabilities: virtualCapabilities, physicalFunction: physicalFunction?.space))
+                    virtualCapabilities: virtualCapabilities, physicalFunction: physicalFunction?.space,
+                    interrupts: interrupts))
         } catch {
             StandardOutput.error("\(target.address): \(SimulationReport.message(error))")
             throw ExitStatus.sourceError

@@ -27,7 +27,12 @@ extension CapabilityDefinition {
             "Header Log": "7.8.4.8", "Root Error Command": "7.8.4.9", "Root Error Status": "7.8.4.10",
             "Error Source Identification": "7.8.4.11", "TLP Prefix Log": "7.8.4.12",
         ],
-        writeRules: { builder, base in builder.applyErrorReporting(at: base) })
+        writeRules: { builder, base in
+            builder.applyErrorReporting(at: base)
+            // The root registers (Root Error Command/Status, Error Source Identification) and
+            // the TLP Prefix Log of a function without them are RsvdZ (§7.8.4.9-7.8.4.12).
+            builder.reserveUnimplemented(base, through: 0x48)
+        })
 }
 
 extension AccessMapBuilder {

@@ -31,6 +31,9 @@ extension CapabilityDefinition {
         derivedValues: { input in RegisterCatalog.pciExpressDerivedValues(at: input.base, in: input.space) },
         writeRules: { builder, base in
             builder.applyExpress(at: base)
+            // Version 2 defines every register up to Slot Status 2 (0x3C); those a function
+            // does not implement (the slot registers 2 without a slot) are RsvdZ (§7.5.3).
+            if builder.word(base + 2) & 0xF >= 2 { builder.reserveUnimplemented(base, through: 0x3C) }
             if builder.isPlaced(base + 9) && builder.rules[base + 9].action & 0x80 != 0 {
                 builder.addHook(.expressDeviceControl(capability: base), at: base + 8, count: 2)
             }
