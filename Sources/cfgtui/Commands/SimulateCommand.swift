@@ -21,7 +21,8 @@ struct SimulateCommand: ParsableCommand {
             Models: \(SimulationModel.choiceList(marking: .vfio)); vfio is vfio-pci's virtualization \
             layer over the device, device the register attributes alone. Virtual capabilities (vfio \
             model): --plan FILE (from `cfgtui plan --json`) or --add with plan's strategy and \
-            capability-bit options.
+            capability-bit options. --irq is the interrupt setup the VMM has made (vfio model); \
+            the trace's "vfio open" notes say what the kernel did to the device when it opened it.
 
             Output: reads print their value as setpci does, warnings go to stderr; --trace prints \
             every step, --json the whole trace. --emit-dump writes the final guest view (vfio) or \
@@ -116,6 +117,9 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--plan and --add both give virtual capabilities; use one")
         }
         if virtualDump != nil && plan == nil { throw ValidationError("--virtual-dump goes with --plan") }
+        if interrupts != .none && model == .device {
+            throw ValidationError("--irq is the VMM's interrupt setup through vfio: it needs --model vfio")
+        }
         if (plan != nil || !virtual.additions.isEmpty) && model == .device {
             throw ValidationError(
                 "virtual capabilities are the VMM's, not the device's: --plan and --add need --model vfio")

@@ -29,6 +29,14 @@ import Testing
         return builder
     }
 
+    /// The endpoint without FLR (and with No_Soft_Reset): the open has no reset, so status bits
+    /// of the dump survive it.
+    static func endpointWithoutReset() -> SpaceBuilder {
+        var builder = endpoint()
+        builder.set32(0x64, 0x1)
+        return builder
+    }
+
     static func vfio(
         _ builder: SpaceBuilder = endpoint(), gaps: GapPolicy = .passthrough, virtual: [VirtualRegion] = []
     ) throws -> WriteEmulator {
@@ -39,11 +47,13 @@ import Testing
 
     // MARK: - Header
 
-    @Test func commandINTxDisableStaysVirtualTheRestGoesToTheDevice() throws {
+    @Test func commandINTxDisableIsVirtualAndTheDeviceBitFollowsIt() throws {
+        // vfio_pci_intx_mask: on a PCI 2.3 device (INTx Disable writable) pci_intx() sets the
+        // device's bit when the virtual one is set, in every interrupt mode.
         var emulator = try Self.demo()
         let record = try emulator.apply(.write(0x04, .word, 0x0406))
         #expect(record.guestAfter == 0x0406)
-        #expect(record.deviceAfter == 0x0006)
+        #expect(record.deviceAfter == 0x0406)
         #expect(record.bits.storedVirtually == 0x0400)
         #expect(record.bits.forwarded == 0xFBFF)
         #expect(record.notes.contains(.intxDisableEmulated(true)))
@@ -51,7 +61,7 @@ import Testing
     }
 
     @Test func statusIsNotWritableThroughVfio() throws {
-        var builder = Self.endpoint()
+        var builder = Self.endpointWithoutReset()
         builder.set16(0x06, 0x8010)
         var emulator = try Self.vfio(builder)
         let record = try emulator.apply(.write(0x06, .word, 0x8000))
@@ -63,7 +73,7 @@ import Testing
     @Test func readModifyWriteClearsRW1CBitsTheGuestDidNotWrite() throws {
         // vfio_basic_config_write/vfio_default_config_write: a dword write at 0x04 covers Command (writable) and Status (not):
         // vfio writes Status back with the value it read, so its set RW1C bits clear.
-        var builder = Self.endpoint()
+        var builder = Self.endpointWithoutReset()
         builder.set16(0x06, 0x8010)
         var emulator = try Self.vfio(builder)
         let record = try emulator.apply(.write(0x04, .dword, 0x0000_0006))
@@ -89,7 +99,7 @@ import Testing
     }
 
     @Test func readModifyWriteAtDeviceControlClearsDeviceStatus() throws {
-        var builder = Self.endpoint()
+        var builder = Self.endpointWithoutReset()
         builder.set16(0x6A, 0x0009)  // Device Status: Correctable, Unsupported Request detected
         var emulator = try Self.vfio(builder)
         let record = try emulator.apply(.write(0x68, .dword, 0x0000_0001))
@@ -272,13 +282,37 @@ import Testing
         #expect(phantom.bits.dropped & 0x0200 != 0)
     }
 
-    @Test func flrIsTrappedAndTheKernelRestoresTheState() throws {
+    @Test func theOpenResetsTheFunctionAndClearsStatus() throws {
+        // vfio_pci_core_enable: pci_try_reset_function (FLR here) with the state saved and
+        // restored, so only the non-sticky status bits change.
         var builder = Self.endpoint()
         builder.set16(0x6A, 0x0001)
-        var emulator = try Self.vfio(builder)
+        builder.set16(0x04, 0x0004)  // Bus Master Enable
+        let emulator = try Self.vfio(builder)
+        let steps = try #require(emulator.vfioModel?.openSteps)
+        #expect(steps.contains(.busMasterCleared))
+        #expect(steps.contains(.reset(method: "FLR", clearedBits: 1)))
+        #expect(emulator.deviceValue(at: 0x6A, count: 2) == 0)
+        #expect(emulator.deviceValue(at: 0x04, count: 2) & 0x0004 == 0)
+        #expect(emulator.setupNotes.contains(.vfioOpen(.reset(method: "FLR", clearedBits: 1))))
+    }
+
+    @Test func theOpenBringsAnIdleDeviceBackToD0() throws {
+        var builder = Self.endpoint()
+        builder.set16(0xA4, 0x0008 | 3)  // runtime-suspended: D3hot
+        let emulator = try Self.vfio(builder)
+        #expect(emulator.vfioModel?.openSteps.contains(.poweredUp(from: 3)) == true)
+        #expect(emulator.deviceValue(at: 0xA4, count: 2) & 3 == 0)
+        #expect(emulator.guestValue(at: 0xA4, count: 2) & 3 == 0)
+    }
+
+    @Test func flrIsTrappedAndTheKernelRestoresTheState() throws {
+        var emulator = try Self.vfio()
         _ = try emulator.apply(.write(0x04, .word, 0x0006))
+        _ = try emulator.apply(.write(0xA4, .word, 0x0003))  // D3hot: the kernel wakes it first
         let record = try emulator.apply(.write(0x68, .word, 0x8000))
-        #expect(record.notes.contains(.resetWithRestore(clearedBits: 1)))
+        #expect(record.notes.contains(.resetWithRestore(clearedBits: 0)))
+        #expect(emulator.deviceValue(at: 0xA4, count: 2) & 3 == 0)
         #expect(emulator.guestValue(at: 0x68, count: 2) & 0x8000 == 0)
         #expect(emulator.deviceValue(at: 0x04, count: 2) == 0x0006)
         #expect(emulator.deviceValue(at: 0x6A, count: 2) == 0)
