@@ -144,7 +144,12 @@ struct VfioLayout: Sendable {
         var kept = 0
         var visited = Set<Int>()
         var loops = (ConfigSpace.conventionalSize - ConfigSpace.headerLength) / 4
-        while position != 0 && loops > 0 && position < ConfigSpace.conventionalSize && !visited.contains(position) {
+        // A partial read (unprivileged) ends the walk where the bytes end: what lies beyond is
+        // unknown, not a capability to hide.
+        let readable = analysis.space.readableLength
+        while position != 0 && loops > 0 && position < ConfigSpace.conventionalSize && position + 2 <= readable
+            && !visited.contains(position)
+        {
             loops -= 1
             visited.insert(position)
             let id = CapabilityID(reader.byte(position))
@@ -173,7 +178,7 @@ struct VfioLayout: Sendable {
             position = Int(next)
             kept += 1
         }
-        if kept == 0 { vconfig[0x06] &= ~0x10 }
+        if kept == 0 && (position == 0 || position + 2 <= readable) { vconfig[0x06] &= ~0x10 }
     }
 
     /// pci_cap_length[] and vfio_cap_len(): 0 hides the capability.

@@ -499,7 +499,8 @@ public enum SimulationReport {
         case .msiEnableCleared:
             return "MSI Enable cleared: vfio enables MSI through VFIO_DEVICE_SET_IRQS, not config writes"
         case .intxDisableEmulated(let masked):
-            return "INTx Disable is emulated: vfio \(masked ? "masks" : "unmasks") the interrupt in the host"
+            return
+                "INTx Disable is emulated: vfio \(masked ? "masks" : "unmasks") the interrupt in the host (on a PCI 2.3 device the device's bit follows, pci_intx)"
         case .maxReadRequestSet(let requested, let applied):
             guard let applied else {
                 return "Max_Read_Request_Size \(requested) bytes is not a valid size: pcie_set_readrq refuses it"
