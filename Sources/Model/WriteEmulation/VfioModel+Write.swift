@@ -285,7 +285,7 @@ extension VfioModel {
 
     /// pci_dev_save_and_disable: the kernel puts the function in D0 before it saves the state
     /// a reset restores (a D3hot function without No_Soft_Reset resets on the way).
-    private mutating func wakeBeforeReset(into result: inout VfioWriteResult) {
+    mutating func wakeBeforeReset(into result: inout VfioWriteResult) {
         for owner in layout.owners {
             guard case .capability(.standard(.powerManagement), let at) = owner else { continue }
             let control = device.value(at: at.rawValue + 4, count: 2)

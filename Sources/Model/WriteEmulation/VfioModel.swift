@@ -32,8 +32,9 @@ public struct VfioModel: Sendable {
     /// The device's bytes saved on entering D3hot, restored after D0 (needs_pm_restore).
     var savedForD3: [UInt8]?
 
-    /// The interrupt setup the VMM made (VFIO_DEVICE_SET_IRQS).
-    public let interrupts: VfioInterrupts
+    /// The interrupt setup the VMM made (VFIO_DEVICE_SET_IRQS); a VMM layer changes it as the
+    /// guest enables MSI or MSI-X.
+    public internal(set) var interrupts: VfioInterrupts
     /// What the kernel did to the device while opening it (vfio_pci_core_enable), in order.
     public let openSteps: [VfioOpenStep]
     /// INTx is masked in hardware and hidden (vfio_pci_nointx).
@@ -92,6 +93,46 @@ public struct VfioModel: Sendable {
         virtualConfig = DeviceModel(
             analysis: guestAnalysis, bytes: layout.vconfig, gapsAreStorage: false,
             physicalFunction: device.physicalFunction)
+    }
+
+    /// The VMM changes the interrupt setup (VFIO_DEVICE_SET_IRQS): leaving MSI or MSI-X turns
+    /// it off in the device and lets INTx through again (pci_intx_for_msi), entering them
+    /// programs the device as at set-up.
+    mutating func changeInterrupts(to new: VfioInterrupts) {
+        guard new != interrupts else { return }
+        var ignored = [WriteNote]()
+        var steps = [VfioOpenStep]()
+        let old = interrupts
+        interrupts = new
+        switch old {
+        case .msi, .msix:
+            let id: CapabilityID = old == .msix ? .msix : .msi
+            let enable: UInt32 = old == .msix ? 0x8000 : 0x0001
+            for owner in layout.owners {
+                guard case .capability(.standard(id), let at) = owner else { continue }
+                let control = device.value(at: at.rawValue + 2, count: 2)
+                _ = device.write(at: at.rawValue + 2, count: 2, value: control & ~enable, notes: &ignored)
+            }
+            let command = device.value(at: 0x04, count: 2)
+            if !hasNoINTx && command & 0x0400 != 0 {
+                _ = device.write(at: 0x04, count: 2, value: command & ~0x0400, notes: &ignored)
+            }
+        case .none, .intx:
+            break
+        }
+        Self.setUpInterrupts(new, device: &device, layout: layout, steps: &steps)
+    }
+
+    /// VFIO_DEVICE_RESET: D0, then pci_try_reset_function, which saves the state, resets and
+    /// restores it. Returns the method the dump shows (nil: none, the ioctl fails).
+    mutating func resetDevice() -> String? {
+        let opened = FunctionAnalysis(
+            space: ConfigSpace(bytes: Array(device.bytes.prefix(device.readableLength)), size: device.size))
+        guard let method = Self.resetMethod(device, analysis: opened) else { return nil }
+        var result = VfioWriteResult()
+        wakeBeforeReset(into: &result)
+        device.clearNonStickyStatus()
+        return method
     }
 
     /// What the host kernel programs when the VMM sets interrupts up: MSI or MSI-X enabled in

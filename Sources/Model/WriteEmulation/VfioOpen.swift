@@ -130,7 +130,7 @@ extension VfioModel {
 
     /// pci_reset_function's methods in order, as far as the config space shows them: FLR,
     /// Advanced Features FLR, a PM reset (D3hot and back without No_Soft_Reset).
-    private static func resetMethod(_ device: DeviceModel, analysis: FunctionAnalysis) -> String? {
+    static func resetMethod(_ device: DeviceModel, analysis: FunctionAnalysis) -> String? {
         if let express = analysis.capability(.standard(.pciExpress)),
             device.value(at: express.offset.rawValue + 4, count: 4) & (1 << 28) != 0
         {

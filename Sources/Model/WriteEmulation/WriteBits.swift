@@ -9,6 +9,7 @@
 /// | `cleared` | RW1C bits written 1 | the same, at the device or in a virtual capability |
 /// | `actions` | write-only bits written 1 | the same |
 /// | `dropped` | read-only, reserved, no layout | not writable through vfio, or read-only where they landed |
+/// | `emulated` | 0 | qemu model: bits QEMU emulates (the guest reads QEMU's copy; the rest is vfio's) |
 public struct WriteBits: Hashable, Sendable {
     public var storedVirtually: UInt32
     public var forwarded: UInt32
@@ -16,11 +17,13 @@ public struct WriteBits: Hashable, Sendable {
     public var cleared: UInt32
     public var actions: UInt32
     public var dropped: UInt32
+    public var emulated: UInt32
 
     public init(
         storedVirtually: UInt32 = 0, forwarded: UInt32 = 0, taken: UInt32 = 0, cleared: UInt32 = 0,
-        actions: UInt32 = 0, dropped: UInt32 = 0
+        actions: UInt32 = 0, dropped: UInt32 = 0, emulated: UInt32 = 0
     ) {
+        self.emulated = emulated
         self.storedVirtually = storedVirtually
         self.forwarded = forwarded
         self.taken = taken

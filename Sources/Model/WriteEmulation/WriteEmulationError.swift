@@ -27,4 +27,10 @@ public enum WriteEmulationError: Error, Hashable, Sendable {
     /// The guest's extended capability list does not end cleanly (a loop, or a pointer below
     /// 0x100), so a virtual capability cannot be linked into it.
     case guestListUnterminated(last: ConfigOffset)
+    /// QEMU refuses to assign a PCI Express function of this Device/Port Type (vfio_setup_pcie_cap
+    /// takes Endpoints, Legacy Endpoints and RCiEPs).
+    case qemuExpressTypeUnsupported(Int)
+    /// MSI's Multiple Message Capable holds a reserved encoding (6 or 7): QEMU's msi_init
+    /// accepts at most 32 vectors.
+    case qemuMSIVectorsInvalid(at: ConfigOffset, encoded: Int)
 }

@@ -4,6 +4,11 @@ public enum SimulationModel: String, Hashable, Sendable, CaseIterable {
     case vfio
     /// The device alone: writes follow the register attributes.
     case device
+    /// A guest of QEMU: QEMU's vfio-pci layer (hw/vfio/pci.c) over the vfio model.
+    case qemu
+
+    /// Whether the kernel's vfio layer is part of the model.
+    public var usesVfio: Bool { self != .device }
 }
 
 /// The function to simulate: its bytes and identity.
@@ -50,15 +55,18 @@ public struct SimulationOptions: Hashable, Sendable {
     public var virtualCapabilities: [VirtualRegion]
     /// For a VF: its PF's configuration space (VF BAR types, PASID/PRI state).
     public var physicalFunction: ConfigSpace?
-    /// The VMM's interrupt setup (vfio model).
+    /// The VMM's interrupt setup (vfio model; the qemu model sets its own up).
     public var interrupts: VfioInterrupts
+    /// The QEMU device and machine (qemu model).
+    public var qemu: QemuOptions
 
     public init(
         model: SimulationModel = .vfio, gaps: GapPolicy = .passthrough, barSizes: BARSizes = BARSizes(),
         virtualCapabilities: [VirtualRegion] = [], physicalFunction: ConfigSpace? = nil,
-        interrupts: VfioInterrupts = .none
+        interrupts: VfioInterrupts = .none, qemu: QemuOptions = QemuOptions()
     ) {
         self.interrupts = interrupts
+        self.qemu = qemu
         self.model = model
         self.gaps = gaps
         self.barSizes = barSizes
@@ -87,6 +95,8 @@ public struct WriteEmulator: Sendable {
     public private(set) var deviceModel: DeviceModel?
     /// vfio on top of the device, for `--model vfio`.
     public private(set) var vfioModel: VfioModel?
+    /// QEMU's layer over vfio, for `--model qemu` (it holds the vfio model).
+    public private(set) var qemuLayer: QemuLayer?
     /// The analysis of the guest's starting view (what names such as CAP_EXP resolve against).
     public let guestAnalysis: FunctionAnalysis
     /// What the simulation knows before the first access.
@@ -146,7 +156,7 @@ public struct WriteEmulator: Sendable {
             if !unknown.isEmpty { notes.append(.barSizesUnknown(unknown)) }
             deviceModel = device
             guestAnalysis = analysis
-        case .vfio:
+        case .vfio, .qemu:
             // The device under vfio keeps gap writes (vfio decides whether they reach it).
             let device = DeviceModel(
                 analysis: analysis, barSizes: options.barSizes, gapsAreStorage: true,
@@ -155,7 +165,11 @@ public struct WriteEmulator: Sendable {
                 device: device, analysis: analysis, identity: (function.vendorID, function.deviceID),
                 barSizes: options.barSizes, gaps: options.gaps, virtualFunctionBARs: virtualFunctionBARs,
                 virtualCapabilities: options.virtualCapabilities, interrupts: options.interrupts)
-            for step in vfio.openSteps { notes.append(.vfioOpen(step)) }
+            for step in vfio.openSteps {
+                // Under QEMU the interrupt setup is QEMU's, noted by its layer.
+                if options.model == .qemu, case .interrupts = step { continue }
+                notes.append(.vfioOpen(step))
+            }
             for entry in vfio.hiddenCapabilities { notes.append(.hiddenCapability(entry.kind, at: entry.offset)) }
             if let placeholder = vfio.placeholder {
                 notes.append(.placeholder(placeholder.kind, at: placeholder.offset))
@@ -165,8 +179,18 @@ public struct WriteEmulator: Sendable {
             }
             let unknown = vfio.barsOfUnknownSize
             if !unknown.isEmpty { notes.append(.barSizesUnknown(unknown)) }
-            vfioModel = vfio
-            guestAnalysis = vfio.guestAnalysis
+            if options.model == .qemu {
+                let qemu = try QemuLayer(vfio: vfio, options: options.qemu)
+                for change in qemu.changes { notes.append(.qemu(change)) }
+                let readable = min(vfio.guestAnalysis.space.readableLength, qemu.guestSize)
+                guestAnalysis = FunctionAnalysis(
+                    space: ConfigSpace(bytes: Array(qemu.guestBytes.prefix(readable)), size: qemu.guestSize),
+                    address: function.address, isVirtualFunction: function.isVirtualFunction)
+                qemuLayer = qemu
+            } else {
+                vfioModel = vfio
+                guestAnalysis = vfio.guestAnalysis
+            }
         }
         setupNotes = notes
     }
@@ -174,7 +198,7 @@ public struct WriteEmulator: Sendable {
     // MARK: - Views
 
     /// The architectural size of the space.
-    public var size: Int { function.space.size }
+    public var size: Int { qemuLayer?.guestSize ?? function.space.size }
 
     /// How many bytes can be accessed (the source's readable bytes; virtual capabilities past
     /// them included).
@@ -182,32 +206,36 @@ public struct WriteEmulator: Sendable {
 
     /// The guest's view of `count` (1-4) bytes at `offset`.
     public func guestValue(at offset: Int, count: Int) -> UInt32 {
+        if let qemuLayer { return qemuLayer.guestValue(at: offset, count: count) }
         if let vfioModel { return vfioModel.guestValue(at: offset, count: count) }
         return deviceModel?.value(at: offset, count: count) ?? 0
     }
 
     /// The device's `count` (1-4) bytes at `offset`.
     public func deviceValue(at offset: Int, count: Int) -> UInt32 {
-        if let vfioModel { return vfioModel.device.value(at: offset, count: count) }
+        if let vfio = kernelModel { return vfio.device.value(at: offset, count: count) }
         return deviceModel?.value(at: offset, count: count) ?? 0
     }
 
     /// What the guest reads now, as a configuration space (the accessible bytes).
     public var guestSpace: ConfigSpace {
-        let bytes = vfioModel?.guestBytes ?? deviceModel?.bytes ?? []
+        let bytes = qemuLayer?.guestBytes ?? vfioModel?.guestBytes ?? deviceModel?.bytes ?? []
         return ConfigSpace(bytes: Array(bytes.prefix(accessibleLength)), size: size)
     }
 
     /// The simulated device now.
     public var deviceSpace: ConfigSpace {
-        vfioModel?.device.space ?? deviceModel?.space ?? function.space
+        kernelModel?.device.space ?? deviceModel?.space ?? function.space
     }
+
+    /// The kernel's vfio layer: the vfio model, or the one under QEMU's layer.
+    public var kernelModel: VfioModel? { qemuLayer?.vfio ?? vfioModel }
 
     /// A resolver for setpci expressions against the guest's view.
     public var resolver: SetpciResolver {
         SetpciResolver(
             analysis: guestAnalysis, accessibleLength: accessibleLength,
-            hiddenCapabilities: vfioModel?.hiddenCapabilities ?? [])
+            hiddenCapabilities: kernelModel?.hiddenCapabilities ?? [])
     }
 
     // MARK: - Applying accesses
@@ -240,6 +268,11 @@ public struct WriteEmulator: Sendable {
             deviceWriteBytes = UInt8((1 << count) - 1)
             deviceWriteValue = value
         } else if let result = vfioModel?.guestWrite(at: offset, count: count, value: value, current: guestBefore) {
+            bits = result.bits
+            deviceWriteBytes = result.deviceWriteBytes
+            deviceWriteValue = result.deviceWriteValue
+            notes = result.notes
+        } else if let result = qemuLayer?.guestWrite(at: offset, count: count, value: value, current: guestBefore) {
             bits = result.bits
             deviceWriteBytes = result.deviceWriteBytes
             deviceWriteValue = result.deviceWriteValue
@@ -295,5 +328,22 @@ extension VfioModel {
             last = owner
             if case .hiddenCapability(let kind, let at) = owner { notes.append(.hiddenCapability(kind, at: at)) }
         }
+    }
+}
+
+extension QemuLayer {
+    /// A guest write through QEMU: the kernel layer's placement warnings, then QEMU's path.
+    mutating func guestWrite(at offset: Int, count: Int, value: UInt32, current: UInt32) -> VfioWriteResult {
+        var result = VfioWriteResult()
+        if vfio.handler(at: offset) == .virtual {
+            vfio.virtualConfig.map.placementNotes(
+                offset: offset, count: count, value: value, current: current, into: &result.notes)
+        } else {
+            vfio.device.map.placementNotes(
+                offset: offset, count: count, value: value, current: current, into: &result.notes)
+        }
+        vfio.annotate(offset: offset, count: count, into: &result.notes)
+        write(at: offset, count: count, value: value, into: &result)
+        return result
     }
 }

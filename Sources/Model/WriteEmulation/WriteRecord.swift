@@ -69,12 +69,19 @@ public enum SimulationNote: Hashable, Sendable {
     case gaps(GapPolicy, count: Int, withData: Int)
     /// What the kernel did to the device while opening it for vfio, or the interrupt setup.
     case vfioOpen(VfioOpenStep)
+    /// What QEMU's vfio-pci layer did at realize and at the first reset.
+    case qemu(QemuChange)
 
     public var severity: DiagnosticSeverity {
         switch self {
         case .partialRead, .barSizesUnknown, .physicalFunctionUnknown: .warning
         case .gaps(_, _, let withData): withData > 0 ? .warning : .info
         case .hiddenCapability, .placeholder, .virtualCapability, .physicalFunctionCapability, .vfioOpen: .info
+        case .qemu(let change):
+            switch change {
+            case .virtualPASIDRefused, .barSizeUnknown: .warning
+            default: .info
+            }
         }
     }
 }

@@ -192,6 +192,7 @@ extension SimulationReport {
         case .physicalFunctionCapability: "physicalFunctionCapability"
         case .gaps: "gaps"
         case .vfioOpen: "vfioOpen"
+        case .qemu: "qemu"
         }
     }
 }

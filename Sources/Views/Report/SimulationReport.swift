@@ -380,6 +380,7 @@ public enum SimulationReport {
         switch model {
         case .vfio: "vfio (vfio-pci's config virtualization over a simulated copy of the device)"
         case .device: "device (the register attributes of a simulated copy)"
+        case .qemu: "qemu (QEMU's vfio-pci layer over the vfio model)"
         }
     }
 
@@ -557,6 +558,8 @@ public enum SimulationReport {
                 "\(count) gap\(count == 1 ? "" : "s") outside every structure, \(withData) with non-zero bytes: \(treatment)"
         case .vfioOpen(let step):
             return "vfio open: " + message(step)
+        case .qemu(let change):
+            return "qemu: " + QemuChangeText.message(change)
         }
     }
 
@@ -677,6 +680,12 @@ public enum SimulationReport {
         case .guestListUnterminated(let last):
             return
                 "the guest's extended capability list does not end cleanly after \(HexFormat.literal(UInt64(last.rawValue), digits: 3)): cannot link virtual capabilities"
+        case .qemuExpressTypeUnsupported(let type):
+            return
+                "QEMU assigns only PCI Express Endpoints, Legacy Endpoints and RCiEPs (vfio_setup_pcie_cap), not Device/Port Type \(type)"
+        case .qemuMSIVectorsInvalid(let at, let encoded):
+            return
+                "MSI at \(HexFormat.literal(UInt64(at.rawValue), digits: 3)) claims a reserved Multiple Message Capable (\(encoded)): QEMU's msi_init takes at most 32 vectors"
         }
     }
 }

@@ -100,3 +100,12 @@ extension GapPolicy: CommandLineChoice {
         self = value
     }
 }
+
+extension QemuGuestBus: CommandLineChoice {
+    static var noun: String { "guest bus" }
+    var argumentName: String { rawValue }
+    public init?(argument: String) {
+        guard let value = Self.named(argument) else { return nil }
+        self = value
+    }
+}

@@ -19,7 +19,9 @@ struct SimulateCommand: ParsableCommand {
             # starts a comment.
 
             Models: \(SimulationModel.choiceList(marking: .vfio)); vfio is vfio-pci's virtualization \
-            layer over the device, device the register attributes alone. Virtual capabilities (vfio \
+            layer over the device, device the register attributes alone, qemu QEMU's vfio-pci layer \
+            (hw/vfio/pci.c) over vfio: what a QEMU guest reads, with --guest-bus, --qemu-device \
+            (vfio-pci properties) and --vpasid. Virtual capabilities (vfio \
             model): --plan FILE (from `cfgtui plan --json`) or --add with plan's strategy and \
             capability-bit options. --irq is the interrupt setup the VMM has made (vfio model); \
             the trace's "vfio open" notes say what the kernel did to the device when it opened it.
@@ -80,6 +82,9 @@ struct SimulateCommand: ParsableCommand {
     /// `--add` and its strategy and bit options, as `plan` takes them.
     @OptionGroup var virtual: VirtualCapabilityOptions
 
+    /// The guest bus and vfio-pci properties of the qemu model.
+    @OptionGroup var qemu: QemuDeviceOptions
+
     @Option(
         name: .customLong("script"),
         help: ArgumentHelp("A file of setpci expressions (one or more per line). Repeatable.", valueName: "file"))
@@ -117,12 +122,23 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--plan and --add both give virtual capabilities; use one")
         }
         if virtualDump != nil && plan == nil { throw ValidationError("--virtual-dump goes with --plan") }
-        if interrupts != .none && model == .device {
-            throw ValidationError("--irq is the VMM's interrupt setup through vfio: it needs --model vfio")
+        if interrupts != .none && model != .vfio {
+            throw ValidationError(
+                model == .qemu
+                    ? "--irq: QEMU sets interrupts up itself as the guest enables them; drop --irq with --model qemu"
+                    : "--irq is the VMM's interrupt setup through vfio: it needs --model vfio")
         }
         if (plan != nil || !virtual.additions.isEmpty) && model == .device {
             throw ValidationError(
                 "virtual capabilities are the VMM's, not the device's: --plan and --add need --model vfio")
+        }
+        if (plan != nil || !virtual.additions.isEmpty) && model == .qemu {
+            throw ValidationError(
+                "--plan and --add link cfgtui's capabilities in vfio's view; with --model qemu use --vpasid for QEMU's own"
+            )
+        }
+        if qemu.isGiven && model != .qemu {
+            throw ValidationError("--guest-bus, --qemu-device and --vpasid describe QEMU: they need --model qemu")
         }
     }
 
@@ -161,6 +177,7 @@ struct SimulateCommand: ParsableCommand {
         }
         let virtualCapabilities = try virtualRegions(for: target, physicalFunction: physicalFunction)
 
+        let qemuOptions = try qemu.options(physicalFunction: physicalFunction?.space, function: target.space)
         var emulator: WriteEmulator
         do {
             emulator = try WriteEmulator(
@@ -168,7 +185,7 @@ struct SimulateCommand: ParsableCommand {
                 options: SimulationOptions(
                     model: selectedModel, gaps: gapPolicy, barSizes: barSizes,
                     virtualCapabilities: virtualCapabilities, physicalFunction: physicalFunction?.space,
-                    interrupts: interrupts))
+                    interrupts: interrupts, qemu: qemuOptions))
         } catch {
             StandardOutput.error("\(target.address): \(SimulationReport.message(error))")
             throw ExitStatus.sourceError
@@ -181,7 +198,7 @@ struct SimulateCommand: ParsableCommand {
         try execute(program, on: &emulator, context: context)
 
         let dumps = [
-            (emitDump, selectedModel == .vfio ? emulator.guestSpace : emulator.deviceSpace),
+            (emitDump, selectedModel.usesVfio ? emulator.guestSpace : emulator.deviceSpace),
             (emitDeviceDump, emulator.deviceSpace),
         ]
         for case (let path?, let space) in dumps {
