@@ -9,7 +9,7 @@ extension ConfigSpace {
     /// 0), the list must start at 0x100: with `emptyList: .placeAtListStart` (the default) the
     /// capability goes there and `offset` is not used; with `.linkThroughNullCapability` it
     /// goes at `offset` and a Null extended capability header (ID 0, version 0) at 0x100
-    /// points to it, as vfio-pci's placeholder and QEMU's proposed `pcie_insert_capability` do.
+    /// points to it, as vfio-pci's placeholder does (and QEMU's vfio-pci after dropping a first capability).
     ///
     /// Refused, with the reason, when the space has fewer than 4096 readable bytes, the offset
     /// is not dword-aligned or lies below 0x100, the structure would run past 0x1000, it would

@@ -2,8 +2,9 @@
 /// configuration space that hold nothing, so that a VMM can put virtual capabilities there.
 ///
 /// **A proposal, not a standard.** Alex Williamson suggested an in-band DVSEC describing unused
-/// configuration space, holding a table of ranges that "could always collapse to zero entries"
-/// (kvm list, 2024-04-17, Message-ID 20240417142552.44382198.alex.williamson@redhat.com;
+/// configuration space (kvm list, 2024-04-17, Message-ID
+/// 20240417142552.44382198.alex.williamson@redhat.com); a table of ranges "could always collapse
+/// to zero entries" (2024-04-18, 20240418103418.1755365a.alex.williamson@redhat.com;
 /// docs/placement.md). No PCI-SIG ECN or assigned DVSEC ID exists, so cfgtui defines this layout
 /// and marks it with a synthetic pair: DVSEC Vendor ID 0xFFFF, which PCI-SIG never assigns,
 /// and DVSEC ID 0xCF5D. cfgtui reads it (`dvsec-hint`) and writes it (`--add-free-space-dvsec`).

@@ -191,8 +191,8 @@ public enum ListHead: Hashable, Sendable {
     /// The list was empty and a placed capability sits at 0x100.
     case placement(ConfigOffset)
     /// The list was empty and no capability sits at 0x100: a Null extended capability header
-    /// (ID 0, version 0) at 0x100 leads to the first placed capability, as QEMU's proposed
-    /// `pcie_insert_capability` and vfio-pci's placeholder do.
+    /// (ID 0, version 0) at 0x100 leads to the first placed capability, as vfio-pci's
+    /// placeholder does.
     case nullCapability
     /// The list was empty and nothing was placed.
     case empty

@@ -47,6 +47,8 @@ public enum QemuChangeText {
         case .added(let id, let at, let length):
             return
                 "\(SimulationReport.capabilityName(id)) added at \(offset(at)) (\(length) bytes, fully emulated), linked in ascending offset order"
+        case .virtualPASIDDefaultOffset:
+            return "x-vpasid-cap-offset not given: QEMU warns and places the vPASID at the default 0xff8"
         case .virtualPASIDRefused(let refusal):
             return "vPASID not added: " + refusalText(refusal)
         case .msixRelocated(let bar, let tableOffset, let size):
@@ -79,6 +81,7 @@ public enum QemuChangeText {
         case .extendedListAbsent: "extendedListAbsent"
         case .nullHead: "nullHead"
         case .added: "added"
+        case .virtualPASIDDefaultOffset: "virtualPASIDDefaultOffset"
         case .virtualPASIDRefused: "virtualPASIDRefused"
         case .msixRelocated: "msixRelocated"
         case .startupReset: "startupReset"
@@ -115,11 +118,13 @@ public enum QemuChangeText {
         case .misaligned(let at): "x-vpasid-cap-offset \(SimulationReport.offsetLiteral(at)) is not dword aligned"
         case .outOfRange(let at): "x-vpasid-cap-offset \(SimulationReport.offsetLiteral(at)) is outside 0x100-0xff8"
         case .noExtendedSpace: "the guest has no extended configuration space for this function"
+        case .emptyExtendedList:
+            "vfio's extended list is empty (the dword at 0x100 is 0), so QEMU adds no extended capability"
         case .alreadyPresent(let at): "the function shows its own PASID at \(offset(at)), which QEMU keeps"
         case .insideHeader(let at, let header):
             "\(SimulationReport.offsetLiteral(at)) falls inside the capability header at \(offset(header))"
         case .reachesNextHeader(let at, let next):
-            "8 bytes at \(SimulationReport.offsetLiteral(at)) reach the capability header at \(offset(next))"
+            "8 bytes at \(SimulationReport.offsetLiteral(at)) reach the capability header at \(offset(next)) (offset + 8 >= next)"
         }
     }
 

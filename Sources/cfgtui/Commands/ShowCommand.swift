@@ -19,13 +19,39 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Write `lspci -xxxx` text that `lspci -F` reads back byte for byte.")
     var hex = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Show what a guest reads when the functions are assigned: vfio (the kernel's vfio-pci view) or qemu (QEMU's vfio-pci layer on top), each capability's change noted. Nothing is written anywhere.",
+            valueName: "layer"),
+        transform: GuestLayer.parse)
+    var guest: GuestLayer?
+
+    @Option(
+        name: .customLong("bar-size"),
+        help: ArgumentHelp(
+            "With --guest: a BAR's size, N=SIZE as `simulate` takes it (host functions get sizes from sysfs).",
+            valueName: "n=size"),
+        transform: BARSizeOption.parse)
+    var barSizeOptions: [BARSizeOption] = []
+
+    /// The guest bus and vfio-pci properties, for --guest qemu.
+    @OptionGroup var qemu: QemuDeviceOptions
+
     func validate() throws {
         if json && hex { throw ValidationError("--json and --hex are different outputs; choose one") }
+        if guest != .qemu && qemu.isGiven {
+            throw ValidationError("--guest-bus, --qemu-device and --vpasid describe QEMU: they need --guest qemu")
+        }
+        if guest == nil && !barSizeOptions.isEmpty { throw ValidationError("--bar-size goes with --guest") }
     }
 
     func run() throws {
         let names = PCINameDatabase()
-        let functions = try source.loadOrExit(names: names)
+        var functions = try source.loadOrExit(names: names)
+        var notes = [PCIAddress: [String]]()
+        if let guest {
+            (functions, notes) = try guestViews(of: functions, layer: guest, names: names)
+        }
         if hex {
             let entries = functions.map { (address: $0.address, title: FunctionText.title($0), space: $0.space) }
             var buffer = OutputBuffer(capacity: 0)
@@ -43,7 +69,17 @@ struct ShowCommand: ParsableCommand {
             buffer.append("\n]}\n")
             StandardOutput.write(buffer)
         } else {
+            let guestNotes = notes
+            let layer = guest
             ParallelReport.write(functions, separator: nil) { function, output in
+                if let layer, let lines = guestNotes[function.address] {
+                    output.append("Guest view (\(layer.rawValue)) of \(function.address):\n")
+                    for line in lines {
+                        output.append("  ")
+                        output.append(line)
+                        output.append("\n")
+                    }
+                }
                 TextReport.appendShow(function, to: &output)
             }
         }

@@ -57,6 +57,8 @@ public enum QemuChange: Hashable, Sendable {
     case nullHead(next: Int)
     /// A synthesized capability linked in ascending offset order.
     case added(ExtendedCapabilityID, at: ConfigOffset, length: Int)
+    /// `x-vpasid-cap-offset` was not given: QEMU warns and uses 0xFF8.
+    case virtualPASIDDefaultOffset
     /// The vPASID was asked for and refused.
     case virtualPASIDRefused(QemuPASIDRefusal)
     /// `x-msix-relocation`: the table and PBA moved to this BAR, which grew to `size`.
@@ -86,6 +88,8 @@ public enum QemuPASIDRefusal: Hashable, Sendable {
     case outOfRange(offset: Int)
     /// No extended configuration space in the guest (256-byte function, or a conventional bus).
     case noExtendedSpace
+    /// vfio's extended list is empty (the dword at 0x100 is 0): vfio_add_ext_cap returns first.
+    case emptyExtendedList
     /// The function shows a PASID capability already (the real one is kept).
     case alreadyPresent(at: ConfigOffset)
     /// The offset falls inside a capability header of the list.

@@ -1,6 +1,6 @@
-// The vPASID of QEMU's pending series ("hw/vfio/pci: Synthesize PASID capability for vfio-pci
-// devices", v7, January 2026; not in a QEMU release): pcie_insert_capability and
-// pcie_pasid_common_init.
+// The vPASID of QEMU's series "hw/vfio/pci: Synthesize PASID capability for vfio-pci devices"
+// (Shameer Kolothum, v7, 2026-01-11, patches 33-35/36; not in QEMU 7.2, release not verified):
+// pcie_insert_capability and pcie_pasid_common_init. docs/placement.md has the sources.
 
 extension QemuLayer {
     /// Adds the vPASID when asked and the function has no PASID capability of its own: at
@@ -15,12 +15,19 @@ extension QemuLayer {
             changes.append(.virtualPASIDRefused(.noExtendedSpace))
             return
         }
+        // The vPASID is added in vfio_add_ext_cap, which returns early when vfio's dword at
+        // 0x100 is 0.
+        guard !extendedList().isEmpty else {
+            changes.append(.virtualPASIDRefused(.emptyExtendedList))
+            return
+        }
         let pasidID = ExtendedCapabilityID.processAddressSpaceID.rawValue
         if let existing = extendedList().first(where: { UInt16(long($0) & 0xFFFF) == pasidID }) {
             changes.append(.virtualPASIDRefused(.alreadyPresent(at: ConfigOffset(existing))))
             return
         }
         let offset = pasid.effectiveOffset
+        if pasid.offset == 0 { changes.append(.virtualPASIDDefaultOffset) }
         let length = 8
         if let problem = insertCapability(at: offset, length: length) {
             changes.append(.virtualPASIDRefused(problem))
@@ -40,35 +47,23 @@ extension QemuLayer {
         changes.append(.added(.processAddressSpaceID, at: ConfigOffset(offset), length: length))
     }
 
-    /// pcie_insert_capability: refuses an offset inside a header dword of the list or a
-    /// capability that would reach the next header; otherwise links it between its neighbours
-    /// in ascending order. An empty list gets a Null head at 0x100 pointing at it. Returns why
-    /// it refused, or nil.
+    /// pcie_insert_capability (33/36 as posted): refuses an offset inside a header dword of the
+    /// list, or 8 bytes that reach the next header (`offset + size >= next`); otherwise links
+    /// it between its neighbours in ascending order. Capability bodies are not known to it, so
+    /// only headers are protected. Returns why it refused, or nil.
     mutating func insertCapability(at offset: Int, length: Int) -> QemuPASIDRefusal? {
         let list = extendedList()
-        if list.isEmpty {
-            for position in 0x100..<0x104 {
-                emulated[position] = 0xFF
-                wmask[position] = 0
-            }
-            if offset == 0x100 {
-                setLong(0x100, 0)
-            } else {
-                setLong(0x100, UInt32(offset) << 20)
-                changes.append(.nullHead(next: offset))
-            }
-            return nil
-        }
         for header in list where offset >= header && offset < header + 4 {
             return .insideHeader(offset: offset, header: ConfigOffset(header))
         }
         let sorted = list.sorted()
-        let previous = sorted.last { $0 < offset }
         let next = sorted.first { $0 > offset }
-        if let next, offset + length > next {
+        if let next, offset + length >= next {
             return .reachesNextHeader(offset: offset, next: ConfigOffset(next))
         }
-        guard let previous else { return .insideHeader(offset: offset, header: ConfigOffset(0x100)) }
+        guard let previous = sorted.last(where: { $0 < offset }) else {
+            return .insideHeader(offset: offset, header: ConfigOffset(0x100))
+        }
         let previousNext = Int(long(previous) >> 20)
         setLong(previous, long(previous) & 0x000F_FFFF | UInt32(offset) << 20)
         setLong(offset, UInt32(previousNext) << 20)

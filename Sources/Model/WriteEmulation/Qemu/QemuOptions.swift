@@ -15,8 +15,9 @@ public enum QemuGuestBus: String, Hashable, Sendable, CaseIterable {
     var isExpress: Bool { self != .conventional }
 }
 
-/// The vPASID QEMU synthesizes (the pending vPASID series, v7 of January 2026; not in a QEMU
-/// release): where, and the Capability register's fields.
+/// The vPASID QEMU synthesizes (the vPASID series, v7 of January 2026; not in QEMU 7.2): where,
+/// and the Capability register's fields, which QEMU takes from iommufd's report
+/// (`out_max_pasid_log2`, and Execute/Privileged from the host's PASID Control, the PF's for a VF).
 public struct QemuVirtualPASID: Hashable, Sendable {
     /// `x-vpasid-cap-offset`; 0 asks for the default, the last dword pair (0xFF8).
     public var offset: Int
