@@ -24,7 +24,7 @@ extension ConfigSpace {
     /// ```
     public func appendingExtendedCapability(
         _ id: ExtendedCapabilityID, version: Int, body: [UInt8], at offset: ConfigOffset,
-        emptyList: EmptyExtendedListPolicy = .placeAtListStart
+        emptyList: EmptyExtendedListPolicy = .placeAtListStart, order: ExtendedListOrder = .append
     ) throws(CapabilityInsertionError) -> ConfigSpace {
         guard readableLength >= Self.extendedSize else {
             throw .spaceTooShort(readable: readableLength)
@@ -46,6 +46,7 @@ extension ConfigSpace {
         let needsNullHead = listIsEmpty && start != listStart
 
         var last: Capability?
+        var following = 0
         if !listIsEmpty {
             for capability in existing where capability.extent.overlaps(range) {
                 throw .overlap(capability.extent.clamped(to: range), existing: capability.offset)
@@ -53,10 +54,17 @@ extension ConfigSpace {
             guard let tail = existing.last else { throw .extendedListUnavailable }
             guard tail.nextPointer == 0 else { throw .unterminatedList(last: tail.offset) }
             last = tail
+            // Ascending: after the capability with the highest offset below the new one, taking
+            // over its next pointer (QEMU v7's pcie_insert_capability).
+            let below = existing.filter { $0.offset.rawValue < start.rawValue }
+            if order == .ascending, let previous = below.max(by: { $0.offset.rawValue < $1.offset.rawValue }) {
+                last = previous
+                following = previous.nextPointer
+            }
         }
 
         var copy = bytes
-        let header = UInt32(id.rawValue) | UInt32(version) << 16
+        let header = UInt32(id.rawValue) | UInt32(version) << 16 | UInt32(following) << 20
         copy.storeLittleEndian(UInt64(header), at: start.rawValue, count: 4)
         for (index, byte) in body.enumerated() {
             copy[start.rawValue + 4 + index] = byte
@@ -72,6 +80,14 @@ extension ConfigSpace {
         }
         return ConfigSpace(bytes: copy, size: size)
     }
+}
+
+/// How `ConfigSpace.appendingExtendedCapability` links a capability into a non-empty list.
+public enum ExtendedListOrder: String, Hashable, Sendable, CaseIterable {
+    /// After the last capability of the list (cfgtui's default, and vfio-pci's virtual ones).
+    case append
+    /// Between its neighbours by offset (QEMU v7's `pcie_insert_capability` for the vPASID).
+    case ascending
 }
 
 /// Where `ConfigSpace.appendingExtendedCapability` puts a capability when the extended list

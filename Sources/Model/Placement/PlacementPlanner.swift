@@ -90,7 +90,7 @@ public enum PlacementPlanner {
         }
         if request.addsFreeSpaceDVSEC { state.placeFreeSpaceDVSEC(in: &environment) }
 
-        let (virtualSpace, listHead) = try link(state.placements, into: target.space)
+        let (virtualSpace, listHead) = try link(state.placements, into: target.space, order: request.linkOrder)
         if listHead == .nullCapability, let first = state.placements.first {
             state.notes.append(PlacementNote(.nullListHead(first: first.offset)))
         }
@@ -218,10 +218,13 @@ public enum PlacementPlanner {
 
     // MARK: - Linking
 
-    /// Writes the placements into the target and links them at the end of its extended list.
-    static func link(_ placements: [Placement], into space: ConfigSpace) throws(PlacementError) -> (
-        ConfigSpace, ListHead
-    ) {
+    /// Writes the placements into the target and links them into its extended list: at the end,
+    /// or in ascending offset order.
+    static func link(_ placements: [Placement], into space: ConfigSpace, order: ExtendedListOrder = .append)
+        throws(PlacementError) -> (
+            ConfigSpace, ListHead
+        )
+    {
         let listStart = ConfigOffset(ConfigSpace.conventionalSize)
         let isEmpty = space.dword(at: listStart) == 0
         var ordered = placements
@@ -239,7 +242,8 @@ public enum PlacementPlanner {
             do {
                 result = try result.appendingExtendedCapability(
                     placement.capability.extendedID, version: placement.capability.version,
-                    body: placement.contents.body, at: placement.offset, emptyList: .linkThroughNullCapability)
+                    body: placement.contents.body, at: placement.offset, emptyList: .linkThroughNullCapability,
+                    order: order)
             } catch {
                 throw .linkingFailed(error)
             }

@@ -72,6 +72,8 @@ public struct PlacementRequest: Hashable, Sendable {
     public var pasidBits: PASIDBits?
     /// PRI bits to use instead of (or without) the PF's.
     public var priBits: PRIBits?
+    /// How the virtual space links the placements into the extended list.
+    public var linkOrder: ExtendedListOrder = .append
 
     public init(
         target: PlacementFunction, physicalFunction: PlacementFunction? = nil, capabilities: [RequestedCapability],

@@ -12,8 +12,14 @@ extension PlanReport {
     /// ```
     /// Numbers are JSON integers (offsets are byte offsets). The schema is in the README; the
     /// document is `PlanFile(plan, context:)` written by `appendJSON(_:to:)`.
-    public static func appendJSON(_ plan: PlacementPlan, context: PlanContext, to buffer: inout OutputBuffer) {
-        appendJSON(PlanFile(plan, context: context), to: &buffer)
+    public static func appendJSON(
+        _ plan: PlacementPlan, context: PlanContext, qemu: QemuPlacementComparison? = nil, to buffer: inout OutputBuffer
+    ) {
+        appendJSON(PlanFile(plan, context: context), to: &buffer) { object, buffer in
+            guard let qemu else { return }
+            object.key("qemu", &buffer)
+            appendQemuJSON(qemu, to: &buffer)
+        }
     }
 
     /// The JSON document for a refusal: empty placements, `"ok": false` and an `error` object.
@@ -24,6 +30,13 @@ extension PlanReport {
     /// Writes a plan file: members in the order above, `null` for a missing target or PF. A
     /// refusal (`error` set) has no `present`, `failed`, `decisions`, `warnings` or `listHead`.
     public static func appendJSON(_ file: PlanFile, to buffer: inout OutputBuffer) {
+        appendJSON(file, to: &buffer) { _, _ in }
+    }
+
+    /// The plan file with `extra` members before `ok`.
+    static func appendJSON(
+        _ file: PlanFile, to buffer: inout OutputBuffer, extra: (inout JSONObject, inout OutputBuffer) -> Void
+    ) {
         var object = JSONObject(&buffer)
         object.string("target", file.target?.description, &buffer)
         object.string("physicalFunction", file.physicalFunction?.description, &buffer)
@@ -130,6 +143,7 @@ extension PlanReport {
         }
 
         object.string("listHead", file.listHead?.rawValue, &buffer)
+        extra(&object, &buffer)
         object.bool("ok", file.isComplete, &buffer)
         object.close(&buffer)
         buffer.newline()

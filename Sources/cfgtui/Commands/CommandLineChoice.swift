@@ -109,3 +109,24 @@ extension QemuGuestBus: CommandLineChoice {
         self = value
     }
 }
+
+extension ExtendedListOrder: CommandLineChoice {
+    static var noun: String { "list order" }
+    var argumentName: String { rawValue }
+    public init?(argument: String) {
+        guard let value = Self.named(argument) else { return nil }
+        self = value
+    }
+}
+
+/// The VMMs `plan --vmm` compares with.
+enum VmmChoice: String, CaseIterable, Sendable, CommandLineChoice {
+    case qemu
+
+    static var noun: String { "VMM" }
+    var argumentName: String { rawValue }
+    init?(argument: String) {
+        guard let value = Self.named(argument) else { return nil }
+        self = value
+    }
+}

@@ -85,6 +85,23 @@ struct PlanCommand: ParsableCommand {
             valueName: "file"))
     var emitDump: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How the virtual space links the new capabilities: \(ExtendedListOrder.choiceList(marking: .append)). ascending is QEMU v7's pcie_insert_capability. (default: append)",
+            valueName: "order"),
+        completion: ExtendedListOrder.completion, transform: ExtendedListOrder.parse)
+    var link = ExtendedListOrder.append
+
+    @Option(
+        help: ArgumentHelp(
+            "Also say what this VMM would do with a vPASID: \(VmmChoice.choiceList()) (QEMU's x-vpasid-cap-offset from --qemu-device, else 0xff8; checked against cfgtui's constraints).",
+            valueName: "vmm"),
+        completion: VmmChoice.completion, transform: VmmChoice.parse)
+    var vmm: VmmChoice?
+
+    /// --guest-bus and --qemu-device, for --vmm qemu.
+    @OptionGroup var qemu: QemuDeviceOptions
+
     // MARK: - Validation (usage errors, exit 64)
 
     func validate() throws {
@@ -95,6 +112,9 @@ struct PlanCommand: ParsableCommand {
             )
         }
         _ = try explicitOffsets(for: capabilities)
+        if qemu.isGiven && vmm != .qemu {
+            throw ValidationError("--guest-bus, --qemu-device and --vpasid describe QEMU: they go with --vmm qemu")
+        }
     }
 
     /// The `--at` values, by request index.
@@ -139,6 +159,7 @@ struct PlanCommand: ParsableCommand {
             peers: peerFunctions.map { PlacementFunction($0) }, table: table, allowsNonZeroBytes: forceNonzero,
             addsFreeSpaceDVSEC: addFreeSpaceDvsec)
         virtual.applyBits(to: &request)
+        request.linkOrder = link
         let context = PlanContext(
             targetAddress: target.address, targetTitle: FunctionText.title(target), physicalFunction: pfSource,
             peers: peers, request: request)
@@ -155,10 +176,15 @@ struct PlanCommand: ParsableCommand {
             StandardOutput.error(PlanText.error(error))
             throw ExitStatus.placementFailed
         }
+        let comparison =
+            vmm == .qemu
+            ? try qemuComparison(target: target, physicalFunction: pf, request: request, plan: plan, names: names)
+            : nil
         if json {
-            PlanReport.appendJSON(plan, context: context, to: &buffer)
+            PlanReport.appendJSON(plan, context: context, qemu: comparison, to: &buffer)
         } else {
             PlanReport.appendText(plan, context: context, to: &buffer)
+            if let comparison { PlanReport.appendQemu(comparison, to: &buffer) }
         }
         StandardOutput.write(buffer)
 
