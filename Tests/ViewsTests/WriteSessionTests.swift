@@ -171,6 +171,15 @@ import Testing
         #expect(AppView.frame(state).text.contains("Writes (device model, the device) 1/1"))
         UpdateTests.press([.character("o")], &state)
         #expect(state.status?.text.contains("one view") == true)
+        // Then QEMU's layer over vfio: INTx Disable is vfio's virtual bit underneath, and the
+        // BARs are QEMU's (they start at 0).
+        UpdateTests.press([.character("M")], &state)
+        let qemu = try #require(state.writeSession)
+        #expect(qemu.model == .qemu)
+        #expect(qemu.history.position == 1)
+        #expect(qemu.applied.last.map { $0.bits.storedVirtually & 0x0400 } == 0x0400)
+        #expect(qemu.current.guestSpace.dword(at: 0x10).map { $0 & ~0xF } == 0)
+        #expect(AppView.frame(state).text.contains("Writes (qemu model"))
         UpdateTests.press([.character("M")], &state)
         #expect(state.writeSession?.model == .vfio)
     }

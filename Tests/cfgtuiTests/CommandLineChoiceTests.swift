@@ -10,7 +10,7 @@ import Views
     @Test func namesComeFromTheTypes() {
         #expect(PlacementStrategy.allValueStrings == ["auto", "pf-offset", "end", "first-fit", "table", "dvsec-hint"])
         #expect(PlacementStrategy.choiceList() == "auto, pf-offset, end, first-fit, table or dvsec-hint")
-        #expect(SimulationModel.choiceList(marking: .vfio) == "vfio (default) or device")
+        #expect(SimulationModel.choiceList(marking: .vfio) == "vfio (default), device or qemu")
         #expect(GapPolicy.allValueStrings == ["passthrough", "drop"])
         #expect(PlacementStrategy(argument: "at") == nil)
         #expect(PlacementStrategy(argument: "first-fit") == .firstFit)
@@ -19,8 +19,8 @@ import Views
     }
 
     @Test func unknownNamesListTheKnownOnes() throws {
-        let error = try #require(throws: UnknownChoice.self) { try SimulationModel.parse("qemu") }
-        #expect(error.description == "unknown model 'qemu': expected vfio or device")
+        let error = try #require(throws: UnknownChoice.self) { try SimulationModel.parse("kvm") }
+        #expect(error.description == "unknown model 'kvm': expected vfio, device or qemu")
     }
 
     @Test func optionsParseOnce() throws {

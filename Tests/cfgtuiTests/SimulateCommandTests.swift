@@ -313,8 +313,15 @@ import Views
 
     @Test(arguments: [
         ["--demo", "-e", "STATUS"],
-        ["--demo", "-s", "01:00.0", "--model", "qemu"],
+        ["--demo", "-s", "01:00.0", "--model", "kvm"],
         ["--demo", "-s", "01:00.0", "--gaps", "sometimes"],
+        ["--demo", "-s", "01:00.0", "--model", "qemu", "--irq", "msi"],
+        ["--demo", "-s", "01:00.0", "--model", "qemu", "--add", "pasid"],
+        ["--demo", "-s", "01:00.0", "--guest-bus", "root"],
+        ["--demo", "-s", "01:00.0", "--model", "qemu", "--guest-bus", "pcie"],
+        ["--demo", "-s", "01:00.0", "--model", "qemu", "--qemu-device", "x-vpasid-cap-offset=0x102"],
+        ["--demo", "-s", "01:00.0", "--model", "qemu", "--qemu-device", "romfile=x.rom"],
+        ["--demo", "-s", "01:00.0", "--model", "qemu", "--vpasid-width", "8"],
         ["--demo", "-s", "01:00.0", "--bar-size", "0=3000"],
         ["--demo", "-s", "01:00.0", "--bar-size", "7=4K"],
         ["--demo", "-s", "01:00.0", "--model", "device", "--add", "pasid"],

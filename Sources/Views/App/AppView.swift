@@ -154,6 +154,14 @@ public struct AppView: Widget {
         if !assumed.isEmpty {
             pieces.append(("assumed (no PF bits): " + assumed.joined(separator: ", "), CellStyle(.warning)))
         }
+        if let reasons = overlay.qemuDefault {
+            if reasons.isEmpty {
+                pieces.append(("QEMU's 0xff8: free", CellStyle(.dim)))
+            } else {
+                pieces.append(
+                    ("QEMU's 0xff8: " + PlanText.reason(reasons[0]), CellStyle(.warning)))
+            }
+        }
         pieces.append(("s a x m e", CellStyle(.dim)))
         return pieces
     }

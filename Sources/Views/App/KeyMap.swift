@@ -112,10 +112,12 @@ public enum KeyMap {
             action: .simulator(.reset),
             when: .simulatorIsOn),
         Binding(
-            [.character("o")], "o", help: "Writes: show the simulated device or the guest's view (vfio model)",
+            [.character("o")], "o",
+            help: "Writes: show the simulated device or the guest's view (vfio and qemu models)",
             action: .simulator(.toggleDeviceView), when: .simulatorIsOn),
         Binding(
-            [.character("M")], "M", help: "Writes: switch between the vfio and device models (replays the accesses)",
+            [.character("M")], "M",
+            help: "Writes: next model, vfio, device or qemu (QEMU's layer over vfio); replays the accesses",
             action: .simulator(.switchModel), when: .simulatorIsOn),
         Binding(
             [.character("W")], "W", help: "Writes: save the session as a script for cfgtui simulate --script",

@@ -23,6 +23,10 @@ public struct PlanOverlay: Sendable {
     public var isMoving = false
     /// Where the selected proposal was pinned and cannot go, with the reasons.
     public private(set) var conflict: PlanConflict?
+    /// QEMU's default vPASID placement (0xFF8) checked with the same constraints, for
+    /// comparison: nil when PASID is not requested, else the reasons it could not go there
+    /// (empty: it could).
+    public private(set) var qemuDefault: [RejectionReason]?
     /// What the views show while the overlay is on: the virtual space laid out.
     public private(set) var display: SelectedFunction?
 
@@ -78,6 +82,17 @@ public struct PlanOverlay: Sendable {
     /// Plans again after any change, and lays out the virtual space for the views.
     mutating func replan(functions: [PCIFunction], foldZeroRows: Bool) {
         conflict = nil
+        qemuDefault = nil
+        if capabilities.contains(where: { $0.capability.kind == .pasid }) {
+            var check = request(functions: functions)
+            let offset = ConfigOffset(QemuVirtualPASID.defaultOffset)
+            check.capabilities = [RequestedCapability(.pasid, at: offset)]
+            if let checked = try? PlacementPlanner.plan(check) {
+                qemuDefault =
+                    checked.placements.contains { $0.offset == offset }
+                    ? [] : checked.rejected.filter { $0.offset == offset }.map(\.reason)
+            }
+        }
         guard !capabilities.isEmpty else {
             plan = nil
             refusal = .nothingRequested

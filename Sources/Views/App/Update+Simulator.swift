@@ -103,7 +103,7 @@ extension AppState {
             keep(session)
         case .toggleDeviceView:
             guard var session = requireSession() else { break }
-            guard session.model == .vfio else {
+            guard session.model.usesVfio else {
                 status = StatusMessage("the device model has one view: the device")
                 break
             }
@@ -111,7 +111,9 @@ extension AppState {
             status = StatusMessage(
                 session.showsDevice
                     ? "device view: what the simulated device holds (o for the guest's view)"
-                    : "guest view: what the guest reads through vfio (o for the device)")
+                    : session.model == .qemu
+                        ? "guest view: what a QEMU guest reads (o for the device)"
+                        : "guest view: what the guest reads through vfio (o for the device)")
             keep(session)
         case .switchModel:
             guard var session = requireSession() else { break }

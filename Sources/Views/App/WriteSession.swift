@@ -74,7 +74,7 @@ public struct WriteSession: Sendable {
             function: SimulatedFunction(function),
             options: SimulationOptions(
                 model: model, barSizes: barSizes, virtualCapabilities: model == .vfio ? virtualCapabilities : [],
-                physicalFunction: physicalFunction?.space))
+                physicalFunction: physicalFunction?.space, qemu: QemuOptions()))
     }
 
     /// The emulator now.
@@ -201,11 +201,16 @@ public struct WriteSession: Sendable {
         refresh()
     }
 
-    /// Switches between the vfio and device models and replays the applied accesses (the undone
-    /// ones are dropped). Returns a message when the other model cannot be used or a replayed
-    /// access fails there (the replay stops before it).
+    /// Switches to the next model (vfio, device, qemu, vfio, ...) and replays the applied
+    /// accesses (the undone ones are dropped). Returns a message when the other model cannot be
+    /// used or a replayed access fails there (the replay stops before it).
     public mutating func switchModel() -> String? {
-        let other: SimulationModel = model == .vfio ? .device : .vfio
+        let other: SimulationModel =
+            switch model {
+            case .vfio: .device
+            case .device: .qemu
+            case .qemu: .vfio
+            }
         let emulator: WriteEmulator
         do {
             emulator = try Self.emulator(function, physicalFunction, other, virtualCapabilities, barSizes)

@@ -172,7 +172,7 @@ public enum SimulationReport {
         if record.isRead {
             buffer.append(" = ")
             buffer.appendHex(UInt64(record.value), digits: digits)
-            if model == .vfio && record.deviceBefore != record.value {
+            if model.usesVfio && record.deviceBefore != record.value {
                 buffer.append("  (device ")
                 buffer.appendHex(UInt64(record.deviceBefore), digits: digits)
                 buffer.append(")")
@@ -192,7 +192,7 @@ public enum SimulationReport {
         buffer.newline()
         buffer.append("    guest  ")
         appendChange(record.guestBefore, record.guestAfter, digits: digits, to: &buffer)
-        if model == .vfio {
+        if model.usesVfio {
             buffer.append("    device ")
             appendChange(record.deviceBefore, record.deviceAfter, digits: digits, to: &buffer)
         }
@@ -200,7 +200,7 @@ public enum SimulationReport {
         buffer.append("    bits  ")
         appendBits(record.bits, model: model, digits: digits, to: &buffer)
         buffer.newline()
-        if model == .vfio && record.deviceWriteBytes != 0 {
+        if model.usesVfio && record.deviceWriteBytes != 0 {
             buffer.append("    device write: ")
             buffer.append(deviceWriteText(record, digits: digits))
             buffer.newline()
@@ -248,8 +248,9 @@ public enum SimulationReport {
         _ bits: WriteBits, model: SimulationModel, digits: Int, to buffer: inout OutputBuffer
     ) {
         var parts = [(String, UInt32)]()
-        if model == .vfio { parts.append(("virtual", bits.storedVirtually)) }
-        if model == .vfio { parts.append(("forwarded", bits.forwarded)) }
+        if model == .qemu { parts.append(("qemu", bits.emulated)) }
+        if model.usesVfio { parts.append(("virtual", bits.storedVirtually)) }
+        if model.usesVfio { parts.append(("forwarded", bits.forwarded)) }
         parts.append(("taken", bits.taken))
         parts.append(("cleared", bits.cleared))
         parts.append(("actions", bits.actions))

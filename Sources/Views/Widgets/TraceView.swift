@@ -68,7 +68,7 @@ public struct TraceView: Widget {
         if record.isRead { return text + " = " + hex(record.value) }
         text += " = " + hex(record.value)
         text += "  guest " + hex(record.guestBefore) + "->" + hex(record.guestAfter)
-        if model == .vfio { text += "  device " + hex(record.deviceBefore) + "->" + hex(record.deviceAfter) }
+        if model.usesVfio { text += "  device " + hex(record.deviceBefore) + "->" + hex(record.deviceAfter) }
         if record.bits.dropped != 0 { text += "  dropped " + hex(record.bits.dropped) }
         if record.bits.cleared != 0 { text += "  cleared " + hex(record.bits.cleared) }
         if !record.warnings.isEmpty { text += "  ! \(record.warnings.count)" }
