@@ -25,6 +25,11 @@ public struct AppState: Sendable {
     public var showsComparison = false
     /// The write simulator, when on.
     public var writeSession: WriteSession?
+    /// QEMU's device and machine for the write panel's qemu model (`--guest-bus`,
+    /// `--qemu-device`, `--vpasid`); a vPASID's bits are taken from each function's host PASID.
+    public var qemu = QemuOptions()
+    /// `--vpasid-width`: the vPASID's width whatever the host's PASID says.
+    public var qemuPASIDWidth: Int?
 
     // MARK: Map
     /// The byte under the cursor: the map's selection, which the fields and chain follow.

@@ -43,7 +43,8 @@ extension AppState {
         do {
             let session = try WriteSession(
                 targetIndex: current.functionIndex, functions: functions, model: .vfio, virtualCapabilities: regions,
-                barSizes: barSizes ?? BARSizes(), foldZeroRows: foldZeroRows)
+                barSizes: barSizes ?? BARSizes(), foldZeroRows: foldZeroRows, qemu: qemu,
+                qemuPASIDWidth: qemuPASIDWidth)
             writeSession = session
             var text = "simulating guest accesses on a copy (\(session.model.rawValue) model"
             if !regions.isEmpty { text += ", the overlay's \(regions.count) virtual capabilities" }

@@ -32,12 +32,15 @@ public struct WriteSession: Sendable {
     private let function: PCIFunction
     private let physicalFunction: PCIFunction?
     private var foldZeroRows: Bool
+    /// QEMU's options for the qemu model.
+    public let qemu: QemuOptions
 
     /// Starts a session on `functions[targetIndex]`. vfio needs a type 0 header: for bridges the
     /// device model is used and `fallback` says why.
     public init(
         targetIndex: Int, functions: [PCIFunction], model: SimulationModel, virtualCapabilities: [VirtualRegion],
-        barSizes: BARSizes = BARSizes(), foldZeroRows: Bool
+        barSizes: BARSizes = BARSizes(), foldZeroRows: Bool, qemu: QemuOptions = QemuOptions(),
+        qemuPASIDWidth: Int? = nil
     ) throws(WriteEmulationError) {
         self.targetIndex = targetIndex
         let function = functions[targetIndex]
@@ -48,16 +51,22 @@ public struct WriteSession: Sendable {
         }
         self.physicalFunction = physicalFunction
         self.foldZeroRows = foldZeroRows
+        var qemu = qemu
+        if let pasid = qemu.virtualPASID {
+            qemu.virtualPASID = QemuVirtualPASID(
+                offset: pasid.offset, host: physicalFunction?.space ?? function.space, width: qemuPASIDWidth)
+        }
+        self.qemu = qemu
         self.virtualCapabilities = virtualCapabilities
         self.barSizes = barSizes
         var chosen = model
         var emulator: WriteEmulator
         do {
-            emulator = try Self.emulator(function, physicalFunction, model, virtualCapabilities, barSizes)
+            emulator = try Self.emulator(function, physicalFunction, model, virtualCapabilities, barSizes, qemu)
         } catch .vfioNeedsEndpoint(let layout) {
             fallback = "vfio-pci binds only endpoints, not \(FunctionText.layout(layout)) functions: device model"
             chosen = .device
-            emulator = try Self.emulator(function, physicalFunction, .device, [], barSizes)
+            emulator = try Self.emulator(function, physicalFunction, .device, [], barSizes, qemu)
         }
         self.model = chosen
         history = SimulationHistory(emulator)
@@ -68,13 +77,13 @@ public struct WriteSession: Sendable {
 
     private static func emulator(
         _ function: PCIFunction, _ physicalFunction: PCIFunction?, _ model: SimulationModel,
-        _ virtualCapabilities: [VirtualRegion], _ barSizes: BARSizes
+        _ virtualCapabilities: [VirtualRegion], _ barSizes: BARSizes, _ qemu: QemuOptions
     ) throws(WriteEmulationError) -> WriteEmulator {
         try WriteEmulator(
             function: SimulatedFunction(function),
             options: SimulationOptions(
                 model: model, barSizes: barSizes, virtualCapabilities: model == .vfio ? virtualCapabilities : [],
-                physicalFunction: physicalFunction?.space, qemu: QemuOptions()))
+                physicalFunction: physicalFunction?.space, qemu: qemu))
     }
 
     /// The emulator now.
@@ -213,7 +222,7 @@ public struct WriteSession: Sendable {
             }
         let emulator: WriteEmulator
         do {
-            emulator = try Self.emulator(function, physicalFunction, other, virtualCapabilities, barSizes)
+            emulator = try Self.emulator(function, physicalFunction, other, virtualCapabilities, barSizes, qemu)
         } catch {
             return "cannot switch to the \(other.rawValue) model: " + SimulationReport.message(error)
         }

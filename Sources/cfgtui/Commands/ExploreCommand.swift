@@ -16,6 +16,9 @@ struct ExploreCommand: ParsableCommand {
 
     @OptionGroup var source: SourceOptions
 
+    /// QEMU's device and machine, for the write panel's qemu model.
+    @OptionGroup var qemu: QemuDeviceOptions
+
     @Option(help: ArgumentHelp("Seconds between live re-reads of this host's selected function.", valueName: "seconds"))
     var interval: Double = 1
 
@@ -81,12 +84,17 @@ struct ExploreCommand: ParsableCommand {
         case .demo: (description, isLive) = ("built-in demo set", false)
         }
         let options = TerminalOptions(color: color, isMouseEnabled: !noMouse, glyphs: ascii ? .ascii : .auto)
+        // The write panel's qemu model; the vPASID's bits come from each function's host PASID.
+        var qemuOptions = try qemu.options(physicalFunction: nil, function: ConfigSpace(bytes: []))
+        if qemu.virtualPASID, qemuOptions.virtualPASID == nil { qemuOptions.virtualPASID = QemuVirtualPASID() }
 
         if let format = dumpScreen {
             let glyphs = ascii ? GlyphSet.ascii : GlyphSet.unicode
-            let state = AppState(
+            var state = AppState(
                 functions: functions, sourceDescription: description, isLive: false, size: size, glyphs: glyphs,
                 interval: interval, preselect: preselect)
+            state.qemu = qemuOptions
+            state.qemuPASIDWidth = qemu.virtualPASIDWidth
             let frame = ScreenDump.frame(state, keys: ScreenDump.keys(keys))
             var buffer = OutputBuffer(capacity: size.width * size.height * 4)
             buffer.append(format == .snapshot ? frame.snapshot : frame.text + "\n")
@@ -101,6 +109,8 @@ struct ExploreCommand: ParsableCommand {
                 var state = AppState(
                     functions: functions, sourceDescription: description, isLive: isLive, size: terminal.size,
                     glyphs: terminal.glyphs, interval: interval, preselect: preselect)
+                state.qemu = qemuOptions
+                state.qemuPASIDWidth = qemu.virtualPASIDWidth
                 let effects = EffectRunner(
                     reread: { address in
                         guard isLive else { return nil }

@@ -51,18 +51,8 @@ struct QemuDeviceOptions: ParsableArguments {
         var options = try QemuPropertyList.parse(properties)
         options.bus = guestBus
         if virtualPASID {
-            let host = FunctionAnalysis(space: physicalFunction ?? function)
-            var pasid = QemuVirtualPASID(offset: options.virtualPASID?.offset ?? 0)
-            if let found = host.capability(.extended(.processAddressSpaceID)),
-                let capability = host.space.word(at: found.offset.rawValue + 4),
-                let control = host.space.word(at: found.offset.rawValue + 6)
-            {
-                pasid.width = Int((capability >> 8) & 0x1F)
-                pasid.execute = control & 0x2 != 0
-                pasid.privileged = control & 0x4 != 0
-            }
-            if let virtualPASIDWidth { pasid.width = virtualPASIDWidth }
-            options.virtualPASID = pasid
+            options.virtualPASID = QemuVirtualPASID(
+                offset: options.virtualPASID?.offset ?? 0, host: physicalFunction ?? function, width: virtualPASIDWidth)
         } else {
             options.virtualPASID = nil
         }

@@ -40,6 +40,23 @@ public struct QemuVirtualPASID: Hashable, Sendable {
     /// The offset QEMU uses.
     public var effectiveOffset: Int { offset == 0 ? Self.defaultOffset : offset }
 
+    /// The vPASID iommufd's report gives for a function whose host PASID is `host`'s (the PF's
+    /// for a VF): its Max PASID Width, and Execute/Privileged from its PASID Control enables;
+    /// width 20 without a PASID capability; `width` overrides.
+    public init(offset: Int, host: ConfigSpace, width: Int? = nil) {
+        self.init(offset: offset)
+        let analysis = FunctionAnalysis(space: host)
+        if let found = analysis.capability(.extended(.processAddressSpaceID)),
+            let capability = host.word(at: found.offset.rawValue + 4),
+            let control = host.word(at: found.offset.rawValue + 6)
+        {
+            self.width = Int((capability >> 8) & 0x1F)
+            execute = control & 0x2 != 0
+            privileged = control & 0x4 != 0
+        }
+        if let width { self.width = width }
+    }
+
     /// Why QEMU refuses the offset property (dword aligned, 0x100 to 0x1000 - 8), or nil.
     public var offsetProblem: QemuPASIDRefusal? {
         guard offset != 0 else { return nil }
