@@ -55,3 +55,7 @@ shot placement-overlay 120 40 "F10Quit" "--demo -s 01:00.1" v c m Up Up
 # 5. The write simulator on a VF: two guest writes through the vfio model, the changed bytes
 #    highlighted, the trace with the selected access in full.
 shot write-simulator 120 40 "F10Quit" "--demo -s 01:00.1" w i "=COMMAND.W=0406" Enter i "=CAP_EXP+8.W=20:e0" Enter
+# 6. QEMU's layer on the same VF: the write panel switched to the qemu model (M twice) with the VF
+#    on q35's root bus and QEMU's vPASID at 0xff8; a guest write to the vPASID's Control shows
+#    the bits QEMU keeps (mask 0x07) and what still reaches the device through vfio.
+shot qemu-layer 120 40 "F10Quit" "--demo -s 01:00.1 --guest-bus root --vpasid" w M M i "=ECAP_PASID+6.W=ffff" Enter

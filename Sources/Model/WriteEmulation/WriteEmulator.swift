@@ -185,7 +185,7 @@ public struct WriteEmulator: Sendable {
                 let readable = min(vfio.guestAnalysis.space.readableLength, qemu.guestSize)
                 guestAnalysis = FunctionAnalysis(
                     space: ConfigSpace(bytes: Array(qemu.guestBytes.prefix(readable)), size: qemu.guestSize),
-                    address: function.address, isVirtualFunction: function.isVirtualFunction)
+                    address: function.address, isVirtualFunction: false)
                 qemuLayer = qemu
             } else {
                 vfioModel = vfio

@@ -281,6 +281,8 @@ public struct WriteSession: Sendable {
         let now = showsDevice ? history.current.deviceSpace : history.current.guestSpace
         var shown = function
         shown.space = now
+        // A guest of QEMU cannot tell a VF from any other function: QEMU presents its own view.
+        if model == .qemu && !showsDevice { shown.relation = .none }
         display = SelectedFunction(functionIndex: targetIndex, function: shown, foldZeroRows: foldZeroRows)
         if !showsDevice { display.acceptVirtualCapabilities(at: Set(virtualCapabilities.map(\.offset))) }
         var changed = Set<Int>()

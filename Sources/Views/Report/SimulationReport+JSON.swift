@@ -100,6 +100,8 @@ extension SimulationReport {
             bits.unsigned("cleared", UInt64(record.bits.cleared), &buffer)
             bits.unsigned("actions", UInt64(record.bits.actions), &buffer)
             bits.unsigned("dropped", UInt64(record.bits.dropped), &buffer)
+            // The qemu model: the bits QEMU's copy decides (the guest reads them from QEMU).
+            if record.bits.emulated != 0 { bits.unsigned("emulated", UInt64(record.bits.emulated), &buffer) }
             bits.close(&buffer)
             object.key("deviceWrite", &buffer)
             var deviceWrite = JSONObject(&buffer)
