@@ -79,7 +79,7 @@ public enum SimulationNote: Hashable, Sendable {
         case .hiddenCapability, .placeholder, .virtualCapability, .physicalFunctionCapability, .vfioOpen: .info
         case .qemu(let change):
             switch change {
-            case .virtualPASIDRefused, .barSizeUnknown, .virtualPASIDDefaultOffset: .warning
+            case .virtualPASIDRefused, .barSizeUnknown, .virtualPASIDDefaultOffset, .standardListUnreadable: .warning
             default: .info
             }
         }

@@ -26,6 +26,9 @@ public enum QemuChangeText {
             return "Header Type bit 7 is QEMU's: \(on ? "set (multifunction=on)" : "clear (multifunction=off)")"
         case .standardListRebuilt:
             return "standard list rebuilt at the same offsets: next pointers and Status.CapList are QEMU's"
+        case .standardListUnreadable(let readable):
+            return
+                "the capability list lies past the \(readable) bytes read: QEMU's rebuild of it is unknown (read as root for the whole space)"
         case .emulated(let kind, let at):
             return "\(name(kind)) at \(offset(at)) emulated by QEMU (every byte from its copy)"
         case .rewritten(let kind, let at, let rewrite):
@@ -39,6 +42,8 @@ public enum QemuChangeText {
             case .conventionalBus:
                 return "no extended list: a conventional bus reaches only the first 256 bytes"
             case .emptyAtStart: return "no extended list: the dword at 0x100 reads 0 in the vfio view"
+            case .unreadable(let readable):
+                return "extended list unknown: only \(readable) bytes were read (QEMU's rebuild of it is not simulated)"
             }
         case .nullHead(let next):
             return next == 0
@@ -75,6 +80,7 @@ public enum QemuChangeText {
         case .identityOverridden: "identityOverridden"
         case .multifunction: "multifunction"
         case .standardListRebuilt: "standardListRebuilt"
+        case .standardListUnreadable: "standardListUnreadable"
         case .emulated: "emulated"
         case .rewritten: "rewritten"
         case .dropped: "dropped"

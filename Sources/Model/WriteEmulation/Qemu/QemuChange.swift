@@ -45,6 +45,8 @@ public enum QemuChange: Hashable, Sendable {
     case multifunction(Bool)
     /// The standard list is rebuilt at the same offsets, with QEMU's next pointers.
     case standardListRebuilt
+    /// The list starts past the bytes the source read: QEMU's rebuild of it is not known.
+    case standardListUnreadable(readable: Int)
     /// A capability QEMU emulates completely (MSI, MSI-X).
     case emulated(CapabilityKind, at: ConfigOffset)
     /// A capability rewritten in place.
@@ -78,6 +80,8 @@ public enum QemuListAbsence: Hashable, Sendable {
     case conventionalBus
     /// The dword at 0x100 reads 0 in the vfio view.
     case emptyAtStart
+    /// The source read only this many bytes: the extended list is not known.
+    case unreadable(readable: Int)
 }
 
 /// Why QEMU does not add the vPASID.

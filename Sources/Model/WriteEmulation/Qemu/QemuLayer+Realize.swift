@@ -41,6 +41,9 @@ extension QemuLayer {
         changes.insert(.barsEmulated, at: 0)
 
         if config[0x06] & 0x10 != 0, config[0x34] != 0 {
+            if Int(config[0x34]) >= vfio.guestAnalysis.space.readableLength {
+                changes.append(.standardListUnreadable(readable: vfio.guestAnalysis.space.readableLength))
+            }
             try rebuildStandardList(msixTable: msixTable)
             rebuildExtendedList()
         } else {
@@ -166,7 +169,8 @@ extension QemuLayer {
         var result = [(offset: Int, id: UInt8)]()
         var seen = Set<Int>()
         var position = Int(vfio.guestByte(0x34)) & 0xFC
-        while position >= 0x40, position + 1 < 0x100, seen.insert(position).inserted {
+        let readable = vfio.guestAnalysis.space.readableLength
+        while position >= 0x40, position + 1 < min(0x100, readable), seen.insert(position).inserted {
             result.append((offset: position, id: vfio.guestByte(position)))
             position = Int(vfio.guestByte(position + 1)) & 0xFC
         }
@@ -183,7 +187,7 @@ extension QemuLayer {
         config[0x34] = 0
         emulated[0x34] = 0xFF
         emulated[0x06] |= 0x10
-        changes.append(.standardListRebuilt)
+        if !chain.isEmpty { changes.append(.standardListRebuilt) }
         var added = [Int]()
         for index in chain.indices.reversed() {
             let (position, id) = chain[index]
@@ -324,6 +328,11 @@ extension QemuLayer {
             changes.append(.extendedListAbsent(.conventionalBus))
             return
         }
+        let readable = vfio.guestAnalysis.space.readableLength
+        guard readable >= 0x104 else {
+            changes.append(.extendedListAbsent(.unreadable(readable: readable)))
+            return
+        }
         guard long(0x100) != 0 else {
             changes.append(.extendedListAbsent(.emptyAtStart))
             return
@@ -341,7 +350,7 @@ extension QemuLayer {
         }
         var chain = [Int]()
         var position = 0x100
-        while position >= 0x100, position + 4 <= copy.count, !chain.contains(position) {
+        while position >= 0x100, position + 4 <= min(copy.count, readable), !chain.contains(position) {
             chain.append(position)
             position = Int(header(position) >> 20) & 0xFFC
         }
