@@ -93,7 +93,7 @@ import Testing
 
         var totals = Totals()
         for target in Self.targets {
-            try compare(target, output: output, directory: directory, probe: probe, totals: &totals)
+            try Self.compare(target, output: output, directory: directory, probe: probe, totals: &totals)
         }
         print(
             "vfio oracle \(configuration.name): \(Self.targets.count) functions, \(totals.accesses) accesses "
@@ -228,15 +228,37 @@ import Testing
 
     // MARK: - Comparing one function
 
+    /// The layer an oracle shows the guest: the kernel's vfio view, or QEMU's on top.
+    struct Layer: Sendable {
+        /// The oracle's name for the guest view's files (`vfio-LABEL`, `guest-LABEL`).
+        var guestStage: String
+        /// cfgtui's model arguments.
+        var arguments: [String]
+        /// The model, for which bits the guest reads from the device.
+        var options: SimulationOptions
+        /// How messages name it.
+        var name: String
+        /// Device differences this oracle's setup explains, per function (the oracle's output
+        /// directory and the function's file suffix): a reason and the bits at an offset.
+        var deviceExplanations:
+            @Sendable (_ output: URL, _ suffix: String) -> [(reason: String, bits: (Int) -> UInt8)] = {
+                _, _ in []
+            }
+
+        static let vfio = Layer(
+            guestStage: "vfio", arguments: ["--model", "vfio"], options: SimulationOptions(), name: "Linux vfio-pci")
+    }
+
     /// The script lines (0-based) at which cfgtui reset the function, from its JSON trace.
-    private func resetSteps(lines: [String], input: URL, address: String, sizes: [String], directory: URL) throws
-        -> [Int]
-    {
+    static func resetSteps(
+        lines: [String], input: URL, address: String, sizes: [String], directory: URL, layer: Layer
+    ) throws -> [Int] {
         let script = directory.appendingPathComponent(
             "script-\(address.replacingOccurrences(of: ":", with: "_"))-all.txt")
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: script)
         let arguments =
-            ["simulate", "-F", input.path, "-s", address, "--model", "vfio", "--script", script.path, "--json"] + sizes
+            ["simulate", "-F", input.path, "-s", address] + layer.arguments + ["--script", script.path, "--json"]
+            + sizes
         guard let output = try Tooling.runCfgtui(arguments), output.status == 0 else { return [] }
         let document = try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any]
         var steps = [Int]()
@@ -260,8 +282,9 @@ import Testing
         var unexplained = 0
     }
 
-    private func compare(
-        _ target: Target, output: URL, directory: URL, probe: KernelBARProbe, totals: inout Totals
+    static func compare(
+        _ target: Target, output: URL, directory: URL, probe: KernelBARProbe, totals: inout Totals,
+        layer: Layer = .vfio
     ) throws {
         let suffix = target.address.replacingOccurrences(of: ":", with: "_")
         func file(_ stage: String, _ address: String = target.address) -> URL {
@@ -287,13 +310,14 @@ import Testing
         let initial = try bytes(file("dev-initial"))
         let analysis = FunctionAnalysis(
             space: ConfigSpace(bytes: initial), isVirtualFunction: target.physicalFunction != nil)
-        // Which bits the model's vfio reads from its virtual copy (the rest come from the device).
+        // Which bits the guest reads from vfio's virtual copy or QEMU's (the rest come from the device).
         let model = try WriteEmulator(
             function: SimulatedFunction(space: analysis.space, isVirtualFunction: target.physicalFunction != nil),
-            options: SimulationOptions())
+            options: layer.options)
         func virtualized(_ offset: Int) -> UInt8 {
-            guard let vfio = model.vfioModel else { return 0 }
-            return vfio.handler(at: offset) == .virtual ? 0xFF : vfio.permissions(at: offset).virt
+            guard let vfio = model.kernelModel else { return 0 }
+            let emulated = UInt8(truncatingIfNeeded: model.qemuLayer?.emulatedMask(at: offset, count: 1) ?? 0)
+            return vfio.handler(at: offset) == .virtual ? 0xFF : vfio.permissions(at: offset).virt | emulated
         }
 
         // The checkpoints: before, each D label, after.
@@ -316,7 +340,7 @@ import Testing
         // Where cfgtui reset the function (a soft reset on D3hot to D0, an FLR): QEMU 7.2 has
         // no PM soft reset, which the QEMU oracle's explanations cover given these steps.
         let resets = try resetSteps(
-            lines: lines, input: inputURL, address: target.address, sizes: sizes, directory: directory)
+            lines: lines, input: inputURL, address: target.address, sizes: sizes, directory: directory, layer: layer)
         // Per script line: the bytes a write covers (none for a read).
         var pieceOffsets = [(offset: Int, width: Int)]()
         for access in accesses {
@@ -328,6 +352,7 @@ import Testing
         }
         var unexplained = [String]()
         var explainedBits = [String: Int]()
+        let layerExplanations = layer.deviceExplanations(output, suffix)
         for stage in stages {
             let lastReset = resets.last { $0 < stage.count }
             var writtenAfterReset = [Bool](repeating: false, count: initial.count)
@@ -340,16 +365,15 @@ import Testing
             }
             let script = directory.appendingPathComponent("script-\(suffix)-\(stage.label).txt")
             try Data((lines.prefix(stage.count).joined(separator: "\n") + "\n").utf8).write(to: script)
-            let guestURL = directory.appendingPathComponent("cfgtui-vfio-\(stage.label)-\(suffix).txt")
+            let guestURL = directory.appendingPathComponent("cfgtui-\(layer.guestStage)-\(stage.label)-\(suffix).txt")
             let deviceURL = directory.appendingPathComponent("cfgtui-dev-\(stage.label)-\(suffix).txt")
             let arguments =
-                [
-                    "simulate", "-F", inputURL.path, "-s", target.address, "--model", "vfio", "--script", script.path,
-                    "--emit-dump", guestURL.path, "--emit-device-dump", deviceURL.path,
+                ["simulate", "-F", inputURL.path, "-s", target.address] + layer.arguments + [
+                    "--script", script.path, "--emit-dump", guestURL.path, "--emit-device-dump", deviceURL.path,
                 ] + sizes
             guard let result = try Tooling.runCfgtui(arguments) else { return }
             try #require(result.status == 0, "\(target.name): cfgtui simulate failed: \(result.stderr)")
-            let oracleGuest = try bytes(file("vfio-\(stage.label)"))
+            let oracleGuest = try bytes(file("\(layer.guestStage)-\(stage.label)"))
             let oracleDevice = try bytes(file("dev-\(stage.label)"))
             let guest = try bytes(guestURL)
             let device = try bytes(deviceURL)
@@ -368,6 +392,13 @@ import Testing
                 var bits = oracleDevice[offset] ^ device[offset]
                 for explanation in QemuWriteOracleTests.explanations {
                     let covered = explanation.bits(offset, context) & bits
+                    guard covered != 0 else { continue }
+                    explainedBits["device: " + explanation.reason, default: 0] += covered.nonzeroBitCount
+                    deviceExplained[offset] |= covered
+                    bits &= ~covered
+                }
+                for explanation in layerExplanations {
+                    let covered = explanation.bits(offset) & bits
                     guard covered != 0 else { continue }
                     explainedBits["device: " + explanation.reason, default: 0] += covered.nonzeroBitCount
                     deviceExplained[offset] |= covered
@@ -431,13 +462,13 @@ import Testing
             }
         }
         for (reason, count) in explainedBits.sorted(by: { $0.key < $1.key }) {
-            print("vfio oracle \(target.name): \(count) bits explained: \(reason)")
+            print("\(layer.guestStage) oracle \(target.name): \(count) bits explained: \(reason)")
             totals.explainedBits += count
         }
         totals.unexplained += unexplained.count
         if !unexplained.isEmpty {
             let list = unexplained.prefix(60).joined(separator: "\n")
-            Issue.record("\(target.name): \(unexplained.count) differences from Linux vfio-pci:\n\(list)")
+            Issue.record("\(target.name): \(unexplained.count) differences from \(layer.name):\n\(list)")
         }
     }
 }

@@ -96,8 +96,10 @@ public struct VfioModel: Sendable {
     }
 
     /// The VMM changes the interrupt setup (VFIO_DEVICE_SET_IRQS): leaving MSI or MSI-X turns
-    /// it off in the device and lets INTx through again (pci_intx_for_msi), entering them
-    /// programs the device as at set-up.
+    /// it off in the device, entering them programs the device as at set-up. Command stays as
+    /// it was: vfio_msi_enable and vfio_msi_disable wrap the kernel's MSI calls in
+    /// vfio_pci_memory_lock_and_enable / vfio_pci_memory_unlock_and_restore, which writes the
+    /// saved Command back over pci_intx_for_msi's INTx Disable (QEMU oracle).
     mutating func changeInterrupts(to new: VfioInterrupts) {
         guard new != interrupts else { return }
         var ignored = [WriteNote]()
@@ -112,10 +114,6 @@ public struct VfioModel: Sendable {
                 guard case .capability(.standard(id), let at) = owner else { continue }
                 let control = device.value(at: at.rawValue + 2, count: 2)
                 _ = device.write(at: at.rawValue + 2, count: 2, value: control & ~enable, notes: &ignored)
-            }
-            let command = device.value(at: 0x04, count: 2)
-            if !hasNoINTx && command & 0x0400 != 0 {
-                _ = device.write(at: 0x04, count: 2, value: command & ~0x0400, notes: &ignored)
             }
         case .none, .intx:
             break
@@ -136,7 +134,8 @@ public struct VfioModel: Sendable {
     }
 
     /// What the host kernel programs when the VMM sets interrupts up: MSI or MSI-X enabled in
-    /// the device (with INTx disabled, pci_intx_for_msi), MSI with msi_qmax vectors.
+    /// the device, MSI with msi_qmax vectors; Command restored afterwards (see changeInterrupts).
+    /// The MSI address and data it programs are host values, not simulated.
     private static func setUpInterrupts(
         _ interrupts: VfioInterrupts, device: inout DeviceModel, layout: VfioLayout, steps: inout [VfioOpenStep]
     ) {
@@ -161,8 +160,6 @@ public struct VfioModel: Sendable {
             let control = device.value(at: msix + 2, count: 2)
             _ = device.write(at: msix + 2, count: 2, value: control | 0x8000, notes: &ignored)
         }
-        let command = device.value(at: 0x04, count: 2)
-        _ = device.write(at: 0x04, count: 2, value: command | 0x0400, notes: &ignored)
     }
 
     // MARK: - Reading

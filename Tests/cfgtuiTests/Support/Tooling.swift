@@ -37,6 +37,11 @@ enum Tooling {
     /// The real kernel's vfio-pci in a throwaway guest (../shared/tools/vfio_oracle).
     static let vfioOraclePath = packageRoot.deletingLastPathComponent()
         .appendingPathComponent("shared/tools/vfio_oracle/vfio_oracle.py").path
+    /// QEMU's vfio-pci in that guest, read through qtest (the project's own harness).
+    static let qemuVfioOraclePath = packageRoot.appendingPathComponent("scripts/qemu_vfio_oracle.py").path
+    /// Where it caches its initramfs (with the inner QEMU) between runs.
+    static let qemuVfioOracleCache = URL(
+        fileURLWithPath: ProcessInfo.processInfo.environment["QEMU_VFIO_ORACLE_CACHE"] ?? "/tmp/qemu-vfio-oracle/cache")
     /// Where it caches its initramfs between runs.
     static let vfioOracleCache = URL(
         fileURLWithPath: ProcessInfo.processInfo.environment["VFIO_ORACLE_CACHE"] ?? "/tmp/vfio-oracle/cache")
