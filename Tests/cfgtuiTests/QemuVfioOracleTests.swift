@@ -94,22 +94,24 @@ import Testing
             return functions.first?.space.bytes ?? []
         }
         let device = bytes("dev-after")
-        guard device.count >= 0x100,
-            let msi = FunctionAnalysis(space: ConfigSpace(bytes: device)).capability(.standard(.msi))?.offset.rawValue
-        else { return [] }
+        guard device.count >= 0x100 else { return [] }
+        let analysis = FunctionAnalysis(space: ConfigSpace(bytes: device))
+        let msi = analysis.capability(.standard(.msi))?.offset.rawValue
+        let msix = analysis.capability(.standard(.msix))?.offset.rawValue
         var result = [(reason: String, bits: (Int) -> UInt8)]()
-        let address = ConfigSpace(bytes: device).dword(at: msi + 4) ?? 0
-        if address & 0xFFF0_0000 == 0xFEE0_0000 {
-            let is64Bit = device[msi + 2] & 0x80 != 0
-            let end = msi + (is64Bit ? 0x0E : 0x0A)
+        if let msi, (ConfigSpace(bytes: device).dword(at: msi + 4) ?? 0) & 0xFFF0_0000 == 0xFEE0_0000 {
+            let end = msi + (device[msi + 2] & 0x80 != 0 ? 0x0E : 0x0A)
             result.append(
                 ("MSI address and data the host kernel programmed (host values)", { (msi + 4)..<end ~= $0 ? 0xFF : 0 }))
         }
         let stderr = String(
             decoding: (try? Data(contentsOf: output.appendingPathComponent("o-qemu-stderr-\(suffix).txt"))) ?? Data(),
             as: UTF8.self)
-        if stderr.contains("Failed to enable MSI") {
+        if let msi, stderr.contains("Failed to enable MSI") {
             result.append(("the host kernel refused QEMU's MSI setup (QEMU's stderr)", { $0 == msi + 2 ? 0x71 : 0 }))
+        }
+        if let msix, stderr.contains("failed to enable vectors") {
+            result.append(("the host kernel refused QEMU's MSI-X setup (QEMU's stderr)", { $0 == msix + 3 ? 0x80 : 0 }))
         }
         return result
     }
