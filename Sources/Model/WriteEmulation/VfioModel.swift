@@ -121,6 +121,22 @@ public struct VfioModel: Sendable {
         Self.setUpInterrupts(new, device: &device, layout: layout, steps: &steps)
     }
 
+    /// VFIO_DEVICE_SET_IRQS with a trigger for `new`'s index, as vfio_pci_set_irqs_ioctl takes
+    /// it: refused (false, nothing changes) while another index is set up
+    /// (vfio_pci_set_intx_trigger / vfio_pci_set_msi_trigger: -EINVAL).
+    mutating func requestInterrupts(_ new: VfioInterrupts) -> Bool {
+        guard interrupts == .none || interrupts.index == new.index else { return false }
+        changeInterrupts(to: new)
+        return true
+    }
+
+    /// VFIO_DEVICE_SET_IRQS with no data for `index`: tears that index down when it is the one
+    /// set up (otherwise -EINVAL, nothing changes).
+    mutating func releaseInterrupts(_ index: VfioInterrupts.Index) {
+        guard interrupts.index == index, index != .none else { return }
+        changeInterrupts(to: .none)
+    }
+
     /// VFIO_DEVICE_RESET: D0, then pci_try_reset_function, which saves the state, resets and
     /// restores it. Returns the method the dump shows (nil: none, the ioctl fails).
     mutating func resetDevice() -> String? {

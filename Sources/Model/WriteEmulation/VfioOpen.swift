@@ -19,6 +19,18 @@ public enum VfioInterrupts: Hashable, Sendable {
         return min(5, Int.bitWidth - (vectors - 1).leadingZeroBitCount)
     }
 
+    /// vfio's irq index (VFIO_PCI_INTX/MSI/MSIX_IRQ_INDEX), or none.
+    enum Index { case none, intx, msi, msix }
+
+    var index: Index {
+        switch self {
+        case .none: .none
+        case .intx: .intx
+        case .msi: .msi
+        case .msix: .msix
+        }
+    }
+
     /// vfio's irq_type is MSI: MSI Enable written by the guest sticks.
     var isMSI: Bool {
         if case .msi = self { return true }

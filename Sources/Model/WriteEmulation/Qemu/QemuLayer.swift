@@ -34,6 +34,9 @@ public struct QemuLayer: Sendable {
     public let guestSize: Int
     /// The Interrupt Pin vfio reports (QEMU routes INTx when it is not 0).
     let interruptPin: UInt8
+    /// QEMU's interrupt mode (vdev->interrupt), which can differ from the kernel's when the
+    /// kernel refused a change.
+    var interrupt = VfioInterrupts.Index.none
     /// The registered BARs: slot index, type bits, size (io_regions).
     var regions: [(index: Int, type: UInt32, size: UInt64, is64Bit: Bool)] = []
 
@@ -52,7 +55,7 @@ public struct QemuLayer: Sendable {
         initializeMasks()
         try realize()
         if interruptPin != 0 {
-            self.vfio.changeInterrupts(to: .intx)
+            enableINTx()
             changes.append(.intxEnabled)
         }
         reset()
@@ -99,12 +102,11 @@ public struct QemuLayer: Sendable {
         let wasMSIX = msixEnabled
         if let msi, Self.overlaps(offset, count, msi.offset, msi.size) {
             defaultWrite(at: offset, count: count, value: value)
-            if wasMSI != msiEnabled || msiEnabled { updateMSI(enabled: msiEnabled) }
+            // vfio_update_msi when it stays enabled only refreshes routes.
+            if !wasMSI && msiEnabled { enableMSI() } else if wasMSI && !msiEnabled { disableMSI() }
         } else if let msix, Self.overlaps(offset, count, msix, 12) {
             defaultWrite(at: offset, count: count, value: value)
-            if wasMSIX != msixEnabled {
-                vfio.changeInterrupts(to: msixEnabled ? .msix : interruptPin != 0 ? .intx : .none)
-            }
+            if !wasMSIX && msixEnabled { enableMSIX() } else if wasMSIX && !msixEnabled { disableMSIX() }
         } else {
             defaultWrite(at: offset, count: count, value: value)
         }
@@ -135,16 +137,60 @@ public struct QemuLayer: Sendable {
     var msiEnabled: Bool { msi.map { word($0.offset + 2) & 0x01 != 0 } ?? false }
     var msixEnabled: Bool { msix.map { config[$0 + 3] & 0x80 != 0 } ?? false }
 
-    /// vfio_msi_enable / vfio_update_msi / vfio_msi_disable: the kernel's MSI follows the
-    /// guest's Enable and Multiple Message Enable.
-    private mutating func updateMSI(enabled: Bool) {
-        guard let msi else { return }
-        if enabled {
-            let vectors = 1 << Int((word(msi.offset + 2) >> 4) & 7)
-            vfio.changeInterrupts(to: .msi(vectors: vectors))
-        } else {
-            vfio.changeInterrupts(to: interruptPin != 0 ? .intx : .none)
+    // QEMU's interrupt handling (vfio_intx_enable, vfio_msi_enable, vfio_msix_enable and their
+    // disables), each a VFIO_DEVICE_SET_IRQS the kernel may refuse while another index is set up.
+
+    /// vfio_disable_interrupts: MSI-X or MSI first (each falls back to INTx), then INTx.
+    mutating func disableInterrupts() {
+        switch interrupt {
+        case .msix: disableMSIX()
+        case .msi: disableMSI()
+        case .none, .intx: break
         }
+        if interrupt == .intx {
+            vfio.releaseInterrupts(.intx)
+            interrupt = .none
+        }
+    }
+
+    /// vfio_intx_enable: only with a pin; QEMU's mode follows the kernel's answer.
+    mutating func enableINTx() {
+        guard interruptPin != 0 else { return }
+        disableInterrupts()
+        if vfio.requestInterrupts(.intx) { interrupt = .intx }
+    }
+
+    /// vfio_msi_enable with QEMU's allocated vectors (1 << Multiple Message Enable); a refusal
+    /// falls back to INTx (vfio_msi_disable_common).
+    mutating func enableMSI() {
+        guard let msi else { return }
+        disableInterrupts()
+        let vectors = 1 << Int((word(msi.offset + 2) >> 4) & 7)
+        if vfio.requestInterrupts(.msi(vectors: vectors)) {
+            interrupt = .msi
+        } else {
+            interrupt = .none
+            enableINTx()
+        }
+    }
+
+    mutating func disableMSI() {
+        vfio.releaseInterrupts(.msi)
+        interrupt = .none
+        enableINTx()
+    }
+
+    /// vfio_msix_enable: QEMU's mode is MSI-X whatever the kernel answers.
+    mutating func enableMSIX() {
+        disableInterrupts()
+        interrupt = .msix
+        _ = vfio.requestInterrupts(.msix)
+    }
+
+    mutating func disableMSIX() {
+        vfio.releaseInterrupts(.msix)
+        interrupt = .none
+        enableINTx()
     }
 
     // MARK: - Reset
@@ -153,7 +199,7 @@ public struct QemuLayer: Sendable {
     /// start: D0, the Command enables and INTx Disable cleared, VFIO_DEVICE_RESET (or a bus or
     /// PM reset), INTx again, BARs written 0 through vfio; QEMU's BARs, MSI and MSI-X cleared.
     public mutating func reset() {
-        vfio.changeInterrupts(to: .none)
+        disableInterrupts()
         var ignored = VfioWriteResult()
         if let pm = capabilityOffset(.powerManagement) {
             let control = guestValue(at: pm + 4, count: 2)
@@ -163,7 +209,7 @@ public struct QemuLayer: Sendable {
         write(at: 0x04, count: 2, value: command, into: &ignored)
         let method = vfio.resetDevice()
         changes.append(.startupReset(method: method))
-        if interruptPin != 0 { vfio.changeInterrupts(to: .intx) }
+        enableINTx()
         for index in 0..<6 { vfio.write(at: 0x10 + 4 * index, count: 4, value: 0, into: &ignored) }
         resetCopy()
     }
