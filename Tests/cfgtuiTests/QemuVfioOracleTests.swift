@@ -23,7 +23,9 @@ import Testing
         var testDescription: String { bus.rawValue }
     }
 
-    static let configurations = [Configuration(bus: .root), Configuration(bus: .rootPort)]
+    static let configurations = [
+        Configuration(bus: .root), Configuration(bus: .rootPort), Configuration(bus: .conventional),
+    ]
 
     @Test(arguments: QemuVfioOracleTests.configurations)
     func simulatorMatchesQemu(_ configuration: Configuration) throws {
@@ -66,7 +68,8 @@ import Testing
         let layer = VfioOracleTests.Layer(
             guestStage: "guest", arguments: ["--model", "qemu", "--guest-bus", name],
             options: SimulationOptions(model: .qemu, qemu: QemuOptions(bus: configuration.bus)),
-            name: "QEMU 7.2's vfio-pci (\(name))", deviceExplanations: Self.hostExplanations)
+            name: "QEMU 7.2's vfio-pci (\(name))", reach: configuration.bus == .conventional ? 0x100 : 0x1000,
+            deviceExplanations: Self.hostExplanations)
         var totals = VfioOracleTests.Totals()
         for target in VfioOracleTests.targets {
             try VfioOracleTests.compare(
