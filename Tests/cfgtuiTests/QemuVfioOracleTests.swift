@@ -33,38 +33,13 @@ import Testing
         let name = configuration.bus.rawValue
         let seed = QemuWriteOracleTests.seed ^ 0x0E_3A_0E_3A ^ name.hashValueStable
         print("qemu oracle \(name): seed \(seed) (CFGTUI_ORACLE_SEED=\(QemuWriteOracleTests.seed))")
-        let keep = ProcessInfo.processInfo.environment["CFGTUI_ORACLE_KEEP"]
-        let directory =
-            keep.map { URL(fileURLWithPath: $0).appendingPathComponent("qemu-\(name)") }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-qemu-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
-        let reuse = keep != nil && ProcessInfo.processInfo.environment["CFGTUI_ORACLE_REUSE"] == "1"
-
+        let (directory, keep) = try VfioOracleTests.workDirectory("qemu-\(name)")
+        defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
         var generator = SplitMix64(seed: seed)
-        var arguments = [
-            Tooling.qemuVfioOraclePath, "--outdir", directory.appendingPathComponent("out").path, "--prefix", "o",
-            "--devices", VfioOracleTests.devices, "--vfs", "nvme-sriov:1", "--guest-bus", name, "--cache",
-            Tooling.qemuVfioOracleCache.path,
-        ]
-        var unchanged = reuse
-        for (index, target) in VfioOracleTests.targets.enumerated() {
-            let script = directory.appendingPathComponent("script\(index).txt")
-            let text = Data(Self.randomScript(&generator).utf8)
-            if (try? Data(contentsOf: script)) != text { unchanged = false }
-            try text.write(to: script)
-            arguments += ["--target", "\(target.spec)=\(script.path)"]
-        }
-        if !unchanged {
-            try FileManager.default.createDirectory(at: Tooling.qemuVfioOracleCache, withIntermediateDirectories: true)
-            let started = Date()
-            let run = try Tooling.run("/usr/bin/python3", arguments)
-            print("qemu oracle \(name): guest run \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-            try #require(run.status == 0, "qemu_vfio_oracle.py failed (\(run.status)):\n\(run.stderr.suffix(3000))")
-        }
-        let output = directory.appendingPathComponent("out")
-        let dmesg = String(decoding: try Data(contentsOf: output.appendingPathComponent("o-dmesg.txt")), as: UTF8.self)
-        let probe = KernelBARProbe(dmesg: dmesg)
+        let (output, probe) = try VfioOracleTests.runOracle(
+            "qemu oracle \(name)", tool: Tooling.qemuVfioOraclePath, cache: Tooling.qemuVfioOracleCache,
+            arguments: ["--guest-bus", name], directory: directory
+        ) { Self.randomScript(&generator) }
         let layer = VfioOracleTests.Layer(
             guestStage: "guest", arguments: ["--model", "qemu", "--guest-bus", name],
             options: SimulationOptions(model: .qemu, qemu: QemuOptions(bus: configuration.bus)),

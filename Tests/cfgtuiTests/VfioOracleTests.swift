@@ -56,40 +56,13 @@ import Testing
         try Requirement.check(.qemu, .vfioOracle)
         let seed = QemuWriteOracleTests.seed ^ 0x0F10_0F10 ^ configuration.name.hashValueStable
         print("vfio oracle \(configuration.name): seed \(seed) (CFGTUI_ORACLE_SEED=\(QemuWriteOracleTests.seed))")
-        let keep = ProcessInfo.processInfo.environment["CFGTUI_ORACLE_KEEP"]
-        let directory =
-            keep.map { URL(fileURLWithPath: $0).appendingPathComponent("vfio-\(configuration.name)") }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-vfio-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { if keep == nil { try? FileManager.default.removeItem(at: directory) } }
-
-        // CFGTUI_ORACLE_REUSE=1 with CFGTUI_ORACLE_KEEP: compare against the kept guest run
-        // when its scripts are this seed's (for working on the model without booting again).
-        let reuse = keep != nil && ProcessInfo.processInfo.environment["CFGTUI_ORACLE_REUSE"] == "1"
+        let (directory, keep) = try Self.workDirectory("vfio-\(configuration.name)")
+        defer { if !keep { try? FileManager.default.removeItem(at: directory) } }
         var generator = SplitMix64(seed: seed)
-        var arguments =
-            [
-                Tooling.vfioOraclePath, "--outdir", directory.appendingPathComponent("out").path, "--prefix", "o",
-                "--devices", Self.devices, "--vfs", "nvme-sriov:1", "--cache", Tooling.vfioOracleCache.path,
-            ] + configuration.parameters
-        var unchanged = reuse
-        for (index, target) in Self.targets.enumerated() {
-            let script = directory.appendingPathComponent("script\(index).txt")
-            let text = Data(Self.randomScript(&generator).utf8)
-            if (try? Data(contentsOf: script)) != text { unchanged = false }
-            try text.write(to: script)
-            arguments += ["--target", "\(target.spec)=\(script.path)"]
-        }
-        if !unchanged {
-            try FileManager.default.createDirectory(at: Tooling.vfioOracleCache, withIntermediateDirectories: true)
-            let started = Date()
-            let run = try Tooling.run("/usr/bin/python3", arguments)
-            print("vfio oracle: guest run \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
-            try #require(run.status == 0, "vfio_oracle.py failed (\(run.status)):\n\(run.stderr.suffix(3000))")
-        }
-        let output = directory.appendingPathComponent("out")
-        let dmesg = String(decoding: try Data(contentsOf: output.appendingPathComponent("o-dmesg.txt")), as: UTF8.self)
-        let probe = KernelBARProbe(dmesg: dmesg)
+        let (output, probe) = try Self.runOracle(
+            "vfio oracle", tool: Tooling.vfioOraclePath, cache: Tooling.vfioOracleCache,
+            arguments: configuration.parameters, directory: directory
+        ) { Self.randomScript(&generator) }
 
         var totals = Totals()
         for target in Self.targets {
@@ -100,6 +73,55 @@ import Testing
                 + "(and \(totals.refused) past the end, refused), \(totals.reads) reads, "
                 + "\(totals.bytes) bytes compared at \(totals.checkpoints) checkpoints, "
                 + "\(totals.explainedBits) bits explained, \(totals.unexplained) unexplained")
+    }
+
+    // MARK: - Running an oracle
+
+    /// Where a run keeps its files: under CFGTUI_ORACLE_KEEP (kept), else a fresh temporary
+    /// directory the caller removes.
+    static func workDirectory(_ name: String) throws -> (URL, keep: Bool) {
+        let keep = ProcessInfo.processInfo.environment["CFGTUI_ORACLE_KEEP"]
+        let directory =
+            keep.map { URL(fileURLWithPath: $0).appendingPathComponent(name) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return (directory, keep != nil)
+    }
+
+    /// Writes one `script()` per target and boots `tool` (vfio_oracle.py or
+    /// qemu_vfio_oracle.py: the same targets and script format) with `arguments`. With
+    /// CFGTUI_ORACLE_REUSE=1 and CFGTUI_ORACLE_KEEP, a kept run with the same scripts is compared
+    /// instead of booting again (for working on the model). Returns the output directory and the
+    /// kernel's BAR probe.
+    static func runOracle(
+        _ label: String, tool: String, cache: URL, arguments extra: [String], directory: URL,
+        script: () -> String
+    ) throws -> (output: URL, probe: KernelBARProbe) {
+        let environment = ProcessInfo.processInfo.environment
+        let reuse = environment["CFGTUI_ORACLE_KEEP"] != nil && environment["CFGTUI_ORACLE_REUSE"] == "1"
+        let output = directory.appendingPathComponent("out")
+        var arguments =
+            [
+                tool, "--outdir", output.path, "--prefix", "o", "--devices", devices, "--vfs", "nvme-sriov:1",
+                "--cache", cache.path,
+            ] + extra
+        var unchanged = reuse
+        for (index, target) in targets.enumerated() {
+            let file = directory.appendingPathComponent("script\(index).txt")
+            let text = Data(script().utf8)
+            if (try? Data(contentsOf: file)) != text { unchanged = false }
+            try text.write(to: file)
+            arguments += ["--target", "\(target.spec)=\(file.path)"]
+        }
+        if !unchanged {
+            try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+            let started = Date()
+            let run = try Tooling.run("/usr/bin/python3", arguments)
+            print("\(label): guest run \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            try #require(run.status == 0, "\(tool) failed (\(run.status)):\n\(run.stderr.suffix(3000))")
+        }
+        let dmesg = String(decoding: try Data(contentsOf: output.appendingPathComponent("o-dmesg.txt")), as: UTF8.self)
+        return (output, KernelBARProbe(dmesg: dmesg))
     }
 
     // MARK: - The access script

@@ -213,7 +213,9 @@ public struct WriteEmulator: Sendable {
 
     /// The device's `count` (1-4) bytes at `offset`.
     public func deviceValue(at offset: Int, count: Int) -> UInt32 {
-        if let vfio = kernelModel { return vfio.device.value(at: offset, count: count) }
+        // Not through kernelModel: that would copy the model on every access.
+        if let vfioModel { return vfioModel.device.value(at: offset, count: count) }
+        if let qemuLayer { return qemuLayer.vfio.device.value(at: offset, count: count) }
         return deviceModel?.value(at: offset, count: count) ?? 0
     }
 

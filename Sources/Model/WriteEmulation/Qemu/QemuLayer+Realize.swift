@@ -101,13 +101,8 @@ extension QemuLayer {
         let offset = index == 6 ? 0x30 : 0x10 + 4 * index
         let mask64 = ~(size &- 1) | (index == 6 ? 1 : 0)
         setLong(offset, type)
-        let low = UInt32(truncatingIfNeeded: mask64)
-        for byte in 0..<4 { wmask[offset + byte] = UInt8(truncatingIfNeeded: low >> UInt32(8 * byte)) }
-        if is64Bit {
-            setLong(offset + 4, 0)
-            let high = UInt32(truncatingIfNeeded: mask64 >> 32)
-            for byte in 0..<4 { wmask[offset + 4 + byte] = UInt8(truncatingIfNeeded: high >> UInt32(8 * byte)) }
-        }
+        wmask.storeLittleEndian(mask64, at: offset, count: is64Bit ? 8 : 4)
+        if is64Bit { setLong(offset + 4, 0) }
         regions.removeAll { $0.index == index }
         regions.append((index: index, type: type, size: size, is64Bit: is64Bit))
     }
@@ -247,9 +242,7 @@ extension QemuLayer {
     }
 
     mutating func setMask(_ offset: Int, count: Int, _ mask: UInt32) {
-        for index in 0..<count where offset + index < wmask.count {
-            wmask[offset + index] = UInt8(truncatingIfNeeded: mask >> UInt32(8 * index))
-        }
+        wmask.storeLittleEndian(UInt64(mask), at: offset, count: count)
     }
 
     /// msix_init: QEMU's MSI-X (12 bytes), refused when the table or PBA does not fit its BAR.
@@ -343,11 +336,7 @@ extension QemuLayer {
             wmask[position] = 0
             emulated[position] = 0xFF
         }
-        func header(_ position: Int) -> UInt32 {
-            position + 3 < copy.count
-                ? UInt32(copy[position]) | UInt32(copy[position + 1]) << 8 | UInt32(copy[position + 2]) << 16
-                    | UInt32(copy[position + 3]) << 24 : 0
-        }
+        func header(_ position: Int) -> UInt32 { UInt32(copy.littleEndianValue(at: position, count: 4)) }
         var chain = [Int]()
         var position = 0x100
         while position >= 0x100, position + 4 <= min(copy.count, readable), !chain.contains(position) {

@@ -201,7 +201,8 @@ public struct QemuLayer: Sendable {
     public mutating func reset() {
         disableInterrupts()
         var ignored = VfioWriteResult()
-        if let pm = capabilityOffset(.powerManagement) {
+        // vdev->pm_cap: the PM capability vfio_add_std_cap met (QEMU keeps every offset).
+        if let pm = vfioCapabilities().first(where: { $0.id == CapabilityID.powerManagement.rawValue })?.offset {
             let control = guestValue(at: pm + 4, count: 2)
             if control & 3 != 0 { write(at: pm + 4, count: 2, value: control & ~3, into: &ignored) }
         }
@@ -245,45 +246,21 @@ public struct QemuLayer: Sendable {
         offset < start + length && start < offset + count
     }
 
-    func word(_ offset: Int) -> UInt32 {
-        offset + 1 < config.count ? UInt32(config[offset]) | UInt32(config[offset + 1]) << 8 : 0
-    }
-
-    func long(_ offset: Int) -> UInt32 {
-        offset + 3 < config.count ? word(offset) | word(offset + 2) << 16 : 0
-    }
-
+    // QEMU's copy through the shared little-endian helpers (ConfigSpace+LittleEndian).
+    func word(_ offset: Int) -> UInt32 { UInt32(config.littleEndianValue(at: offset, count: 2)) }
+    func long(_ offset: Int) -> UInt32 { UInt32(config.littleEndianValue(at: offset, count: 4)) }
     mutating func setWord(_ offset: Int, _ value: UInt32) {
-        guard offset + 1 < config.count else { return }
-        config[offset] = UInt8(truncatingIfNeeded: value)
-        config[offset + 1] = UInt8(truncatingIfNeeded: value >> 8)
+        config.storeLittleEndian(UInt64(value), at: offset, count: 2)
     }
-
     mutating func setLong(_ offset: Int, _ value: UInt32) {
-        setWord(offset, value & 0xFFFF)
-        setWord(offset + 2, value >> 16)
+        config.storeLittleEndian(UInt64(value), at: offset, count: 4)
     }
 
     /// vfio_add_emulated_word/long: QEMU's value, read-only in its copy, emulated.
     mutating func emulate(_ offset: Int, count: Int, value: UInt32, mask: UInt32) {
-        for index in 0..<count where offset + index < config.count {
-            let shift = UInt32(8 * index)
-            let byteMask = UInt8(truncatingIfNeeded: mask >> shift)
-            let byteValue = UInt8(truncatingIfNeeded: value >> shift)
-            config[offset + index] = (config[offset + index] & ~byteMask) | (byteValue & byteMask)
-            wmask[offset + index] &= ~byteMask
-            emulated[offset + index] |= byteMask
-        }
+        config.storeLittleEndian(UInt64(value), at: offset, count: count, mask: UInt64(mask))
+        wmask.storeLittleEndian(0, at: offset, count: count, mask: UInt64(mask))
+        emulated.storeLittleEndian(.max, at: offset, count: count, mask: UInt64(mask))
     }
 
-    /// The offset of a standard capability in the guest's list as QEMU built it.
-    func capabilityOffset(_ id: CapabilityID) -> Int? {
-        var position = Int(config[0x34]) & 0xFC
-        var seen = Set<Int>()
-        while position >= 0x40, position < 0x100, seen.insert(position).inserted {
-            if config[position] == id.rawValue { return position }
-            position = Int(config[position + 1]) & 0xFC
-        }
-        return nil
-    }
 }
