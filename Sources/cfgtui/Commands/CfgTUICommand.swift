@@ -10,6 +10,7 @@ struct CfgTUICommand: ParsableCommand {
             Exit status: 0 success, 1 a source could not be read, 2 plan: a capability could not be placed,
             3 the selection matched nothing, 64 usage error.
             """,
+        version: Version.current,
         subcommands: [
             ExploreCommand.self, ListCommand.self, ShowCommand.self, PlanCommand.self, SimulateCommand.self,
             BenchViewsCommand.self, BenchSimulateCommand.self,
