@@ -48,6 +48,9 @@ public enum DiagnosticKind: Hashable, Sendable {
     case reservedHeaderLayout(Int)
     /// A dump left this range out; its bytes are treated as unreadable.
     case missingBytes(ConfigRange)
+    /// A host function's sysfs file was not used (`config`: no bytes; `vendor`, `device`,
+    /// `class`: the identity comes from the configuration space; `physfn`: no VF relation).
+    case sysfsFileUnusable(path: String, problem: SysfsFileProblem)
 
     // MARK: Capability lists
     /// The capability pointer is non-zero but Status.Capabilities List is clear; the list is ignored.
@@ -107,7 +110,7 @@ public enum DiagnosticKind: Hashable, Sendable {
             .info
         case .misalignedPointer, .nullCapability, .emptyExtendedHeader, .unknownCapabilityID,
             .lengthUnknown, .extendedSpaceAliased, .reservedHeaderLayout, .missingBytes,
-            .virtualFunctionForbiddenCapability:
+            .virtualFunctionForbiddenCapability, .sysfsFileUnusable:
             .warning
         case .headerTruncated, .allOnesFunction, .invalidVendorID, .pointerIntoHeader,
             .chainLoop, .hopLimit, .brokenChain, .allOnesExtendedHeader, .pointerBelowExtendedSpace, .overlap,
@@ -115,4 +118,25 @@ public enum DiagnosticKind: Hashable, Sendable {
             .error
         }
     }
+}
+
+/// Why a sysfs file of a host function was not used.
+public enum SysfsFileProblem: Hashable, Sendable {
+    /// The file does not exist.
+    case missing
+    /// The file is empty (a real `config` never is).
+    case empty
+    /// Not a regular file: refused rather than opened (a FIFO would block the open).
+    case notRegularFile(SysfsFileKind)
+    /// It could not be examined or opened; the system's reason.
+    case unreadable(reason: String)
+    /// A link whose target does not exist.
+    case danglingLink(target: String)
+    /// libpci failed on this function (its message); its answers for the function are not used.
+    case libpci(message: String)
+}
+
+/// What a file that is not a regular file is.
+public enum SysfsFileKind: Hashable, Sendable {
+    case fifo, directory, characterDevice, blockDevice, socket, other
 }

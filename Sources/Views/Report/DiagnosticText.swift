@@ -21,6 +21,7 @@ public enum DiagnosticText {
         case .virtualFunctionIDs: "virtualFunctionIDs"
         case .reservedHeaderLayout: "reservedHeaderLayout"
         case .missingBytes: "missingBytes"
+        case .sysfsFileUnusable: "sysfsFileUnusable"
         case .capabilityPointerIgnored: "capabilityPointerIgnored"
         case .pointerIntoHeader: "pointerIntoHeader"
         case .pointerPastReadable: "pointerPastReadable"
@@ -50,6 +51,35 @@ public enum DiagnosticText {
         space == .standard ? "capability list" : "extended capability list"
     }
 
+    private static func sysfs(_ problem: SysfsFileProblem) -> String {
+        switch problem {
+        case .missing: "missing"
+        case .empty: "empty"
+        case .notRegularFile(let kind):
+            switch kind {
+            case .fifo: "a FIFO, not a regular file: not opened"
+            case .directory: "a directory, not a regular file: not opened"
+            case .characterDevice: "a character device, not a regular file: not opened"
+            case .blockDevice: "a block device, not a regular file: not opened"
+            case .socket: "a socket, not a regular file: not opened"
+            case .other: "not a regular file: not opened"
+            }
+        case .unreadable(let reason): "cannot read: " + reason
+        case .danglingLink(let target): "links to \(target), which does not exist"
+        case .libpci(let message): "libpci failed: " + message
+        }
+    }
+
+    /// What the missing file costs, by its name.
+    private static func sysfsConsequence(_ path: String) -> String {
+        switch path.split(separator: "/").last {
+        case "config": "; no configuration space bytes read"
+        case "vendor", "device", "class": "; the identity shown is the configuration space's"
+        case "physfn": "; not shown as a VF"
+        default: "; the identity shown is the configuration space's"
+        }
+    }
+
     private static func hex(_ value: Int) -> String { HexFormat.literal(UInt64(max(0, value)), digits: 2) }
 
     /// The message for a diagnostic kind.
@@ -75,6 +105,8 @@ public enum DiagnosticText {
         case .missingBytes(let range):
             return
                 "the dump leaves out \(HexFormat.range(range)); bytes from \(HexFormat.literal(UInt64(range.start.rawValue), digits: 2)) on are treated as unreadable"
+        case .sysfsFileUnusable(let path, let problem):
+            return path + ": " + sysfs(problem) + sysfsConsequence(path)
         case .capabilityPointerIgnored(let pointer):
             return "capability pointer is \(hex(pointer)) but Status.Capabilities List is clear, so there is no list"
         case .pointerIntoHeader(let pointer, let space):

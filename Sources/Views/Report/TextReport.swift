@@ -18,6 +18,12 @@ public enum TextReport {
             }
             buffer.append("  ")
             buffer.append(FunctionText.readable(function))
+            // A sysfs file the host source could not use, said on the function's own line.
+            for diagnostic in function.sourceDiagnostics {
+                guard case .sysfsFileUnusable = diagnostic.kind else { continue }
+                buffer.append("  ")
+                buffer.append(DiagnosticText.message(diagnostic.kind))
+            }
             buffer.newline()
         }
     }

@@ -9,7 +9,10 @@ import Model
 ///
 /// libpci errors come back as `SourceError.libpci` (the shim's guarded calls), never as exit(1).
 /// After an error the access is abandoned rather than cleaned up, since libpci may be in an
-/// inconsistent state.
+/// inconsistent state. An error on one function (its `vendor` unreadable, say) costs that
+/// function only: it is listed with a diagnostic, and the others are read on a fresh access.
+/// Each function's files are checked before libpci opens them (`SysfsFile`): a FIFO `config`
+/// would block libpci's open(2), so it is refused and the function listed without bytes.
 struct LibPCISource: ConfigSpaceSource {
     /// libpci's `sysfs.path`: the directory that holds `devices/`.
     let sysfsPath: String
@@ -37,67 +40,32 @@ struct LibPCISource: ConfigSpaceSource {
         try scan(only: nil)
     }
 
+    /// One stat when the function's directory is gone (the explorer asks every interval while
+    /// a gone function is selected), a libpci scan otherwise.
     func reread(_ address: PCIAddress) throws(SourceError) -> PCIFunction? {
+        guard SysfsFile.exists(sysfsPath + "/devices/" + address.description) else { throw .functionGone(address) }
         guard let function = try scan(only: address).first else { throw .functionGone(address) }
         return function
     }
 
+    /// What the passes of one scan have found so far.
+    private struct Scan {
+        var functions = [PCIFunction]()
+        var done = Set<PCIAddress>()
+        /// Functions libpci failed on, with its message: read again without that call.
+        var libpciFailures = [PCIAddress: String]()
+    }
+
+    /// Each pass opens a fresh libpci access. After libpci's error hook fired, the access and the
+    /// device it was working on are not trusted (abandoned, not cleaned up), so a failure on one
+    /// function ends the pass; the next pass reads the functions not yet done, and that one
+    /// without the call that failed. Every pass that ends early records a failure or finishes a
+    /// function, so the passes end.
     private func scan(only wanted: PCIAddress?) throws(SourceError) -> [PCIFunction] {
         guard FileManager.default.fileExists(atPath: sysfsPath + "/devices") else { return [] }
-        guard let access = pci_alloc() else { throw .libpci("pci_alloc failed") }
-        cpci_install_hooks(access)
-        access.pointee.method = UInt32(PCI_ACCESS_SYS_BUS_PCI.rawValue)
-        access.pointee.writeable = 0
-        _ = cpci_set_param(access, "sysfs.path", sysfsPath)
-        guard cpci_init(access) == 0 else { throw .libpci(String(cString: cpci_last_error())) }
-        guard cpci_scan_bus(access) == 0 else { throw .libpci(String(cString: cpci_last_error())) }
-        var healthy = true
-        defer { if healthy { pci_cleanup(access) } }
-
-        var functions = [PCIFunction]()
-        var device = access.pointee.devices
-        while let current = device {
-            device = current.pointee.next
-            guard
-                let address = PCIAddress(
-                    domain: Int(current.pointee.domain), bus: Int(current.pointee.bus),
-                    device: Int(current.pointee.dev), function: Int(current.pointee.func))
-            else { continue }
-            if let wanted, wanted != address { continue }
-            guard cpci_fill_info(current, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_DRIVER) == 0 else {
-                healthy = false
-                throw .libpci(String(cString: cpci_last_error()))
-            }
-            let directory = sysfsPath + "/devices/" + address.description
-            let size = Self.configFileSize(directory + "/config")
-            let bytes: [UInt8]
-            do {
-                bytes = try Self.readConfig(current, size: size)
-            } catch {
-                healthy = false
-                throw error
-            }
-            var driver: String?
-            if let property = cpci_string_property(current, UInt32(PCI_FILL_DRIVER)) {
-                driver = String(cString: property)
-            }
-            var relation = FunctionRelation.none
-            if let physfn = try? FileManager.default.destinationOfSymbolicLink(atPath: directory + "/physfn"),
-                let pf = PCIAddress(parsing: (physfn as NSString).lastPathComponent)
-            {
-                relation = .virtualFunction(physicalFunction: pf)
-            }
-            let space = ConfigSpace(bytes: bytes, size: size)
-            let readable = space.readableLength
-            var function = PCIFunction(
-                address: address, space: space, vendorID: current.pointee.vendor_id,
-                deviceID: current.pointee.device_id,
-                relation: relation, driver: driver, origin: .host,
-                isUnprivilegedRead: readable < space.size && (readable == 64 || readable == 128),
-                sourceDiagnostics: [])
-            function.names = names.names(for: function)
-            functions.append(function)
-        }
+        var scan = Scan()
+        while try !readPass(only: wanted, into: &scan) {}
+        var functions = scan.functions
         // PFs learn their VFs from the VFs' physfn links.
         var vfsByPF = [PCIAddress: [PCIAddress]]()
         for function in functions {
@@ -111,11 +79,137 @@ struct LibPCISource: ConfigSpaceSource {
         return functions.sorted { $0.address < $1.address }
     }
 
-    /// The size of the sysfs `config` file: 4096 for PCIe, 256 for conventional functions.
-    private static func configFileSize(_ path: String) -> Int {
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        guard let size, size > 0 else { return ConfigSpace.conventionalSize }
-        return min(size, ConfigSpace.extendedSize)
+    /// One pass over a fresh access; false when a libpci error ended it early.
+    private func readPass(only wanted: PCIAddress?, into scan: inout Scan) throws(SourceError) -> Bool {
+        guard let access = pci_alloc() else { throw .libpci("pci_alloc failed") }
+        cpci_install_hooks(access)
+        access.pointee.method = UInt32(PCI_ACCESS_SYS_BUS_PCI.rawValue)
+        access.pointee.writeable = 0
+        _ = cpci_set_param(access, "sysfs.path", sysfsPath)
+        guard cpci_init(access) == 0 else { throw .libpci(String(cString: cpci_last_error())) }
+        guard cpci_scan_bus(access) == 0 else { throw .libpci(String(cString: cpci_last_error())) }
+
+        var device = access.pointee.devices
+        while let current = device {
+            device = current.pointee.next
+            guard
+                let address = PCIAddress(
+                    domain: Int(current.pointee.domain), bus: Int(current.pointee.bus),
+                    device: Int(current.pointee.dev), function: Int(current.pointee.func))
+            else { continue }
+            if let wanted, wanted != address { continue }
+            if scan.done.contains(address) { continue }
+            let earlier = scan.libpciFailures[address]
+            switch read(current, at: address, earlierFailure: earlier) {
+            case .read(let function):
+                scan.functions.append(function)
+                scan.done.insert(address)
+            case .libpciFailed(let message):
+                if let earlier {
+                    // Failed again without the first call: listed with what was said, no bytes.
+                    scan.functions.append(unreadFunction(at: address, messages: [earlier, message]))
+                    scan.done.insert(address)
+                } else {
+                    scan.libpciFailures[address] = message
+                }
+                return false  // the access is abandoned
+            }
+        }
+        pci_cleanup(access)
+        return true
+    }
+
+    private enum FunctionRead {
+        case read(PCIFunction)
+        case libpciFailed(String)
+    }
+
+    /// Reads one function: its files checked first, libpci asked only about those it can open.
+    private func read(
+        _ device: UnsafeMutablePointer<pci_dev>, at address: PCIAddress, earlierFailure: String?
+    ) -> FunctionRead {
+        let directory = sysfsPath + "/devices/" + address.description
+        var diagnostics = [Diagnostic]()
+        func note(_ path: String, _ problem: SysfsFileProblem) {
+            diagnostics.append(Diagnostic(.sysfsFileUnusable(path: path, problem: problem)))
+        }
+        // libpci's identity: its vendor, device and class files (a missing one is a libpci error).
+        var usesLibPCIIdentity = true
+        for name in ["vendor", "device", "class"] {
+            if case .unusable(let problem) = SysfsFile.status(of: directory + "/" + name) {
+                note(directory + "/" + name, problem)
+                usesLibPCIIdentity = false
+            }
+        }
+        if let earlierFailure {
+            note(directory, .libpci(message: earlierFailure))
+            usesLibPCIIdentity = false
+        }
+        var vendorID: UInt16?
+        var deviceID: UInt16?
+        var driver: String?
+        if usesLibPCIIdentity {
+            guard cpci_fill_info(device, PCI_FILL_IDENT | PCI_FILL_CLASS | PCI_FILL_DRIVER) == 0 else {
+                return .libpciFailed(String(cString: cpci_last_error()))
+            }
+            vendorID = device.pointee.vendor_id
+            deviceID = device.pointee.device_id
+            // libpci reads `driver` with readlink and realpath: a dangling or looping link is no driver.
+            if let property = cpci_string_property(device, UInt32(PCI_FILL_DRIVER)) {
+                driver = String(cString: property)
+            }
+        }
+
+        let bytes: [UInt8]
+        let size: Int
+        switch SysfsFile.status(of: directory + "/config", allowsEmpty: false) {
+        case .unusable(let problem):
+            note(directory + "/config", problem)
+            bytes = []
+            size = ConfigSpace.conventionalSize
+        case .regular(let fileSize):
+            // 4096 for PCIe, 256 for conventional functions.
+            size = min(fileSize, ConfigSpace.extendedSize)
+            do {
+                bytes = try Self.readConfig(device, size: size)
+            } catch {
+                guard case .libpci(let message) = error else { return .libpciFailed("\(error)") }
+                return .libpciFailed(message)
+            }
+        }
+
+        var relation = FunctionRelation.none
+        let physfn = directory + "/physfn"
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: physfn),
+            let pf = PCIAddress(parsing: (target as NSString).lastPathComponent)
+        {
+            if SysfsFile.exists(physfn) {
+                relation = .virtualFunction(physicalFunction: pf)
+            } else {
+                note(physfn, .danglingLink(target: target))
+            }
+        }
+        let space = ConfigSpace(bytes: bytes, size: size)
+        let readable = space.readableLength
+        var function = PCIFunction(
+            address: address, space: space, vendorID: vendorID, deviceID: deviceID,
+            relation: relation, driver: driver, origin: .host,
+            isUnprivilegedRead: readable < space.size && (readable == 64 || readable == 128),
+            sourceDiagnostics: diagnostics)
+        function.names = names.names(for: function)
+        return .read(function)
+    }
+
+    /// A function libpci failed on twice: its address and libpci's messages, no bytes.
+    private func unreadFunction(at address: PCIAddress, messages: [String]) -> PCIFunction {
+        let directory = sysfsPath + "/devices/" + address.description
+        var function = PCIFunction(
+            address: address, space: ConfigSpace(bytes: []), origin: .host,
+            sourceDiagnostics: messages.map {
+                Diagnostic(.sysfsFileUnusable(path: directory, problem: .libpci(message: $0)))
+            })
+        function.names = names.names(for: function)
+        return function
     }
 
     /// Reads as much configuration space as the kernel allows: the whole file, else 256,
