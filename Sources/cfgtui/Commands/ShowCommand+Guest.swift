@@ -35,6 +35,7 @@ extension ShowCommand {
                 guard case .virtualFunction(let address) = function.relation else { return nil }
                 return functions.first { $0.address == address }
             }()
+            try BARSizeOption.check(barSizeOptions, for: function, physicalFunction: physicalFunction)
             var sizes = given
             if case .host(let root) = source.sourceKind,
                 let fromSysfs = HostBARSizes.read(of: function, root: root, names: names)

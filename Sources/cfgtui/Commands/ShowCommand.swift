@@ -43,6 +43,7 @@ struct ShowCommand: ParsableCommand {
             throw ValidationError("--guest-bus, --qemu-device and --vpasid describe QEMU: they need --guest qemu")
         }
         if guest == nil && !barSizeOptions.isEmpty { throw ValidationError("--bar-size goes with --guest") }
+        try BARSizeOption.checkDistinct(barSizeOptions)
     }
 
     func run() throws {

@@ -118,6 +118,7 @@ struct SimulateCommand: ParsableCommand {
 
     func validate() throws {
         if json && trace { throw ValidationError("--json and --trace are different outputs; choose one") }
+        try BARSizeOption.checkDistinct(barSizeOptions)
         if plan != nil && !virtual.additions.isEmpty {
             throw ValidationError("--plan and --add both give virtual capabilities; use one")
         }
@@ -142,7 +143,7 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 
-    /// The `--bar-size` values, later ones replacing earlier ones for the same BAR.
+    /// The `--bar-size` values (each BAR once: `validate` checks).
     var barSizes: BARSizes {
         var sizes = BARSizes()
         for option in barSizeOptions { sizes[option.slot] = option.size }
@@ -165,6 +166,7 @@ struct SimulateCommand: ParsableCommand {
             guard case .virtualFunction(let address) = target.relation else { return nil }
             return all.first { $0.address == address }
         }()
+        try BARSizeOption.check(barSizeOptions, for: target, physicalFunction: physicalFunction)
         let selectedModel = model
         let gapPolicy = gaps
         var barSizes = self.barSizes
