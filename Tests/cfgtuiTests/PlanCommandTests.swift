@@ -373,21 +373,53 @@ import Testing
     }
 
     @Test func pfOptionsChooseThePF() throws {
-        // --pf in the main source: the root port has no PASID to copy.
+        // --pf in the main source: the root port is not a PF (no SR-IOV), a usage error.
         guard
             let rootPort = try Tooling.runCfgtui([
                 "plan", "--demo", "-s", "01:00.1", "--pf", "00:02.0", "--add", "pasid", "--json",
             ])
         else { return }
-        #expect(rootPort.status == 2)
-        #expect(rootPort.stderr.contains("the PF has no PASID capability to copy"), "\(rootPort.stderr)")
-        #expect(try Self.json(rootPort)["physicalFunction"] as? String == "0000:00:02.0")
+        #expect(rootPort.status == 64)
+        #expect(rootPort.stdout.isEmpty)
+        #expect(
+            rootPort.stderr.contains(
+                "--pf 00:02.0: 0000:00:02.0 is not a PF: it has no SR-IOV capability (the PF of 0000:01:00.1 is 0000:01:00.0)"
+            ), "\(rootPort.stderr)")
 
-        // --pf-file with several functions needs --pf.
+        // A lone --pf-file function that is not a PF lends its capabilities, with a notice:
+        // the root port has no PASID to copy.
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
+        let rootPortFile = directory.appendingPathComponent("root-port.txt")
+        try Self.write(
+            DemoSet.functions().filter { $0.address.description == "0000:00:02.0" }.map {
+                ($0.address, $0.title, $0.space)
+            }, to: rootPortFile)
+        guard
+            let borrowed = try Tooling.runCfgtui([
+                "plan", "--demo", "-s", "01:00.1", "--pf-file", rootPortFile.path, "--add", "pasid", "--json",
+            ])
+        else { return }
+        #expect(borrowed.status == 2)
+        #expect(
+            borrowed.stderr.contains("0000:00:02.0 in \(rootPortFile.path) is not a PF: it has no SR-IOV capability"),
+            "\(borrowed.stderr)")
+        #expect(borrowed.stderr.contains("the PF has no PASID capability to copy"), "\(borrowed.stderr)")
+        #expect(try Self.json(borrowed)["physicalFunction"] as? String == "0000:00:02.0")
+
+        // --pf-file with several functions needs --pf, and --pf there must name a PF too.
         let file = directory.appendingPathComponent("demo.txt")
         try Self.write(DemoSet.functions().map { ($0.address, $0.title, $0.space) }, to: file)
+        guard
+            let notPF = try Tooling.runCfgtui([
+                "plan", "--demo", "-s", "01:00.1", "--pf-file", file.path, "--pf", "01:00.2", "--add", "pasid",
+            ])
+        else { return }
+        #expect(notPF.status == 64)
+        #expect(
+            notPF.stderr.contains(
+                "--pf 01:00.2: 0000:01:00.2 in \(file.path) is not a PF: it has no SR-IOV capability"),
+            "\(notPF.stderr)")
         guard
             let ambiguous = try Tooling.runCfgtui([
                 "plan", "--demo", "-s", "01:00.1", "--pf-file", file.path, "--add", "pasid",

@@ -234,7 +234,35 @@ struct PlanCommand: ParsableCommand {
             }
             throw ValidationError("\(place) holds \(candidates.count) functions: choose the PF with --pf SLOT")
         }
+        try checkIsPhysicalFunction(pf, for: target, in: all)
         return (pf, .selected(pf.address, file: pfFile))
+    }
+
+    /// A function chosen as the PF must have an SR-IOV capability: `--pf` naming another is a
+    /// usage error that says so (and names the target's own PF when the source knows it). A
+    /// lone `--pf-file` function without one is used as given, with a notice: a dump of a
+    /// device that is not a PF is how capability bits are borrowed from a real device.
+    private func checkIsPhysicalFunction(_ pf: PCIFunction, for target: PCIFunction, in all: [PCIFunction]) throws {
+        let analysis = pf.analyze()
+        guard analysis.capability(.extended(.singleRootIOV)) == nil else { return }
+        let inFile = pfFile.map { " in \($0)" } ?? ""
+        // Without the extended space the SR-IOV capability cannot be looked for.
+        guard pf.space.readableLength >= ConfigSpace.extendedSize else {
+            StandardOutput.notice(
+                "\(pf.address)\(inFile): only \(pf.space.readableLength) bytes read, so whether it is a PF (SR-IOV) cannot be checked"
+            )
+            return
+        }
+        let reason = "\(pf.address)\(inFile) is not a PF: it has no SR-IOV capability"
+        guard let pfSlot else {
+            StandardOutput.notice("\(reason); its capabilities are copied as a PF's would be")
+            return
+        }
+        var hint = ""
+        if case .virtualFunction(let address) = target.relation, address != pf.address {
+            hint = " (the PF of \(target.address) is \(address))"
+        }
+        throw ValidationError("--pf \(pfSlot.text): \(reason)\(hint)")
     }
 
     /// Each --peer file's function: its only one, or the one at the target's address.
