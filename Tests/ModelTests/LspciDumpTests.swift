@@ -48,15 +48,91 @@ import Testing
     }
 
     @Test(arguments: [
-        ("00:00.0 x\n00: 86 80 zz 00\n", 2, 11),
-        ("00:00.0 x\n00: 86  80\n", 2, 8),
-        ("00:00.0 x\n00: 86 80 1\n", 2, 11),
-        ("00:00.0 x\n00: 86 80 trailing\n", 2, 11),
+        ("00:00.0 x\n00: 86 80 zz 00\n", 2, 11, 4),
+        ("00:00.0 x\n00: 86  80\n", 2, 8, 2),
+        ("00:00.0 x\n00: 86 80 1\n", 2, 11, 3),
+        ("00:00.0 x\n00: 86 80 trailing\n", 2, 11, 3),
     ])
-    func malformedHexLinesNameTheLineAndColumn(text: String, line: Int, column: Int) {
-        #expect(throws: DumpError(file: "test.txt", line: line, problem: .malformedHexLine(column: column))) {
-            try Self.parse(text)
+    func aMalformedHexLineLosesOnlyItsOwnBytes(text: String, line: Int, column: Int, length: Int) throws {
+        let function = try #require(try Self.parse(text + "10: 01 02 03 04\n").first)
+        // The malformed line's bytes, and the rest of its row that no line holds.
+        let hole = ConfigRange(0, length: length)
+        #expect(
+            function.diagnostics == [
+                Diagnostic(.malformedHexLine(line: line, column: column, range: hole), at: 0),
+                Diagnostic(.missingBytes(ConfigRange(length, length: 16 - length)), at: length),
+            ])
+        #expect(function.space.unreadable == [ConfigRange(0, length: 16)])
+        #expect(function.space.byte(at: 0) == nil)
+        #expect(function.space.dword(at: 0x10) == 0x0403_0201)
+        #expect(function.space.readableLength == 0x14)
+    }
+
+    @Test func aMissingRowOfAFourKiBDumpLosesOnlyThatRow() throws {
+        let bytes = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 1) }
+        let address = try #require(PCIAddress(parsing: "0000:3b:00.1"))
+        var text = LspciDump.write([(address, "x", ConfigSpace(bytes: bytes))])
+        // Drop the row at 0x40.
+        let lines = String(decoding: text, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        text = Array(lines.filter { !$0.hasPrefix("40:") }.joined(separator: "\n").utf8)
+        let function = try #require(try LspciDump.parse(text, file: "x").first)
+        #expect(function.space.readableLength == 4096)
+        #expect(function.space.readByteCount == 4096 - 16)
+        #expect(function.space.unreadable == [ConfigRange(0x40, length: 16)])
+        #expect(function.diagnostics == [Diagnostic(.missingBytes(ConfigRange(0x40, length: 16)), at: 0x40)])
+        #expect(function.space.byte(at: 0x3F) == bytes[0x3F])
+        #expect(function.space.byte(at: 0x40) == nil)
+        #expect(function.space.dword(at: 0x3E) == nil)
+        #expect(function.space.byte(at: 0xFFF) == bytes[0xFFF])
+        // Written back, every byte read is there and the hole stays a hole.
+        let rewritten = LspciDump.write([(address, "x", function.space)])
+        #expect(rewritten == text)
+        let again = try #require(try LspciDump.parse(rewritten, file: "y").first)
+        #expect(again.space == function.space)
+    }
+
+    @Test func holesAreZeroedAndDoNotLeakIntoTheNextFunction() throws {
+        let functions = try Self.parse("00:00.0 a\n00: 11 22 33 44\n04: aa bb\n\n00:01.0 b\n00: 01\n04: zz\n08: 02\n")
+        #expect(functions.count == 2)
+        #expect(functions[1].space.bytes == [0x01, 0, 0, 0, 0, 0, 0, 0, 0x02])
+        #expect(functions[1].space.unreadable == [ConfigRange(1, length: 7)])
+        #expect(
+            functions[1].diagnostics.map(\.kind) == [
+                .malformedHexLine(line: 7, column: 5, range: ConfigRange(4, length: 1)),
+                .missingBytes(ConfigRange(1, length: 3)), .missingBytes(ConfigRange(5, length: 3)),
+            ])
+    }
+
+    @Test func textIsDecidedOnTheWholeContent() throws {
+        let row = " 86 80 30 29 00 00 00 00 02 00 05 0c 00 00 00 00"
+        // A UTF-8 BOM, CRLF line ends, a UTF-8 title and a Latin-1 one are all text.
+        var bytes: [UInt8] =
+            [0xEF, 0xBB, 0xBF] + Array("00:1f.3 Gesellschaft f".utf8) + [0xC3, 0xBC] + Array("r\r\n".utf8)
+        bytes += Array("00:\(row)\r\n\r\n01:00.0 M".utf8) + [0xFC] + Array("ller\n00:\(row)\n".utf8)
+        let functions = try LspciDump.read(bytes, file: "t")
+        #expect(functions.map(\.address.description) == ["0000:00:1f.3", "0000:01:00.0"])
+        #expect(functions[0].title == "Gesellschaft für")
+        #expect(functions[1].title == "Müller")
+        #expect(functions.allSatisfy { $0.space.readableLength == 16 && $0.diagnostics.isEmpty })
+    }
+
+    @Test func binaryConfigFilesHoldSixtyFourToFourKiBBytes() throws {
+        for size in [1, 63] {
+            #expect(throws: DumpError(file: "b", problem: .binaryTooSmall(size))) {
+                try LspciDump.read([0x86] + [UInt8](repeating: 0, count: size - 1), file: "b")
+            }
         }
+        for size in [64, 256, 4096] {
+            let functions = try LspciDump.read([0x86] + [UInt8](repeating: 0, count: size - 1), file: "b")
+            #expect(functions.first?.space.readableLength == size)
+        }
+        // Text without functions stays a text error, not a binary one.
+        #expect(throws: DumpError(file: "t", problem: .noFunctions)) {
+            try LspciDump.read(Array("just some words\nand more\n".utf8), file: "t")
+        }
+        // All-ones binary (an absent function) is binary, whatever its bytes look like.
+        let absent = try LspciDump.read([UInt8](repeating: 0xFF, count: 256), file: "b")
+        #expect(absent.first?.space.readableLength == 256)
     }
 
     @Test func bytesPast4096AreAnError() {
@@ -81,9 +157,11 @@ import Testing
         #expect(throws: DumpError(file: "f", problem: .empty)) { try LspciDump.read([], file: "f") }
     }
 
-    @Test func aHoleEndsTheReadableBytesAndIsReported() throws {
+    @Test func aHoleIsUnreadableAndTheBytesAfterItStillCount() throws {
         let function = try #require(try Self.parse("00:00.0 x\n00: 86 80 00 00\n20: 01 02\n").first)
-        #expect(function.space.readableLength == 4)
+        #expect(function.space.readableLength == 0x22)
+        #expect(function.space.unreadable == [ConfigRange(4, length: 0x1C)])
+        #expect(function.space.word(at: 0x20) == 0x0201)
         #expect(function.diagnostics == [Diagnostic(.missingBytes(ConfigRange(4, length: 0x1C)), at: 4)])
     }
 

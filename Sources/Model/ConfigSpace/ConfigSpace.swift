@@ -3,7 +3,9 @@
 /// `bytes` holds only what was actually read: a non-root reader gets 64 bytes from sysfs, a
 /// conventional function 256, a PCI Express function 4096, a dump file whatever it holds.
 /// `size` is the architectural size of the space (256 or 4096), so views can show the bytes
-/// between `readableLength` and `size` as unreadable rather than as zeros.
+/// between `readableLength` and `size` as unreadable rather than as zeros. A dump can also
+/// leave holes inside what it holds (a missing or malformed hex line): those ranges are
+/// `unreadable`, their bytes are zero in `bytes` and every accessor treats them as not read.
 ///
 /// ```
 /// let space = ConfigSpace(bytes: sysfsBytes, size: 4096)
@@ -23,27 +25,79 @@ public struct ConfigSpace: Hashable, Sendable {
     public let bytes: [UInt8]
     /// The architectural size of the space: 256 or 4096.
     public let size: Int
+    /// Ranges inside `bytes` that were not read: sorted, disjoint, non-empty, and usually none.
+    public let unreadable: [ConfigRange]
 
     /// Creates a space from the bytes read. Bytes past 4096 are dropped. When `size` is not
-    /// given it is 4096 if more than 256 bytes were read, otherwise 256.
-    public init(bytes: [UInt8], size: Int? = nil) {
-        let kept = bytes.count > Self.extendedSize ? Array(bytes.prefix(Self.extendedSize)) : bytes
-        self.bytes = kept
+    /// given it is 4096 if more than 256 bytes were read, otherwise 256. `unreadable` ranges are
+    /// clipped to the bytes, sorted and merged, and their bytes are zeroed.
+    public init(bytes: [UInt8], size: Int? = nil, unreadable: [ConfigRange] = []) {
+        var kept = bytes.count > Self.extendedSize ? Array(bytes.prefix(Self.extendedSize)) : bytes
         let nominal = max(size ?? 0, kept.count)
         self.size = nominal > Self.conventionalSize ? Self.extendedSize : Self.conventionalSize
+        let holes = Self.normalized(unreadable, within: kept.count)
+        for hole in holes {
+            for index in hole.start.rawValue..<hole.end.rawValue { kept[index] = 0 }
+        }
+        self.bytes = kept
+        self.unreadable = holes
     }
 
-    /// How many bytes, from offset 0, were readable.
+    /// How many bytes from offset 0 the source holds, holes in `unreadable` included.
     public var readableLength: Int { bytes.count }
+    /// How many bytes were really read (`readableLength` without the holes).
+    public var readByteCount: Int { bytes.count - unreadable.reduce(0) { $0 + $1.length } }
+    /// The length of the readable run from offset 0: up to the first hole, or all of `bytes`.
+    public var contiguousReadableLength: Int { unreadable.first?.start.rawValue ?? bytes.count }
     /// Whether the architectural space is the 4 KiB PCI Express one.
     public var hasExtendedSpace: Bool { size == Self.extendedSize }
     /// Whether the whole architectural space was readable.
-    public var isComplete: Bool { bytes.count >= size }
+    public var isComplete: Bool { bytes.count >= size && unreadable.isEmpty }
 
     /// Whether `length` bytes starting at `offset` were all read.
     @inlinable
     public func isReadable(_ offset: Int, length: Int = 1) -> Bool {
-        offset >= 0 && length >= 0 && offset <= bytes.count - length
+        guard offset >= 0 && length >= 0 && offset <= bytes.count - length else { return false }
+        return unreadable.isEmpty || !overlapsHole(offset, length: length)
+    }
+
+    /// Whether any of `length` bytes at `offset` lies in a hole.
+    @usableFromInline
+    func overlapsHole(_ offset: Int, length: Int) -> Bool {
+        for hole in unreadable {
+            if hole.start.rawValue >= offset + length { return false }
+            if hole.end.rawValue > offset { return true }
+        }
+        return false
+    }
+
+    /// The readable runs of `bytes`, in order: all of it when there are no holes.
+    public var readableRuns: [ConfigRange] {
+        var runs = [ConfigRange]()
+        var cursor = 0
+        for hole in unreadable {
+            if hole.start.rawValue > cursor { runs.append(ConfigRange(cursor, length: hole.start.rawValue - cursor)) }
+            cursor = hole.end.rawValue
+        }
+        if bytes.count > cursor { runs.append(ConfigRange(cursor, length: bytes.count - cursor)) }
+        return runs
+    }
+
+    /// Sorted, merged, clipped to `0..<count`, empty ranges dropped.
+    private static func normalized(_ ranges: [ConfigRange], within count: Int) -> [ConfigRange] {
+        guard !ranges.isEmpty else { return [] }
+        var result = [ConfigRange]()
+        for range in ranges.sorted(by: { $0.start < $1.start }) {
+            let start = max(0, range.start.rawValue)
+            let end = min(count, range.end.rawValue)
+            guard end > start else { continue }
+            if let last = result.last, last.end.rawValue >= start {
+                result[result.count - 1].length = max(last.end.rawValue, end) - last.start.rawValue
+            } else {
+                result.append(ConfigRange(start, length: end - start))
+            }
+        }
+        return result
     }
 
     /// The byte at `offset`, or nil when it was not read.
@@ -82,13 +136,15 @@ public struct ConfigSpace: Hashable, Sendable {
     public func setting(_ value: UInt64, at offset: Int, length: Int) -> ConfigSpace {
         var copy = bytes
         copy.storeLittleEndian(value, at: offset, count: length)
-        return ConfigSpace(bytes: copy, size: size)
+        return ConfigSpace(bytes: copy, size: size, unreadable: unreadable)
     }
 
     /// A copy extended with zero bytes so that `length` bytes are readable (at most 4096).
     public func paddedWithZeros(to length: Int) -> ConfigSpace {
         guard length > bytes.count else { return self }
         let target = min(length, Self.extendedSize)
-        return ConfigSpace(bytes: bytes + [UInt8](repeating: 0, count: target - bytes.count), size: max(size, target))
+        return ConfigSpace(
+            bytes: bytes + [UInt8](repeating: 0, count: target - bytes.count), size: max(size, target),
+            unreadable: unreadable)
     }
 }

@@ -51,6 +51,9 @@ public enum DiagnosticKind: Hashable, Sendable {
     /// A host function's sysfs file was not used (`config`: no bytes; `vendor`, `device`,
     /// `class`: the identity comes from the configuration space; `physfn`: no VF relation).
     case sysfsFileUnusable(path: String, problem: SysfsFileProblem)
+    /// A dump's hex line (1-based `line`) is not two-digit hex bytes separated by single spaces
+    /// from the 1-based `column` on; the bytes it would have held (`range`) are unreadable.
+    case malformedHexLine(line: Int, column: Int, range: ConfigRange)
 
     // MARK: Capability lists
     /// The capability pointer is non-zero but Status.Capabilities List is clear; the list is ignored.
@@ -109,7 +112,7 @@ public enum DiagnosticKind: Hashable, Sendable {
             .partialRead, .nonZeroGap, .extendedDataWithoutExpress, .truncatedStructure, .pointerPastReadable:
             .info
         case .misalignedPointer, .nullCapability, .emptyExtendedHeader, .unknownCapabilityID,
-            .lengthUnknown, .extendedSpaceAliased, .reservedHeaderLayout, .missingBytes,
+            .lengthUnknown, .extendedSpaceAliased, .reservedHeaderLayout, .missingBytes, .malformedHexLine,
             .virtualFunctionForbiddenCapability, .sysfsFileUnusable:
             .warning
         case .headerTruncated, .allOnesFunction, .invalidVendorID, .pointerIntoHeader,

@@ -15,9 +15,6 @@ public struct DumpError: Error, Hashable, Sendable {
 
 /// What is wrong with a dump file.
 public enum DumpProblem: Hashable, Sendable {
-    /// A hex line (`40: 10 80 ...`) has something other than two-digit hex bytes separated by
-    /// single spaces, starting at this 1-based column.
-    case malformedHexLine(column: Int)
     /// A hex line would put bytes at or past offset 4096.
     case offsetPastConfigSpace(Int)
     /// A device line's address has a part out of range (device > 0x1f, function > 7).
@@ -26,6 +23,8 @@ public enum DumpProblem: Hashable, Sendable {
     case noFunctions
     /// A binary file is larger than a configuration space.
     case binaryTooLarge(Int)
+    /// A binary file is shorter than the 64-byte header.
+    case binaryTooSmall(Int)
     /// The file is empty.
     case empty
     /// The file could not be read (the text is the system's reason).

@@ -33,29 +33,39 @@ public struct DumpedFunction: Hashable, Sendable {
 /// ```
 public enum LspciDump {
     /// Parses dump text or, when the content is not text, a binary config file.
+    ///
+    /// Decided on the whole content, as `lspci -F` reads it: text is whatever holds a device
+    /// line with hex lines, whatever else it carries (a UTF-8 BOM, CRLF line ends, UTF-8 or
+    /// Latin-1 titles, lspci -vvv decoding between them). Otherwise content with line ends and
+    /// no control bytes is text without functions, and the rest is a binary config file of
+    /// 64 to 4096 bytes.
     public static func read(_ bytes: [UInt8], file: String) throws(DumpError) -> [DumpedFunction] {
         guard !bytes.isEmpty else { throw DumpError(file: file, problem: .empty) }
-        if isBinary(bytes) {
-            guard bytes.count <= ConfigSpace.extendedSize else {
-                throw DumpError(file: file, problem: .binaryTooLarge(bytes.count))
-            }
-            let address = addressInPath(file) ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)
-            guard let address else { throw DumpError(file: file, problem: .noFunctions) }
-            return [DumpedFunction(address: address, space: ConfigSpace(bytes: bytes), title: "", line: 0)]
+        let functions = try parseFunctions(bytes, file: file)
+        if !functions.isEmpty { return functions }
+        if looksLikeText(bytes) { throw DumpError(file: file, problem: .noFunctions) }
+        guard bytes.count >= ConfigSpace.headerLength else {
+            throw DumpError(file: file, problem: .binaryTooSmall(bytes.count))
         }
-        return try parse(bytes, file: file)
+        guard bytes.count <= ConfigSpace.extendedSize else {
+            throw DumpError(file: file, problem: .binaryTooLarge(bytes.count))
+        }
+        let address = addressInPath(file) ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)
+        guard let address else { throw DumpError(file: file, problem: .noFunctions) }
+        return [DumpedFunction(address: address, space: ConfigSpace(bytes: bytes), title: "", line: 0)]
     }
 
-    /// Whether the content is a binary config file rather than dump text: text dumps hold only
-    /// printable ASCII, tabs and line ends.
-    public static func isBinary(_ bytes: [UInt8]) -> Bool {
+    /// Whether content without functions is text: it has a line end and no control bytes other
+    /// than tab, CR, LF and form feed (bytes from 0x80 up are text: UTF-8 or Latin-1).
+    public static func looksLikeText(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
-            for byte in buffer.prefix(ConfigSpace.extendedSize) {
-                if byte >= 0x20 && byte < 0x7F { continue }
-                if byte == 0x0A || byte == 0x0D || byte == 0x09 { continue }
-                return true
+            var sawLineEnd = false
+            for byte in buffer {
+                if byte == 0x0A { sawLineEnd = true }
+                if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C { return false }
+                if byte == 0x7F { return false }
             }
-            return false
+            return sawLineEnd
         }
     }
 
@@ -71,18 +81,29 @@ public enum LspciDump {
 
     /// Parses dump text.
     public static func parse(_ bytes: [UInt8], file: String) throws(DumpError) -> [DumpedFunction] {
+        let functions = try parseFunctions(bytes, file: file)
+        guard !functions.isEmpty else { throw DumpError(file: file, problem: .noFunctions) }
+        return functions
+    }
+
+    /// The functions in dump text, possibly none.
+    static func parseFunctions(_ bytes: [UInt8], file: String) throws(DumpError) -> [DumpedFunction] {
         // Scratch storage for the function being filled, allocated once for the whole file.
         let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: ConfigSpace.extendedSize)
         let present = UnsafeMutableBufferPointer<Bool>.allocate(capacity: ConfigSpace.extendedSize)
+        let line = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: ConfigSpace.extendedSize)
         scratch.initialize(repeating: 0)
         present.initialize(repeating: false)
+        line.initialize(repeating: 0)
         defer {
             scratch.deallocate()
             present.deallocate()
+            line.deallocate()
         }
-        var parser = Parser(file: file, bytes: scratch, present: present)
+        var parser = Parser(file: file, bytes: scratch, present: present, line: line)
         let result: Result<Void, DumpError> = bytes.withUnsafeBufferPointer { buffer in
-            var lineStart = 0
+            // A UTF-8 byte order mark before the first line is not part of it.
+            var lineStart = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
             var lineNumber = 0
             let count = buffer.count
             while lineStart < count {
@@ -102,14 +123,14 @@ public enum LspciDump {
         }
         if case .failure(let error) = result { throw error }
         parser.finishFunction()
-        guard !parser.functions.isEmpty else { throw DumpError(file: file, problem: .noFunctions) }
         return parser.functions
     }
 
     // MARK: - Writing
 
     /// The `lspci -xxxx` text for functions: a device line, the readable bytes 16 per line,
-    /// and an empty line. `lspci -F` reads it back byte for byte.
+    /// and an empty line. `lspci -F` reads it back byte for byte. A space's holes are left out,
+    /// so reading the text back gives the same holes and every byte that was read.
     public static func write(_ functions: [(address: PCIAddress, title: String, space: ConfigSpace)]) -> [UInt8] {
         var output = [UInt8]()
         output.reserveCapacity(
@@ -119,7 +140,13 @@ public enum LspciDump {
             output.append(0x20)
             output.append(contentsOf: function.title.utf8)
             output.append(0x0A)
-            appendHexLines(function.space.bytes, to: &output)
+            if function.space.unreadable.isEmpty {
+                appendHexLines(function.space.bytes, to: &output)
+            } else {
+                for run in function.space.readableRuns {
+                    appendHexLines(function.space.bytes, run.start.rawValue..<run.end.rawValue, to: &output)
+                }
+            }
             output.append(0x0A)
         }
         return output
@@ -127,19 +154,26 @@ public enum LspciDump {
 
     /// Appends `bytes` as lspci hex lines (`00: 86 80 ...`).
     public static func appendHexLines(_ bytes: [UInt8], to output: inout [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
+        appendHexLines(bytes, 0..<bytes.count, to: &output)
+    }
+
+    /// Appends `bytes[range]` as lspci hex lines; a line ends at each 16-byte boundary.
+    public static func appendHexLines(_ bytes: [UInt8], _ range: Range<Int>, to output: inout [UInt8]) {
+        var offset = max(range.lowerBound, 0)
+        let end = min(range.upperBound, bytes.count)
+        while offset < end {
+            let lineEnd = min((offset | 0xF) + 1, end)
             if offset >= 0x100 { output.append(hexDigit(offset >> 8)) }
             output.append(hexDigit(offset >> 4))
             output.append(hexDigit(offset))
             output.append(0x3A)
-            for index in offset..<min(offset + 16, bytes.count) {
+            for index in offset..<lineEnd {
                 output.append(0x20)
                 output.append(hexDigit(Int(bytes[index]) >> 4))
                 output.append(hexDigit(Int(bytes[index])))
             }
             output.append(0x0A)
-            offset += 16
+            offset = lineEnd
         }
     }
 
@@ -161,12 +195,20 @@ private struct Parser {
     var headerLine = 0
     let bytes: UnsafeMutableBufferPointer<UInt8>
     let present: UnsafeMutableBufferPointer<Bool>
+    /// One hex line's bytes, kept until the whole line proved well formed.
+    let line: UnsafeMutableBufferPointer<UInt8>
     var highest = 0
+    /// The function's malformed hex lines, as diagnostics, and the bytes they would have held.
+    var malformed: [(diagnostic: Diagnostic, range: ConfigRange)] = []
 
-    init(file: String, bytes: UnsafeMutableBufferPointer<UInt8>, present: UnsafeMutableBufferPointer<Bool>) {
+    init(
+        file: String, bytes: UnsafeMutableBufferPointer<UInt8>, present: UnsafeMutableBufferPointer<Bool>,
+        line: UnsafeMutableBufferPointer<UInt8>
+    ) {
         self.file = file
         self.bytes = bytes
         self.present = present
+        self.line = line
     }
 
     mutating func consume(_ line: UnsafeBufferPointer<UInt8>, line number: Int) throws(DumpError) {
@@ -178,9 +220,7 @@ private struct Parser {
             finishFunction()
             address = parsed
             headerLine = number
-            title =
-                titleStart < line.count
-                ? String(decoding: UnsafeBufferPointer(rebasing: line[titleStart...]), as: UTF8.self) : ""
+            title = titleStart < line.count ? Self.text(UnsafeBufferPointer(rebasing: line[titleStart...])) : ""
             return
         }
         guard let (offset, dataStart) = hexLineOffset(line) else { return }
@@ -227,46 +267,91 @@ private struct Parser {
         return (value, digits + 2)
     }
 
-    mutating func hexBytes(_ line: UnsafeBufferPointer<UInt8>, from start: Int, offset: Int, number: Int)
+    /// Reads a hex line's bytes. A malformed line loses only its own bytes: they stay
+    /// unread (unless another line holds them) and a diagnostic names the line and column.
+    mutating func hexBytes(_ text: UnsafeBufferPointer<UInt8>, from start: Int, offset: Int, number: Int)
         throws(DumpError)
     {
         var position = start
-        var index = offset
-        let count = line.count
-        while position + 1 < count, let high = Self.nibble(line[position]), let low = Self.nibble(line[position + 1]),
-            position + 2 == count || line[position + 2] == 0x20
+        var count = 0
+        let length = text.count
+        while position + 1 < length, let high = Self.nibble(text[position]), let low = Self.nibble(text[position + 1]),
+            position + 2 == length || text[position + 2] == 0x20
         {
-            guard index < ConfigSpace.extendedSize else {
-                throw DumpError(file: file, line: number, problem: .offsetPastConfigSpace(index))
+            guard offset + count < ConfigSpace.extendedSize else {
+                throw DumpError(file: file, line: number, problem: .offsetPastConfigSpace(offset + count))
             }
-            bytes[index] = UInt8(high << 4 | low)
-            present[index] = true
-            index += 1
+            line[count] = UInt8(high << 4 | low)
+            count += 1
             position += 2
-            if position < count { position += 1 }
+            if position < length { position += 1 }
         }
-        if index > highest { highest = index }
-        guard position >= count else {
-            throw DumpError(file: file, line: number, problem: .malformedHexLine(column: position + 1))
+        guard position >= length else {
+            // The bytes the line meant to hold: one per space-separated word after the offset.
+            var words = 0
+            var inWord = false
+            for index in start..<length {
+                let isSpace = text[index] == 0x20 || text[index] == 0x09
+                if !isSpace && !inWord { words += 1 }
+                inWord = !isSpace
+            }
+            let range = ConfigRange(
+                min(offset, ConfigSpace.extendedSize),
+                length: min(max(words, 1), ConfigSpace.extendedSize - min(offset, ConfigSpace.extendedSize)))
+            malformed.append(
+                (
+                    Diagnostic(.malformedHexLine(line: number, column: position + 1, range: range), at: range.start),
+                    range
+                ))
+            if range.end.rawValue > highest { highest = range.end.rawValue }
+            return
         }
+        for index in 0..<count {
+            bytes[offset + index] = line[index]
+            present[offset + index] = true
+        }
+        if offset + count > highest { highest = offset + count }
     }
 
+    /// Ends the function being filled: its bytes, with every range no line held unreadable.
     mutating func finishFunction() {
         guard let address else { return }
-        var readable = 0
-        while readable < highest && present[readable] { readable += 1 }
-        var diagnostics = [Diagnostic]()
-        if readable < highest {
-            var holeEnd = readable
-            while holeEnd < highest && !present[holeEnd] { holeEnd += 1 }
-            diagnostics.append(
-                Diagnostic(.missingBytes(ConfigRange(readable, length: holeEnd - readable)), at: readable))
+        var diagnostics = malformed.map(\.diagnostic)
+        var holes = [ConfigRange]()
+        var index = 0
+        while index < highest {
+            guard !present[index] else {
+                index += 1
+                continue
+            }
+            var end = index
+            while end < highest && !present[end] {
+                bytes[end] = 0
+                end += 1
+            }
+            let hole = ConfigRange(index, length: end - index)
+            holes.append(hole)
+            // The parts of the hole no malformed line explains are missing lines.
+            var cursor = index
+            for explained in malformed.map(\.range).sorted(by: { $0.start < $1.start }) where explained.overlaps(hole) {
+                if explained.start.rawValue > cursor {
+                    diagnostics.append(
+                        Diagnostic(
+                            .missingBytes(ConfigRange(cursor, length: explained.start.rawValue - cursor)), at: cursor))
+                }
+                cursor = max(cursor, explained.end.rawValue)
+            }
+            if cursor < end {
+                diagnostics.append(Diagnostic(.missingBytes(ConfigRange(cursor, length: end - cursor)), at: cursor))
+            }
+            index = end
         }
-        let space = ConfigSpace(bytes: Array(UnsafeBufferPointer(rebasing: bytes[0..<readable])))
+        let space = ConfigSpace(bytes: Array(UnsafeBufferPointer(rebasing: bytes[0..<highest])), unreadable: holes)
         functions.append(
             DumpedFunction(address: address, space: space, title: title, line: headerLine, diagnostics: diagnostics))
         for index in 0..<highest { present[index] = false }
         highest = 0
+        malformed = []
         self.address = nil
     }
 
@@ -277,6 +362,15 @@ private struct Parser {
             value = value << 4 | digit
         }
         return value
+    }
+
+    /// A title's text: UTF-8 when it is valid UTF-8, otherwise Latin-1 (each byte one character),
+    /// as pci.ids-derived titles from older tools are.
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        if let utf8 = String(validating: bytes, as: UTF8.self) { return utf8 }
+        var result = ""
+        result.unicodeScalars.append(contentsOf: bytes.map { Unicode.Scalar($0) })
+        return result
     }
 
     @inline(__always)

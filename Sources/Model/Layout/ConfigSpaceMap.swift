@@ -160,21 +160,33 @@ public struct ConfigSpaceMap: Hashable, Sendable {
             }
             Self.append(MapRegion(range: ConfigRange(start, length: end - start), owner: region.owner), to: &result)
         }
+        // Unreadable: the holes a dump left, then everything past the readable bytes.
+        var unreadable = space.unreadable.filter { $0.start.rawValue < readable }
+        if readable < size { unreadable.append(ConfigRange(readable, length: size - readable)) }
         var clipped = [MapRegion]()
-        clipped.reserveCapacity(result.count + 1)
+        clipped.reserveCapacity(result.count + unreadable.count * 2 + 1)
+        var hole = 0
         for region in result {
-            let start = region.range.start.rawValue
+            var start = region.range.start.rawValue
             let end = region.range.end.rawValue
-            if end <= readable {
-                clipped.append(region)
-            } else {
-                if start < readable {
-                    clipped.append(MapRegion(range: ConfigRange(start, length: readable - start), owner: region.owner))
+            while start < end {
+                while hole < unreadable.count && unreadable[hole].end.rawValue <= start { hole += 1 }
+                guard hole < unreadable.count, unreadable[hole].start.rawValue < end else {
+                    Self.append(
+                        MapRegion(range: ConfigRange(start, length: end - start), owner: region.owner), to: &clipped)
+                    break
                 }
+                let holeStart = unreadable[hole].start.rawValue
+                if holeStart > start {
+                    Self.append(
+                        MapRegion(range: ConfigRange(start, length: holeStart - start), owner: region.owner),
+                        to: &clipped)
+                    start = holeStart
+                }
+                let holeEnd = min(unreadable[hole].end.rawValue, end)
                 Self.append(
-                    MapRegion(
-                        range: ConfigRange(max(start, readable), length: end - max(start, readable)),
-                        owner: .unreadable), to: &clipped)
+                    MapRegion(range: ConfigRange(start, length: holeEnd - start), owner: .unreadable), to: &clipped)
+                start = holeEnd
             }
         }
         regions = clipped

@@ -84,7 +84,7 @@ public struct ConfigAccess: Hashable, Sendable {
     /// Why the access cannot be made on a space of `size` bytes of which `readable` were read,
     /// or nil when it can: natural alignment, inside the space, every byte known, and a value
     /// and mask that fit the width.
-    public func problem(size: Int, readable: Int) -> WriteEmulationError? {
+    public func problem(size: Int, readable: Int, unreadable: [ConfigRange] = []) -> WriteEmulationError? {
         let count = width.byteCount
         // Compared as `offset > size - count`: `offset + count` overflows for offsets near Int.max.
         if offset < 0 || size < count || offset > size - count {
@@ -93,6 +93,9 @@ public struct ConfigAccess: Hashable, Sendable {
         if offset % count != 0 { return .misaligned(offset: offset, width: width) }
         if readable < count || offset > readable - count {
             return .unreadable(offset: offset, width: width, readable: readable)
+        }
+        if let hole = unreadable.first(where: { $0.overlaps(range) }) {
+            return .inHole(offset: offset, width: width, hole: hole)
         }
         if case .write(let value, let mask) = operation {
             if value & ~width.valueMask != 0 { return .valueTooWide(value: value, width: width) }

@@ -20,6 +20,8 @@ public struct DeviceModel: Sendable {
     public let map: AccessMap
     /// How many bytes, from 0, the source read.
     public let readableLength: Int
+    /// The holes the source left inside them (never accessed; see `ConfigSpace.unreadable`).
+    public let unreadable: [ConfigRange]
     /// Whether the function is an SR-IOV VF.
     public let isVirtualFunction: Bool
     /// For a VF: whether its PF has PASID and PRI enabled (nil: unknown).
@@ -38,6 +40,7 @@ public struct DeviceModel: Sendable {
         initialBytes = bytes
         map = AccessMap(analysis: analysis, barSizes: barSizes, gapsAreStorage: gapsAreStorage)
         readableLength = space.readableLength
+        unreadable = space.unreadable
         isVirtualFunction = analysis.context.isVirtualFunction
         self.physicalFunction = physicalFunction
     }
@@ -47,7 +50,7 @@ public struct DeviceModel: Sendable {
 
     /// The current bytes as a configuration space (only the readable part).
     public var space: ConfigSpace {
-        ConfigSpace(bytes: Array(bytes.prefix(readableLength)), size: bytes.count)
+        ConfigSpace(bytes: Array(bytes.prefix(readableLength)), size: bytes.count, unreadable: unreadable)
     }
 
     /// The little-endian value of `count` (1-4) bytes at `offset`; 0 outside the space.
@@ -225,6 +228,7 @@ extension DeviceModel {
         initialBytes = bytes
         map = AccessMap(analysis: analysis, barSizes: BARSizes(), gapsAreStorage: gapsAreStorage)
         readableLength = bytes.count
+        unreadable = analysis.space.unreadable
         isVirtualFunction = analysis.context.isVirtualFunction
         self.physicalFunction = physicalFunction
     }

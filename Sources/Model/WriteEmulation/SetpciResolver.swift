@@ -197,7 +197,9 @@ public struct SetpciResolver: Sendable {
     }
 
     private func check(_ access: ConfigAccess, _ expression: SetpciExpression, column: Int) throws(SetpciError) {
-        if let problem = access.problem(size: analysis.space.size, readable: accessibleLength) {
+        if let problem = access.problem(
+            size: analysis.space.size, readable: accessibleLength, unreadable: analysis.space.unreadable)
+        {
             throw SetpciError(line: expression.line, column: column, .access(problem))
         }
     }

@@ -64,7 +64,7 @@ public struct VfioModel: Sendable {
         var steps = Self.open(&device, analysis: analysis, barSizes: barSizes, noINTx: noINTx)
         // vfio_config_init reads the device as the open left it.
         let opened = FunctionAnalysis(
-            space: ConfigSpace(bytes: Array(device.bytes.prefix(device.readableLength)), size: device.size),
+            space: device.space,
             address: analysis.context.address, isVirtualFunction: isVirtualFunction)
         var layout = VfioLayout(
             analysis: opened, identity: identity, barSizes: barSizes, virtualFunctionBARs: virtualFunctionBARs,
@@ -141,7 +141,7 @@ public struct VfioModel: Sendable {
     /// restores it. Returns the method the dump shows (nil: none, the ioctl fails).
     mutating func resetDevice() -> String? {
         let opened = FunctionAnalysis(
-            space: ConfigSpace(bytes: Array(device.bytes.prefix(device.readableLength)), size: device.size))
+            space: device.space)
         guard let method = Self.resetMethod(device, analysis: opened) else { return nil }
         var result = VfioWriteResult()
         wakeBeforeReset(into: &result)

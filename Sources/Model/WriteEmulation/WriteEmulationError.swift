@@ -7,6 +7,8 @@ public enum WriteEmulationError: Error, Hashable, Sendable {
     /// Some of the bytes were not read from the source (a non-root sysfs read gives 64), so
     /// there is nothing to simulate them with.
     case unreadable(offset: Int, width: AccessWidth, readable: Int)
+    /// Some of the bytes lie in a hole the dump left (a missing or malformed hex line).
+    case inHole(offset: Int, width: AccessWidth, hole: ConfigRange)
     /// The value has bits above the access width.
     case valueTooWide(value: UInt32, width: AccessWidth)
     /// The mask has bits above the access width.

@@ -222,7 +222,8 @@ public struct WriteEmulator: Sendable {
     /// What the guest reads now, as a configuration space (the accessible bytes).
     public var guestSpace: ConfigSpace {
         let bytes = qemuLayer?.guestBytes ?? vfioModel?.guestBytes ?? deviceModel?.bytes ?? []
-        return ConfigSpace(bytes: Array(bytes.prefix(accessibleLength)), size: size)
+        return ConfigSpace(
+            bytes: Array(bytes.prefix(accessibleLength)), size: size, unreadable: function.space.unreadable)
     }
 
     /// The simulated device now.
@@ -245,7 +246,9 @@ public struct WriteEmulator: Sendable {
     /// Applies one access and returns its record. Refuses misaligned, out-of-range,
     /// unreadable and too-wide accesses.
     public mutating func apply(_ access: ConfigAccess) throws(WriteEmulationError) -> WriteRecord {
-        if let problem = access.problem(size: size, readable: accessibleLength) { throw problem }
+        if let problem = access.problem(size: size, readable: accessibleLength, unreadable: function.space.unreadable) {
+            throw problem
+        }
         let offset = access.offset
         let count = access.width.byteCount
         let guestBefore = guestValue(at: offset, count: count)

@@ -57,6 +57,9 @@ public enum MapRows {
         let space = analysis.space
         if offset >= space.readableLength { return .unreadable }
         guard offset + 16 <= space.readableLength else { return nil }
+        if !space.unreadable.isEmpty, !space.isReadable(offset, length: 16) {
+            return (offset..<(offset + 16)).allSatisfy { !space.isReadable($0) } ? .unreadable : nil
+        }
         for index in offset..<(offset + 16) {
             guard space.bytes[index] == 0, analysis.map.owner(at: index) == .unclaimed else { return nil }
         }

@@ -22,6 +22,7 @@ public enum DiagnosticText {
         case .reservedHeaderLayout: "reservedHeaderLayout"
         case .missingBytes: "missingBytes"
         case .sysfsFileUnusable: "sysfsFileUnusable"
+        case .malformedHexLine: "malformedHexLine"
         case .capabilityPointerIgnored: "capabilityPointerIgnored"
         case .pointerIntoHeader: "pointerIntoHeader"
         case .pointerPastReadable: "pointerPastReadable"
@@ -103,8 +104,10 @@ public enum DiagnosticText {
         case .reservedHeaderLayout(let code):
             return "Header Type names reserved layout \(code); only the first 16 bytes are decoded"
         case .missingBytes(let range):
+            return "the dump leaves out \(HexFormat.range(range)); those bytes are unreadable, the rest is read"
+        case .malformedHexLine(let line, let column, let range):
             return
-                "the dump leaves out \(HexFormat.range(range)); bytes from \(HexFormat.literal(UInt64(range.start.rawValue), digits: 2)) on are treated as unreadable"
+                "dump line \(line) is malformed at column \(column) (expected two-digit hex bytes separated by single spaces); \(HexFormat.range(range)) is unreadable"
         case .sysfsFileUnusable(let path, let problem):
             return path + ": " + sysfs(problem) + sysfsConsequence(path)
         case .capabilityPointerIgnored(let pointer):

@@ -5,9 +5,6 @@ public enum ErrorText {
     public static func message(_ error: DumpError) -> String {
         let place = error.line.map { "\(error.file):\($0)" } ?? error.file
         switch error.problem {
-        case .malformedHexLine(let column):
-            return
-                "\(place): malformed hex line at column \(column): expected two-digit hex bytes separated by single spaces"
         case .offsetPastConfigSpace(let offset):
             return
                 "\(place): byte offset \(HexFormat.literal(UInt64(offset))) is past the 4096-byte configuration space"
@@ -18,6 +15,9 @@ public enum ErrorText {
                 "\(place): no functions found (expected lines like '00:1f.0 ...' followed by hex lines '00: 86 80 ...', or a binary config file)"
         case .binaryTooLarge(let size):
             return "\(place): binary file of \(size) bytes is larger than a 4096-byte configuration space"
+        case .binaryTooSmall(let size):
+            return
+                "\(place): binary file of \(size) bytes is shorter than the 64-byte header (a binary config file holds 64 to 4096 bytes)"
         case .empty:
             return "\(place): the file is empty"
         case .unreadable(let reason):

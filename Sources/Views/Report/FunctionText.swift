@@ -49,8 +49,11 @@ public enum FunctionText {
 
     /// `4096/4096 bytes`, `64/4096 bytes (root needed)`.
     public static func readable(_ function: PCIFunction) -> String {
-        var text = "\(function.space.readableLength)/\(function.space.size) bytes"
-        if function.space.readableLength < function.space.size && function.isUnprivilegedRead {
+        var text = "\(function.space.readByteCount)/\(function.space.size) bytes"
+        if !function.space.unreadable.isEmpty {
+            let holes = function.space.unreadable.count
+            text += " (\(holes) hole\(holes == 1 ? "" : "s") in the dump)"
+        } else if function.space.readableLength < function.space.size && function.isUnprivilegedRead {
             text += " (root needed)"
         }
         return text

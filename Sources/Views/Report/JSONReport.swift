@@ -33,6 +33,19 @@ public enum JSONReport {
         }
         object.integer("readableLength", function.space.readableLength, &buffer)
         object.integer("size", function.space.size, &buffer)
+        if !function.space.unreadable.isEmpty {
+            // Holes the dump left inside readableLength: their bytes were not read.
+            object.key("unreadable", &buffer)
+            buffer.append(0x5B)
+            for (index, hole) in function.space.unreadable.enumerated() {
+                if index > 0 { buffer.append(0x2C) }
+                var entry = JSONObject(&buffer)
+                entry.integer("offset", hole.start.rawValue, &buffer)
+                entry.integer("length", hole.length, &buffer)
+                entry.close(&buffer)
+            }
+            buffer.append(0x5D)
+        }
         object.bool(
             "needsRoot", function.isUnprivilegedRead && function.space.readableLength < function.space.size, &buffer)
 

@@ -661,6 +661,9 @@ public enum SimulationReport {
         case .unreadable(let offset, let width, let readable):
             return
                 "\(offsetLiteral(offset)).\(widthLetter(width)) was not read from the source (only \(readable) bytes were)"
+        case .inHole(let offset, let width, let hole):
+            return
+                "\(offsetLiteral(offset)).\(widthLetter(width)) was not read from the source (the dump leaves out \(HexFormat.range(hole)))"
         case .valueTooWide(let value, let width):
             return "value \(HexFormat.literal(UInt64(value))) does not fit \(width.byteCount * 8) bits"
         case .maskTooWide(let mask, let width):

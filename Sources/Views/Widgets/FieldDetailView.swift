@@ -185,6 +185,13 @@ public struct FieldDetailView: Widget {
         var lines = [(String, CellStyle)]()
         let offsetText = HexFormat.literal(UInt64(cursor), digits: 3)
         switch owner {
+        case .unreadable where cursor < analysis.space.readableLength:
+            let hole = analysis.space.unreadable.first { $0.contains(ConfigOffset(cursor)) }
+            lines.append(
+                (
+                    "\(offsetText) was not read: the dump leaves out \(hole.map(HexFormat.range) ?? offsetText).",
+                    CellStyle(.unreadable)
+                ))
         case .unreadable:
             let readable = analysis.space.readableLength
             lines.append(

@@ -2,24 +2,50 @@ import Foundation
 
 /// Reads whole files into bytes with plain read(2) into uninitialized storage: no Data copy
 /// and no zero fill, so a 56 MB dump costs 56 MB and one pass.
+///
+/// Every read is bounded, whatever the file is: a regular file, a file under /proc or sysfs
+/// (whose size says 0 or 4096 whatever they hold), a pipe or process substitution
+/// (`-F <(ssh host lspci -xxxx)`), or a character device (`/dev/zero` ends at the bound with
+/// an error instead of growing memory until killed). A directory is refused. A FIFO is opened
+/// without waiting for a writer, so one that nobody writes to reads as empty instead of hanging.
+///
+/// ```
+/// let bytes = try FileReader.readAll("dump.txt", limit: FileReader.inputLimit)
+/// ```
 enum FileReader {
     struct Failure: Error {
         let reason: String
     }
 
-    static func readAll(_ path: String) throws(Failure) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// The bound for files a user names (dumps, scripts, plans, tables): far above any real
+    /// input (a 4,096-function -xxxx dump is 56 MB), far below what would exhaust a host.
+    static let inputLimit = 256 << 20
+    /// The bound for one sysfs `config` file: a configuration space is at most 4096 bytes.
+    static let configLimit = 4096
+
+    static func readAll(_ path: String, limit: Int = inputLimit) throws(Failure) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
-        if (status.st_mode & S_IFMT) == S_IFDIR { throw Failure(reason: "is a directory") }
+        let kind = status.st_mode & S_IFMT
+        if kind == S_IFDIR { throw Failure(reason: "is a directory") }
+        if kind != S_IFREG && kind != S_IFIFO && kind != S_IFCHR && kind != S_IFSOCK {
+            throw Failure(reason: "is not a regular file, pipe or character device")
+        }
+        // Opened without blocking so a FIFO's open cannot wait for a writer; reads block again,
+        // as `cat` would, so a pipe from a slow producer is read to its end.
+        let flags = fcntl(descriptor, F_GETFL)
+        if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
 
-        // One byte more than fstat says, to notice a file that grew (or a pipe-like file of size 0).
-        let capacity = max(Int(status.st_size), 0) + 1
+        // Regular files: one read of the size fstat gives, plus one byte to notice growth (and
+        // the 0 that /proc reports). Others: chunks until the end or the bound.
+        let expected = kind == S_IFREG ? min(max(Int(status.st_size), 0), limit) : 0
+        var bytes = [UInt8]()
         var failure: Int32 = 0
-        var filled = false
-        var bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
+        let capacity = expected + 1
+        bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, count in
             count = 0
             while count < capacity {
                 let result = read(descriptor, buffer.baseAddress.map { $0 + count }, capacity - count)
@@ -31,25 +57,30 @@ enum FileReader {
                 if result == 0 { return }
                 count += result
             }
-            filled = true
         }
         if failure != 0 { throw Failure(reason: String(cString: strerror(failure))) }
-        if filled { bytes.append(contentsOf: try remainder(of: descriptor)) }
+        if bytes.count == capacity { try appendRemainder(of: descriptor, to: &bytes, limit: limit) }
+        if bytes.count > limit { throw Failure(reason: "larger than \(describe(limit)) (cfgtui reads at most that)") }
         return bytes
     }
 
-    /// Reads what is left of an open file.
-    private static func remainder(of descriptor: Int32) throws(Failure) -> [UInt8] {
-        var result = [UInt8]()
+    /// Reads what is left of an open file into `bytes`, stopping one byte past `limit`.
+    private static func appendRemainder(of descriptor: Int32, to bytes: inout [UInt8], limit: Int) throws(Failure) {
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        while bytes.count <= limit {
+            let wanted = min(chunk.count, limit + 1 - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
             if count < 0 {
                 if errno == EINTR { continue }
                 throw Failure(reason: String(cString: strerror(errno)))
             }
-            if count == 0 { return result }
-            result.append(contentsOf: chunk[0..<count])
+            if count == 0 { return }
+            bytes.append(contentsOf: chunk[0..<count])
         }
+    }
+
+    /// `256 MiB`, `4096 bytes`.
+    static func describe(_ limit: Int) -> String {
+        limit >= 1 << 20 && limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
     }
 }
