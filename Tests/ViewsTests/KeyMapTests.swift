@@ -57,7 +57,7 @@ import Testing
         #expect(Self.action(.character("m"), state) == .overlay(.toggleMoving))
         #expect(Self.action(.character("e"), state) == .overlay(.export))
         #expect(Self.action(.character("q"), state) == .quit)
-        #expect(Self.action(.escape, state) == nil, "Esc does not end moving (m or Enter does)")
+        #expect(Self.action(.escape, state) == .overlay(.cancelMoving), "Esc returns it to its last valid offset")
     }
 
     @Test func theMouseClicksAndScrollsAndEscClearsAFilterOnly() {
@@ -87,7 +87,10 @@ import Testing
         var buffer = ScreenBuffer(size: Size(width: 120, height: 60))
         HelpView(glyphs: .unicode).render(into: &buffer, area: buffer.bounds)
         for heading in ["Moving (m):", "Typing:", "In this help:"] { #expect(buffer.text.contains(heading)) }
-        for label in ["^L", "Click", "Wheel", "Characters typed", "Esc ? F1 q Enter close", "Enter keep it there"] {
+        for label in [
+            "^L", "Click", "Wheel", "Characters typed", "Esc ? F1 q Enter close", "Enter keep it there",
+            "Esc back to its last valid offset",
+        ] {
             #expect(buffer.text.contains(label), "\(label)")
         }
     }

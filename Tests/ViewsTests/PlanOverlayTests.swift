@@ -73,6 +73,99 @@ import Testing
         #expect(state.overlay?.isMoving == false)
     }
 
+    @Test func enterOnAConflictIsRefusedWithTheReasonAndEscReturnsToTheLastValidOffset() throws {
+        var state = Self.vf()
+        state.moveCursor(to: DemoSet.pasidOffset.rawValue)
+        UpdateTests.press([.character("m"), .right], &state)
+        #expect(state.overlay?.lastValidOffset == 0x184)
+        // A row up is free (PRI moves out of the way): the last valid offset follows.
+        UpdateTests.press([.up], &state)
+        #expect(state.overlay?.lastValidOffset == 0x174)
+        // Onto the VF's ATS (0x160-0x167): Enter (and m) refuse, moving goes on, the status line
+        // gives the planner's reason and where Esc goes.
+        UpdateTests.press([.up], &state)
+        #expect(state.overlay?.conflict != nil)
+        #expect(state.overlay?.lastValidOffset == 0x174, "a conflicting offset is not remembered")
+        for key in [Key.enter, .character("m")] {
+            UpdateTests.press([key], &state)
+            #expect(state.overlay?.isMoving == true, "\(key)")
+            #expect(state.overlay?.capabilities.first { $0.capability.kind == .pasid }?.explicitOffset == 0x164)
+            let status = try #require(state.status)
+            #expect(status.kind == .warning)
+            #expect(status.text.hasPrefix("PASID cannot stay at 0x164: "))
+            #expect(status.text.contains("Address Translation Services capability at 0x160"))
+            #expect(status.text.hasSuffix("; Esc returns it to 0x174"))
+            #expect(AppView.frame(state).text.contains("PASID cannot stay at 0x164"))
+        }
+        #expect(Self.placement(state, .pasid) == nil)
+        // Esc: back at the last valid offset (pinned there), no conflict, moving over.
+        UpdateTests.press([.escape], &state)
+        let overlay = try #require(state.overlay)
+        #expect(!overlay.isMoving)
+        #expect(overlay.conflict == nil)
+        #expect(overlay.lastValidOffset == nil)
+        #expect(Self.placement(state, .pasid) == 0x174)
+        #expect(overlay.capabilities.first { $0.capability.kind == .pasid }?.explicitOffset == 0x174)
+        #expect(state.cursor == 0x174)
+        #expect(state.status?.text == "PASID back at 0x174")
+        // Not moving any more: the arrows move the cursor again.
+        UpdateTests.press([.right], &state)
+        #expect(state.cursor == 0x175)
+        #expect(Self.placement(state, .pasid) == 0x174)
+    }
+
+    @Test func escBeforeAnyValidMoveGivesTheProposalBackToItsStrategy() throws {
+        var state = Self.vf()
+        let before = try #require(state.overlay?.plan?.placements)
+        // PRI (16 bytes at 0x170): a row up overlaps ATS at once, so it was never moved validly.
+        state.moveCursor(to: DemoSet.priOffset.rawValue)
+        UpdateTests.press([.character("m"), .up], &state)
+        #expect(state.overlay?.conflict?.range.start == 0x160)
+        #expect(state.overlay?.lastValidOffset == DemoSet.priOffset)
+        UpdateTests.press([.escape], &state)
+        #expect(state.overlay?.isMoving == false)
+        #expect(state.overlay?.capabilities.allSatisfy { $0.explicitOffset == nil } == true, "nothing stays pinned")
+        #expect(state.overlay?.plan?.placements == before)
+        #expect(state.status?.text == "PRI back at 0x170")
+    }
+
+    @Test func enterOnAValidOffsetKeepsIt() throws {
+        var state = Self.vf()
+        state.moveCursor(to: DemoSet.pasidOffset.rawValue)
+        UpdateTests.press([.character("m"), .right, .right], &state)
+        UpdateTests.press([.enter], &state)
+        let overlay = try #require(state.overlay)
+        #expect(!overlay.isMoving)
+        #expect(Self.placement(state, .pasid) == 0x188)
+        #expect(overlay.capabilities.first { $0.capability.kind == .pasid }?.explicitOffset == 0x188)
+        #expect(state.status == StatusMessage("PASID kept at 0x188"))
+        // Esc when not moving does nothing to the plan.
+        UpdateTests.press([.escape], &state)
+        #expect(Self.placement(state, .pasid) == 0x188)
+    }
+
+    @Test func addingOrSimulatingWhileOnAConflictReturnsTheProposalFirst() throws {
+        var state = Self.vf()
+        state.moveCursor(to: DemoSet.pasidOffset.rawValue)
+        UpdateTests.press([.character("m"), .right, .up, .up], &state)
+        #expect(state.overlay?.conflict != nil)
+        UpdateTests.press([.character("a")], &state)
+        #expect(state.overlay?.isMoving == false)
+        #expect(state.overlay?.conflict == nil)
+        #expect(Self.placement(state, .pasid) == 0x174)
+        // The write simulator takes the plan as it stands: never with the moved one left out.
+        state.moveCursor(to: 0x174)
+        UpdateTests.press([.character("m"), .up], &state)
+        #expect(state.overlay?.isMoving == true)
+        #expect(state.overlay?.conflict != nil)
+        UpdateTests.press([.character("w")], &state)
+        #expect(state.writeSession != nil)
+        #expect(state.overlay?.isMoving == false)
+        #expect(state.overlay?.conflict == nil)
+        #expect(Self.placement(state, .pasid) == 0x174)
+        #expect(state.displayed?.analysis.capability(.extended(.processAddressSpaceID))?.offset == 0x174)
+    }
+
     @Test func withoutAPFToCopyTheBitsAreAssumedAndSaidToBe() throws {
         // The demo root port is PCI Express with an extended space, and no PF.
         var state = Fixtures.demoState(size: Size(width: 160, height: 40), preselect: "00:02.0")

@@ -129,6 +129,21 @@ import Testing
         #expect(state.visibleRows.count == 10)
     }
 
+    @Test func escWhileMovingAProposalReturnsItAndKeepsTheDeviceFilter() {
+        var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "01:00.1")
+        state.applyFilter("01:00.1")
+        #expect(state.selectedFunction?.address.description == "0000:01:00.1")
+        state.moveCursor(to: DemoSet.pasidOffset.rawValue)
+        Self.press([.character("v"), .character("m"), .up, .up], &state)
+        #expect(state.overlay?.conflict != nil)
+        #expect(KeyMap.action(for: .escape, in: state) == .overlay(.cancelMoving))
+        Self.press([.escape], &state)
+        #expect(state.deviceFilter == "01:00.1", "Esc ended the move, it did not clear the filter")
+        #expect(state.overlay?.isMoving == false)
+        #expect(state.overlay?.conflict == nil)
+        #expect(KeyMap.action(for: .escape, in: state) == .clearFilter)
+    }
+
     @Test func selectingAFieldHighlightsExactlyItsBytes() throws {
         var state = Self.pf()
         state.search("0x40")

@@ -282,4 +282,36 @@ import Testing
         #expect(output.stderr.contains("cfgtui show"))
         #expect(output.stdout.isEmpty)
     }
+
+    @Test(.requires(.tmux)) func aMovedProposalCannotBeLeftOnAConflictAndEscReturnsIt() throws {
+        try Requirement.check(.tmux)
+        let binary = try Tooling.requireCfgtui().path
+        let session = Session()
+        defer { session.stop() }
+        try session.start("\(binary) --demo -s 01:00.1")
+        try session.waitFor("F7Plan")
+        try session.keys("v")
+        try session.waitFor("+PASID 0x180 by pf-offset")
+        // A row up is free (PRI moves out of the way), the next is the VF's real ATS at 0x160.
+        try session.keys("m", "Up")
+        try session.waitFor("+PASID 0x170")
+        try session.keys("Up")
+        try session.waitFor("cannot go at 0x160")
+        // Enter refuses: the status line gives the planner's reason, and the move goes on.
+        try session.keys("Enter")
+        let refused = try session.waitFor("PASID cannot stay at 0x160")
+        #expect(refused.contains("Address Translation Services"))
+        #expect(refused.contains("!conflict"), "still on the conflict, still moving")
+        // Esc: back at the last valid offset, moving over.
+        try session.keys("Escape")
+        let back = try session.waitFor("PASID back at 0x170")
+        #expect(!back.contains("!conflict"))
+        #expect(back.contains("+[PASID"), "the proposal is drawn at its offset again")
+        // The arrows move the cursor again, and the overlay line shows PASID kept at 0x170.
+        try session.keys("Right")
+        let after = try session.waitFor("+PASID 0x170")
+        #expect(!after.contains("(moving)"))
+        try session.keys("q")
+        try session.waitFor("EXIT=0")
+    }
 }

@@ -80,8 +80,11 @@ public enum OverlayAction: Hashable, Sendable {
     case cycleStrategy
     case addProposal
     case removeProposal
-    /// Start or stop moving the selected proposal with the arrow keys.
+    /// Start moving the selected proposal with the arrow keys, or keep it where it is (refused
+    /// where it cannot go: moving goes on).
     case toggleMoving
+    /// Stop moving, with the proposal back at its last valid offset.
+    case cancelMoving
     /// Move the selected proposal by bytes.
     case moveProposal(Int)
     /// Write the plan (JSON) and the virtual space (lspci -xxxx text) to files.
@@ -91,7 +94,7 @@ public enum OverlayAction: Hashable, Sendable {
     /// overlay's plan, is on).
     var changesThePlan: Bool {
         switch self {
-        case .toggle, .cycleStrategy, .addProposal, .removeProposal, .toggleMoving, .moveProposal: true
+        case .toggle, .cycleStrategy, .addProposal, .removeProposal, .toggleMoving, .cancelMoving, .moveProposal: true
         case .export: false
         }
     }

@@ -84,7 +84,7 @@ public enum KeyMap {
             action: .overlay(.removeProposal), when: .overlayIsOn),
         Binding(
             [.character("m")], "m",
-            help: "Overlay: move the proposal under the cursor with the arrows (m or Enter ends)",
+            help: "Overlay: move the proposal under the cursor with the arrows (m or Enter keeps it, Esc returns it)",
             action: .overlay(.toggleMoving), when: .overlayIsOn),
         Binding(
             [.character("e")], "e", help: "Overlay: export the plan (JSON) and the virtual space (lspci -xxxx text)",
@@ -123,7 +123,8 @@ public enum KeyMap {
             [.character("W")], "W", help: "Writes: save the session as a script for cfgtui simulate --script",
             action: .simulator(.saveScript), when: .simulatorIsOn),
 
-        // Moving a proposal (after m): the arrows move it a dword (left/right) or a row (up/down).
+        // Moving a proposal (after m): the arrows move it a dword (left/right) or a row (up/down);
+        // it cannot be left where it conflicts.
         Binding(
             [.left, .character("h")], "Left h", help: "a dword back", action: .overlay(.moveProposal(-4)),
             context: .movingProposal),
@@ -137,7 +138,11 @@ public enum KeyMap {
             [.down, .character("j")], "Down j", help: "a row on", action: .overlay(.moveProposal(16)),
             context: .movingProposal),
         Binding(
-            [.enter], "Enter", help: "keep it there", action: .overlay(.toggleMoving), context: .movingProposal),
+            [.enter], "Enter", help: "keep it there (refused where it cannot go)", action: .overlay(.toggleMoving),
+            context: .movingProposal),
+        Binding(
+            [.escape], "Esc", help: "back to its last valid offset", action: .overlay(.cancelMoving),
+            context: .movingProposal),
 
         // Typing a line.
         Binding([.enter], "Enter", help: "search / keep / apply", action: .input(.commit), context: .typing),

@@ -21,6 +21,12 @@ public struct PlanOverlay: Sendable {
     public var selection: Int = 0
     /// Whether the arrow keys move the selected proposal.
     public var isMoving = false
+    /// While moving: where the selected proposal last was placed (where Esc returns it), nil
+    /// when it was not placed when the move started.
+    public private(set) var lastValidOffset: ConfigOffset?
+    /// While moving: the selected proposal's request as it was at `lastValidOffset` (or when the
+    /// move started), which Esc restores.
+    private var lastValidRequest: RequestedCapability?
     /// Where the selected proposal was pinned and cannot go, with the reasons.
     public private(set) var conflict: PlanConflict?
     /// QEMU's default vPASID placement (0xFF8) checked with the same constraints, for
@@ -45,9 +51,7 @@ public struct PlanOverlay: Sendable {
 
     init(targetIndex: Int, functions: [PCIFunction], foldZeroRows: Bool) {
         self.targetIndex = targetIndex
-        if case .virtualFunction(let pf) = functions[targetIndex].relation {
-            physicalFunctionIndex = functions.firstIndex { $0.address == pf }
-        }
+        physicalFunctionIndex = functions[targetIndex].physicalFunctionIndex(in: functions)
         capabilities = Self.defaultCapabilities(for: functions[targetIndex])
         strategy = .auto
         replan(functions: functions, foldZeroRows: foldZeroRows)
@@ -141,6 +145,71 @@ public struct PlanOverlay: Sendable {
         let target = max(0x100, min(0x1000 - length, (current + delta) & ~3))
         capabilities[selection].explicitOffset = ConfigOffset(target)
         replan(functions: functions, foldZeroRows: foldZeroRows)
+        if isMoving { rememberPlacement() }
+    }
+
+    // MARK: - Moving
+
+    /// The selected proposal's acronym (PASID), for messages.
+    var selectedName: String {
+        capabilities.indices.contains(selection)
+            ? PlanText.acronym(capabilities[selection].capability.kind) : "proposal"
+    }
+
+    /// The selected proposal's offset in the current plan, if it is placed.
+    private var selectedPlacementOffset: ConfigOffset? {
+        plan?.placements.first { $0.requestIndex == selection }?.offset
+    }
+
+    /// Starts moving the selected proposal; where it is now is its last valid offset.
+    mutating func startMoving() {
+        guard capabilities.indices.contains(selection) else { return }
+        isMoving = true
+        lastValidRequest = capabilities[selection]
+        lastValidOffset = selectedPlacementOffset
+    }
+
+    /// Remembers the selected proposal's position when the plan placed it there.
+    private mutating func rememberPlacement() {
+        guard capabilities.indices.contains(selection), let offset = selectedPlacementOffset else { return }
+        lastValidRequest = capabilities[selection]
+        lastValidOffset = offset
+    }
+
+    /// Ends moving with the proposal where it is, unless it conflicts there: then moving goes
+    /// on and the conflict (with the planner's reasons) is returned.
+    mutating func keepMovedProposal() -> PlanConflict? {
+        if let conflict { return conflict }
+        stopMoving()
+        return nil
+    }
+
+    /// Ends moving with the proposal back at its last valid offset (or as it was when the move
+    /// started, if it was never placed since).
+    mutating func returnMovedProposal(functions: [PCIFunction], foldZeroRows: Bool) {
+        if let lastValidRequest, capabilities.indices.contains(selection) {
+            capabilities[selection] = lastValidRequest
+        }
+        stopMoving()
+        replan(functions: functions, foldZeroRows: foldZeroRows)
+    }
+
+    /// Ends moving however it stands: kept where it is when it can go there, else back at its
+    /// last valid offset (for what leaves moving without Enter or Esc: adding a proposal,
+    /// starting the write simulator).
+    mutating func finishMoving(functions: [PCIFunction], foldZeroRows: Bool) {
+        guard isMoving else { return }
+        if conflict == nil {
+            stopMoving()
+        } else {
+            returnMovedProposal(functions: functions, foldZeroRows: foldZeroRows)
+        }
+    }
+
+    private mutating func stopMoving() {
+        isMoving = false
+        lastValidRequest = nil
+        lastValidOffset = nil
     }
 
     /// Cycles the strategy; pinned offsets are released so the strategy chooses again.
@@ -148,12 +217,13 @@ public struct PlanOverlay: Sendable {
         let index = Self.strategies.firstIndex(of: strategy) ?? 0
         strategy = Self.strategies[(index + 1) % Self.strategies.count]
         for index in capabilities.indices { capabilities[index].explicitOffset = nil }
-        isMoving = false
+        stopMoving()
         replan(functions: functions, foldZeroRows: foldZeroRows)
     }
 
     /// Adds the next capability not requested yet: PASID, PRI, ATS, then a 12-byte DVSEC.
     mutating func addNext(functions: [PCIFunction], foldZeroRows: Bool) {
+        finishMoving(functions: functions, foldZeroRows: foldZeroRows)
         let requested = Set(capabilities.map(\.capability.kind))
         if let kind = [VirtualCapabilityKind.pasid, .pri, .ats].first(where: { !requested.contains($0) }) {
             let capability: VirtualCapability = kind == .pasid ? .pasid : kind == .pri ? .pri : .ats
@@ -171,7 +241,7 @@ public struct PlanOverlay: Sendable {
         guard capabilities.indices.contains(selection) else { return }
         capabilities.remove(at: selection)
         selection = max(0, min(selection, capabilities.count - 1))
-        isMoving = false
+        stopMoving()
         replan(functions: functions, foldZeroRows: foldZeroRows)
     }
 

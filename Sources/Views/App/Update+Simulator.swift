@@ -36,8 +36,8 @@ extension AppState {
         // The overlay's proposals become fully virtual capabilities in the vfio model.
         var regions = [VirtualRegion]()
         if var opened = overlay, let plan = opened.plan {
-            regions = VirtualRegion.regions(of: plan)
-            opened.isMoving = false
+            opened.finishMoving(functions: functions, foldZeroRows: foldZeroRows)
+            regions = VirtualRegion.regions(of: opened.plan ?? plan)
             overlay = opened
         }
         do {

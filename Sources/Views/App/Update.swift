@@ -201,13 +201,50 @@ extension AppState {
                 overlay.removeSelected(functions: functions, foldZeroRows: fold)
             }
         case .toggleMoving:
+            var message: StatusMessage?
             editOverlay { overlay in
-                if !overlay.isMoving { overlay.selectProposal(at: cursor) }
-                overlay.isMoving.toggle()
+                guard overlay.isMoving else {
+                    overlay.selectProposal(at: cursor)
+                    overlay.startMoving()
+                    return
+                }
+                let name = overlay.selectedName
+                let returnTo = overlay.lastValidOffset
+                if let conflict = overlay.keepMovedProposal() {
+                    message = Self.refusedMoveMessage(name: name, conflict: conflict, returnTo: returnTo)
+                } else if let offset = overlay.selectedOffset {
+                    message = StatusMessage("\(name) kept at \(HexFormat.literal(UInt64(offset.rawValue), digits: 3))")
+                }
             }
+            if let message { status = message }
+        case .cancelMoving:
+            var message: StatusMessage?
+            editOverlay { overlay in
+                guard overlay.isMoving else { return }
+                overlay.returnMovedProposal(functions: functions, foldZeroRows: fold)
+                let name = overlay.selectedName
+                let placed = overlay.plan?.placements.first { $0.requestIndex == overlay.selection }?.offset
+                message = StatusMessage(
+                    placed.map { "\(name) back at " + HexFormat.literal(UInt64($0.rawValue), digits: 3) }
+                        ?? "\(name) back where it was: not placed")
+            }
+            if let message { status = message }
         case .moveProposal(let delta): editOverlay { $0.move(by: delta, functions: functions, foldZeroRows: fold) }
         }
         return []
+    }
+
+    /// Enter on an offset the moved proposal cannot take: where, the planner's reasons, and
+    /// where Esc returns it.
+    static func refusedMoveMessage(name: String, conflict: PlanConflict, returnTo: ConfigOffset?) -> StatusMessage {
+        let at = HexFormat.literal(UInt64(conflict.range.start.rawValue), digits: 3)
+        let reasons =
+            conflict.reasons.isEmpty
+            ? "not placed" : conflict.reasons.map { PlanText.reason($0) }.joined(separator: "; ")
+        let back =
+            returnTo.map { "Esc returns it to " + HexFormat.literal(UInt64($0.rawValue), digits: 3) }
+            ?? "Esc returns it"
+        return StatusMessage("\(name) cannot stay at \(at): \(reasons); \(back)", kind: .warning)
     }
 
     /// Changes the open overlay, then puts the cursor on the selected proposal (after a new
