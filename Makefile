@@ -12,8 +12,9 @@ PACKAGES := libncursesw5-dev libpci-dev pciutils pci.ids
 # write-semantics oracle, qemu-system-x86_64 -qtest), and what ../shared/tools/vfio_oracle boots
 # (a Debian kernel and busybox-static: the real vfio-pci, the vfio model's oracle), and for
 # scripts/qemu_vfio_oracle.py (QEMU's vfio-pci inside that guest, the qemu model's oracle) gcc
-# and libc6-dev for its static qtest driver, zstd for a zstd-compressed kernel.
-TEST_PACKAGES := tmux qemu-system-x86 linux-image-amd64 busybox-static gcc libc6-dev zstd
+# and libc6-dev for its static qtest driver, zstd for a zstd-compressed kernel; strace watches
+# every command's system calls to prove cfgtui never writes configuration space (ReadOnlyTests).
+TEST_PACKAGES := tmux qemu-system-x86 linux-image-amd64 busybox-static gcc libc6-dev zstd strace
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 

@@ -15,6 +15,8 @@ enum Requirement: Sendable, CustomStringConvertible {
     case lspci
     case tmux
     case qemu
+    /// strace, which watches the real binary's system calls (the read-only proof).
+    case strace
     /// Root: reads all 4096 bytes and can drop to an unprivileged user with setpriv.
     case root
     /// This host's PCI devices in sysfs.
@@ -30,6 +32,7 @@ enum Requirement: Sendable, CustomStringConvertible {
         case .lspci: FileManager.default.isExecutableFile(atPath: Tooling.lspciPath)
         case .tmux: FileManager.default.isExecutableFile(atPath: Tooling.tmuxPath)
         case .qemu: FileManager.default.isExecutableFile(atPath: Tooling.qemuPath)
+        case .strace: FileManager.default.isExecutableFile(atPath: Tooling.stracePath)
         case .root: getuid() == 0
         case .pciSysfs: FileManager.default.fileExists(atPath: "/sys/bus/pci/devices")
         case .vfioOracle:
@@ -47,6 +50,7 @@ enum Requirement: Sendable, CustomStringConvertible {
         case .lspci: "\(Tooling.lspciPath) (Debian package pciutils)"
         case .tmux: "\(Tooling.tmuxPath) (Debian package tmux)"
         case .qemu: "\(Tooling.qemuPath) (Debian package qemu-system-x86)"
+        case .strace: "\(Tooling.stracePath) (Debian package strace)"
         case .root: "root privileges (uid 0)"
         case .pciSysfs: "/sys/bus/pci/devices"
         case .vfioOracle:

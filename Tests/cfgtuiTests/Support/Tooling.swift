@@ -34,6 +34,7 @@ enum Tooling {
     static let lspciPath = "/usr/bin/lspci"
     static let tmuxPath = "/usr/bin/tmux"
     static let qemuPath = "/usr/bin/qemu-system-x86_64"
+    static let stracePath = "/usr/bin/strace"
     /// The real kernel's vfio-pci in a throwaway guest (../shared/tools/vfio_oracle).
     static let vfioOraclePath = packageRoot.deletingLastPathComponent()
         .appendingPathComponent("shared/tools/vfio_oracle/vfio_oracle.py").path
