@@ -199,10 +199,8 @@ import Testing
         var state = Fixtures.liveState()
         let address = try #require(state.selectedFunction?.address)
         let before = state.selectedFunction
-        update(&state, .reread(address, .failure(.functionGone(address)), now: 200))
-        #expect(
-            state.status == StatusMessage("re-reading \(address) failed: \(address) is no longer present", kind: .error)
-        )
+        update(&state, .reread(address, .failure(.libpci("Cannot open config")), now: 200))
+        #expect(state.status == StatusMessage("re-reading \(address) failed: libpci: Cannot open config", kind: .error))
         #expect(state.selectedFunction == before)
         update(&state, .exported(.failure(.cannotWrite(path: "/read-only/cfgtui-plan.json"))))
         #expect(state.status == StatusMessage("export failed: cannot write /read-only/cfgtui-plan.json", kind: .error))

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Model
 import Testing
 
 /// The real binary in a real terminal: tmux runs `cfgtui`, keys go in with send-keys, and the
@@ -311,6 +312,51 @@ import Testing
         try session.keys("Right")
         let after = try session.waitFor("+PASID 0x170")
         #expect(!after.contains("(moving)"))
+        try session.keys("q")
+        try session.waitFor("EXIT=0")
+    }
+
+    @Test(.requires(.tmux)) func aFunctionWhoseDirectoryVanishesIsMarkedGoneAndComesBack() throws {
+        try Requirement.check(.tmux)
+        let binary = try Tooling.requireCfgtui().path
+        let root = try FakeSysfsTests.makeTree(DemoSet.functions())
+        defer { try? FileManager.default.removeItem(at: root) }
+        let devices = root.appendingPathComponent("bus/pci/devices")
+        let vf = devices.appendingPathComponent("0000:01:00.1")
+        let parked = root.appendingPathComponent("parked-0000:01:00.1")
+        let session = Session()
+        defer { session.stop() }
+        // A short root path keeps the title's function in view at 120 columns.
+        try session.start("/bin/sh -c 'cd \(root.path) && \(binary) --sysfs-root . --interval 0.2 -s 01:00.1'")
+        let first = try session.waitFor("F10Quit")
+        #expect(first.contains("0000:01:00.1"))
+        try session.waitFor("live, read")
+
+        try FileManager.default.moveItem(at: vf, to: parked)
+        let gone = try session.waitFor("GONE 0000:01:00.1")
+        #expect(gone.contains("gone: last read shown"))
+        #expect(gone.contains("01:00.1 gone VF"), "the tree marks it:\n\(gone)")
+        #expect(gone.contains("0000:01:00.1 is gone"))
+        #expect(gone.contains("000  ff ff ff ff"), "its last read stays on screen")
+
+        // Another function works and is still re-read: a byte changed on disk shows up.
+        try session.keys("BTab", "Down")
+        try session.waitFor("· 0000:01:00.2")
+        let config = devices.appendingPathComponent("0000:01:00.2/config")
+        var bytes = try [UInt8](Data(contentsOf: config))
+        #expect(bytes.count > 4 && bytes[4] != 0x06)
+        bytes[4] = 0x06
+        try Data(bytes).write(to: config)
+        let other = try session.waitFor("000  ff ff ff ff ┊ 06")
+        #expect(!other.contains("GONE"), "the title is the selected function's:\n\(other)")
+        #expect(other.contains("01:00.1 gone VF"), "the tree still marks the gone one")
+
+        // Back in sysfs: the next re-read clears the mark.
+        try FileManager.default.moveItem(at: parked, to: vf)
+        try session.keys("Up")
+        let back = try session.waitFor("0000:01:00.1 is back")
+        #expect(!back.contains("GONE"))
+        #expect(!back.contains("01:00.1 gone"))
         try session.keys("q")
         try session.waitFor("EXIT=0")
     }

@@ -65,6 +65,9 @@ public struct AppState: Sendable {
     public var changedAt: [Int: Double] = [:]
     /// How long changed bytes stay highlighted.
     public static let changeHighlightSeconds = 3.0
+    /// Functions whose re-read found them gone (their sysfs directory removed): shown as last
+    /// read, marked gone in the title and tree, until a re-read finds them again.
+    public private(set) var goneAddresses: Set<PCIAddress> = []
 
     public var shouldQuit: Bool = false
 
@@ -121,9 +124,24 @@ public struct AppState: Sendable {
         lastRead = time
     }
 
+    /// Whether a re-read found the function gone.
+    public func isGone(_ address: PCIAddress) -> Bool { goneAddresses.contains(address) }
+
+    /// A re-read found the function gone: it keeps its last bytes and is marked; the selection,
+    /// the other functions and their re-reads carry on.
+    mutating func markGone(_ address: PCIAddress) {
+        guard functions.contains(where: { $0.address == address }) else { return }
+        if goneAddresses.insert(address).inserted {
+            status = StatusMessage(
+                "\(address) is gone (no longer in sysfs): its last read is shown; it comes back if it reappears",
+                kind: .warning)
+        }
+    }
+
     /// Replaces a function after a re-read, recording which bytes changed.
     mutating func replaceFunction(_ function: PCIFunction, at time: Double) {
         guard let index = functions.firstIndex(where: { $0.address == function.address }) else { return }
+        if goneAddresses.remove(function.address) != nil { status = StatusMessage("\(function.address) is back") }
         let old = functions[index].space.bytes
         // A re-read brings new bytes; relations and names found at the first scan still hold.
         var function = function

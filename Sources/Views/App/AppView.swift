@@ -27,7 +27,7 @@ public struct AppView: Widget {
                 : "Devices: '\(state.deviceFilter)' \(state.visibleRows.count)/\(state.functions.count)"
             DeviceListView(
                 functions: state.functions, rows: state.visibleRows, list: state.deviceList,
-                isFocused: state.focus == .devices, glyphs: state.glyphs, title: title
+                isFocused: state.focus == .devices, glyphs: state.glyphs, title: title, gone: state.goneAddresses
             ).render(into: &buffer, area: devices)
         }
         if let selected = state.displayed {
@@ -184,9 +184,11 @@ public struct AppView: Widget {
 
     private func renderTitle(_ layout: AppLayout, into buffer: inout ScreenBuffer) {
         var text = "cfgtui" + dot + state.sourceDescription
+        let isGone = state.selectedFunction.map { state.isGone($0.address) } ?? false
         if let function = state.selectedFunction {
             text +=
-                dot + function.address.description + " " + FunctionText.className(function) + ": "
+                dot + (isGone ? "GONE " : "") + function.address.description + " "
+                + FunctionText.className(function) + ": "
                 + FunctionText.vendorName(function) + " " + FunctionText.deviceName(function)
             if let relation = FunctionText.relation(function) { text += " [" + relation + "]" }
         }
@@ -195,6 +197,9 @@ public struct AppView: Widget {
         if !state.isLive {
             right = "static dump" + dot + "read-only"
             role = .info
+        } else if isGone {
+            right = "gone: last read shown" + dot + "read-only"
+            role = .warning
         } else if state.isPaused {
             right = "PAUSED" + dot + "read-only"
             role = .warning

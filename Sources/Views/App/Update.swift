@@ -94,6 +94,7 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.now = now
         switch result {
         case .success(let function): state.replaceFunction(function, at: now)
+        case .failure(.functionGone(let gone)): state.markGone(gone)
         case .failure(let error):
             state.status = StatusMessage("re-reading \(address) failed: \(ErrorText.message(error))", kind: .error)
         }

@@ -9,10 +9,12 @@ public struct DeviceListView: Widget {
     public var isFocused: Bool
     public var glyphs: GlyphSet
     public var title: String
+    /// Functions a re-read found gone: their rows say `gone` (a word, so it shows without colour).
+    public var gone: Set<PCIAddress>
 
     public init(
         functions: [PCIFunction], rows: [DeviceTreeRow], list: ListViewState, isFocused: Bool, glyphs: GlyphSet,
-        title: String
+        title: String, gone: Set<PCIAddress> = []
     ) {
         self.functions = functions
         self.rows = rows
@@ -20,6 +22,7 @@ public struct DeviceListView: Widget {
         self.isFocused = isFocused
         self.glyphs = glyphs
         self.title = title
+        self.gone = gone
     }
 
     /// Inside the border, one row per line.
@@ -58,6 +61,10 @@ public struct DeviceListView: Widget {
                 function.address.domain == 0
                 ? String(function.address.description.dropFirst(5)) : function.address.description
             x = buffer.put(address + " ", x: x, y: y, style: isSelected ? base : CellStyle(.offset), clip: inner)
+            if gone.contains(function.address) {
+                x = buffer.put(
+                    "gone ", x: x, y: y, style: isSelected ? base : CellStyle(.warning, [.bold]), clip: inner)
+            }
             var name = FunctionText.className(function)
             if let device = function.names.device { name += ": " + device }
             if function.isVirtualFunction { name = "VF " + name }

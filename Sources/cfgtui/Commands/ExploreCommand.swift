@@ -104,6 +104,8 @@ struct ExploreCommand: ParsableCommand {
 
         let root = source.sysfsRoot
         let hostNames = names
+        // Made once: a re-read of a function whose directory is gone is then one failed stat.
+        let host = Result { () throws(SourceError) in try LibPCISource(sysfsRoot: root, names: hostNames) }
         do {
             try TerminalSession.run(options: options) { terminal in
                 var state = AppState(
@@ -114,8 +116,8 @@ struct ExploreCommand: ParsableCommand {
                 let effects = EffectRunner(
                     reread: { address in
                         guard isLive else { return nil }
-                        return Result { () throws(SourceError) -> PCIFunction? in
-                            try LibPCISource(sysfsRoot: root, names: hostNames).reread(address)
+                        return host.flatMap { source in
+                            Result { () throws(SourceError) -> PCIFunction? in try source.reread(address) }
                         }.flatMap { function in
                             function.map { .success($0) } ?? .failure(.functionGone(address))
                         }
