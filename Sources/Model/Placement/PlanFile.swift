@@ -4,12 +4,15 @@
 ///
 /// Reading is tolerant: unknown keys are ignored and every key but `placements` (and, in
 /// each placement, `id`, `offset` and `length`) may be missing and takes its default. A
-/// wrong value is a `PlanFileError` that names the key path (`placements[1].offset`).
+/// wrong value is a `PlanFileError` that names the key path (`placements[1].offset`). Files
+/// written before cfgtui 0.11 have no `vendorID`/`deviceID`: they read as nil, and only the
+/// address can be checked against the function they are applied to.
 /// Decoding is `Codable`'s (the standard library); the JSON decoder itself is Foundation's
 /// and runs in the executable.
 ///
 /// ```
-/// {"target": "0000:01:00.1", "physicalFunction": "0000:01:00.0", "strategy": "auto", "peers": [],
+/// {"target": "0000:01:00.1", "vendorID": 6966, "deviceID": 16, "physicalFunction": "0000:01:00.0",
+///  "strategy": "auto", "peers": [],
 ///  "placements": [{"capability": "pasid", "id": 27, "offset": 4088, "length": 8, "version": 1,
 ///                  "bytes": "06140000", ...}],
 ///  "rejected": [...], "present": [...], "failed": [...], "decisions": [...], "warnings": [...],
@@ -18,6 +21,10 @@
 public struct PlanFile: Hashable, Sendable, Codable {
     /// The target function, when its address is known.
     public var target: PCIAddress?
+    /// The target's Vendor and Device IDs as cfgtui knows them (for a VF, the PF's vendor and
+    /// the SR-IOV VF Device ID); nil in files from before cfgtui 0.11.
+    public var vendorID: UInt16?
+    public var deviceID: UInt16?
     /// The PF whose capabilities the plan copied, if any.
     public var physicalFunction: PCIAddress?
     public var strategy: PlacementStrategy
@@ -39,12 +46,15 @@ public struct PlanFile: Hashable, Sendable, Codable {
     public var isComplete: Bool
 
     public init(
-        target: PCIAddress?, physicalFunction: PCIAddress?, strategy: PlacementStrategy, peers: [String],
-        placements: [Placement] = [], rejected: [Rejection] = [], present: [Present] = [], failed: [Failure] = [],
+        target: PCIAddress?, vendorID: UInt16? = nil, deviceID: UInt16? = nil, physicalFunction: PCIAddress?,
+        strategy: PlacementStrategy, peers: [String], placements: [Placement] = [], rejected: [Rejection] = [],
+        present: [Present] = [], failed: [Failure] = [],
         decisions: [Decision] = [], warnings: [Warning] = [], listHead: ListHead? = nil, error: Refusal? = nil,
         isComplete: Bool
     ) {
         self.target = target
+        self.vendorID = vendorID
+        self.deviceID = deviceID
         self.physicalFunction = physicalFunction
         self.strategy = strategy
         self.peers = peers
@@ -60,7 +70,8 @@ public struct PlanFile: Hashable, Sendable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case target, physicalFunction, strategy, peers, placements, rejected, present, failed, decisions, warnings
+        case target, vendorID, deviceID, physicalFunction, strategy, peers, placements, rejected, present, failed
+        case decisions, warnings
         case listHead, error
         case isComplete = "ok"
     }
@@ -73,6 +84,8 @@ public struct PlanFile: Hashable, Sendable, Codable {
                     codingPath: [], debugDescription: "no placements", underlyingError: PlanFileProblem.notAPlan))
         }
         target = try container.decodeIfPresent(PCIAddress.self, forKey: .target)
+        vendorID = try container.decodeIfPresent(UInt16.self, forKey: .vendorID)
+        deviceID = try container.decodeIfPresent(UInt16.self, forKey: .deviceID)
         physicalFunction = try container.decodeIfPresent(PCIAddress.self, forKey: .physicalFunction)
         strategy = try container.name(PlacementStrategy.self, .strategy) ?? .auto
         peers = try container.decodeIfPresent([String].self, forKey: .peers) ?? []
@@ -533,6 +546,16 @@ extension PlanFile {
                     id: ExtendedCapabilityID(id), version: placement.version, offset: ConfigOffset(offset), body: body))
         }
         return regions
+    }
+}
+
+extension PlanFile.Placement {
+    /// The kind the planner knows the placement as: `capability`, else the kind with its `id`
+    /// (a DVSEC for 0x23, and for an ID the planner never places: both are vendor-defined
+    /// bytes to the rules that check them).
+    public var plannedKind: VirtualCapabilityKind {
+        if let capability { return capability }
+        return VirtualCapabilityKind.allCases.first { Int($0.extendedID.rawValue) == id } ?? .dvsec
     }
 }
 

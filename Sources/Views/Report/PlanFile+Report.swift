@@ -5,7 +5,8 @@ extension PlanFile {
     /// candidates, decisions and notes with the report's sentences, and the list head.
     public init(_ plan: PlacementPlan, context: PlanContext) {
         self.init(
-            target: context.targetAddress, physicalFunction: context.physicalFunctionAddress,
+            target: context.targetAddress, vendorID: context.request.target.vendorID,
+            deviceID: context.request.target.deviceID, physicalFunction: context.physicalFunctionAddress,
             strategy: context.request.strategy, peers: context.peers,
             placements: plan.placements.map { placement in
                 Placement(
@@ -49,7 +50,8 @@ extension PlanFile {
     /// The plan file of a refusal: no placements, `ok` false, and the error.
     public init(refusal error: PlacementError, context: PlanContext) {
         self.init(
-            target: context.targetAddress, physicalFunction: context.physicalFunctionAddress,
+            target: context.targetAddress, vendorID: context.request.target.vendorID,
+            deviceID: context.request.target.deviceID, physicalFunction: context.physicalFunctionAddress,
             strategy: context.request.strategy, peers: context.peers,
             error: Refusal(kind: PlanText.code(error), message: PlanText.error(error)), isComplete: false)
     }

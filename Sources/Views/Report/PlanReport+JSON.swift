@@ -4,7 +4,8 @@ extension PlanReport {
     /// The JSON document of `cfgtui plan --json`:
     ///
     /// ```
-    /// {"target": "0000:01:00.1", "physicalFunction": "0000:01:00.0", "strategy": "auto",
+    /// {"target": "0000:01:00.1", "vendorID": 6966, "deviceID": 16, "physicalFunction": "0000:01:00.0",
+    ///  "strategy": "auto",
     ///  "placements": [{"capability": "pasid", "id": 27, "offset": 4088, "length": 8, "strategy": "end", ...}],
     ///  "rejected": [{"capability": "pasid", "strategy": "pf-offset", "offset": 384, "reason": "...", ...}],
     ///  "present": [...], "failed": [...], "decisions": [...], "warnings": [...], "listHead": "existing",
@@ -39,6 +40,8 @@ extension PlanReport {
     ) {
         var object = JSONObject(&buffer)
         object.string("target", file.target?.description, &buffer)
+        object.integer("vendorID", file.vendorID.map(Int.init), &buffer)
+        object.integer("deviceID", file.deviceID.map(Int.init), &buffer)
         object.string("physicalFunction", file.physicalFunction?.description, &buffer)
         object.string("strategy", file.strategy.rawValue, &buffer)
         object.strings("peers", file.peers, &buffer)

@@ -223,7 +223,7 @@ struct PlanCommand: ParsableCommand {
             candidates = candidates.filter(pfSlot.filter.matches)
         } else if pfFile == nil {
             guard case .virtualFunction(let address) = target.relation else { return (nil, .none) }
-            guard let pf = all.first(where: { $0.address == address }) else { return (nil, .none) }
+            guard let pf = target.physicalFunction(in: all) else { return (nil, .none) }
             return (pf, .related(address))
         }
         guard candidates.count == 1, let pf = candidates.first else {
@@ -275,12 +275,18 @@ struct PlanCommand: ParsableCommand {
                 StandardOutput.error(ErrorText.message(error))
                 throw ExitStatus.sourceError
             }
-            if functions.count == 1, let only = functions.first { return only }
-            if let same = functions.first(where: { $0.address == target.address }) { return same }
-            throw ValidationError(
-                "--peer \(path) holds \(functions.count) functions and none at \(target.address): give a file with one function"
-            )
+            return try Self.peer(in: functions, path: path, near: target)
         }
+    }
+
+    /// A peer file's function: its only one, or the one at the target's address (`simulate
+    /// --plan` chooses the plan's peers the same way).
+    static func peer(in functions: [PCIFunction], path: String, near target: PCIFunction) throws -> PCIFunction {
+        if functions.count == 1, let only = functions.first { return only }
+        if let same = functions.first(where: { $0.address == target.address }) { return same }
+        throw ValidationError(
+            "--peer \(path) holds \(functions.count) functions and none at \(target.address): give a file with one function"
+        )
     }
 
     /// The built-in table plus every --table file.

@@ -31,9 +31,14 @@ struct SimulateCommand: ParsableCommand {
             device (device) as `lspci -xxxx` text; --emit-device-dump the device's final state \
             (with the vfio model: what reached it).
 
+            A --plan file must be for the selected function (address, Vendor/Device IDs) and each \
+            placement is checked again with plan's rules; --force-nonzero lets placements cover \
+            non-zero bytes outside every structure.
+
             Exit status: 0 success, 1 a source, script, plan or dump could not be read or an \
             expression is wrong (unknown name, missing capability, value too wide, offset out of \
-            range), 3 the selection matched nothing, 64 usage error. docs/simulator.md has the details.
+            range), 2 the plan is for another function or a placement breaks a rule there, 3 the \
+            selection matched nothing, 64 usage error. docs/simulator.md has the details.
             """)
 
     @OptionGroup var source: SourceOptions
@@ -71,6 +76,12 @@ struct SimulateCommand: ParsableCommand {
             "Add the virtual capabilities of this plan (`cfgtui plan --json` output) fully virtual (vfio model).",
             valueName: "file"))
     var plan: String?
+
+    @Flag(
+        help:
+            "Allow virtual capabilities (--plan or --add) over non-zero bytes outside every structure (suspected hidden registers)."
+    )
+    var forceNonzero = false
 
     @Option(
         name: .customLong("virtual-dump"),
@@ -123,6 +134,9 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--plan and --add both give virtual capabilities; use one")
         }
         if virtualDump != nil && plan == nil { throw ValidationError("--virtual-dump goes with --plan") }
+        if forceNonzero && plan == nil && virtual.additions.isEmpty {
+            throw ValidationError("--force-nonzero goes with --plan or --add")
+        }
         if interrupts != .none && model != .vfio {
             throw ValidationError(
                 model == .qemu
@@ -162,10 +176,7 @@ struct SimulateCommand: ParsableCommand {
             throw ExitStatus.sourceError
         }
         let target = try source.selectOne(in: all, command: "simulate")
-        let physicalFunction: PCIFunction? = {
-            guard case .virtualFunction(let address) = target.relation else { return nil }
-            return all.first { $0.address == address }
-        }()
+        let physicalFunction = target.physicalFunction(in: all)
         try BARSizeOption.check(barSizeOptions, for: target, physicalFunction: physicalFunction)
         let selectedModel = model
         let gapPolicy = gaps
@@ -217,13 +228,13 @@ struct SimulateCommand: ParsableCommand {
     // MARK: - Virtual capabilities
 
     private func virtualRegions(for target: PCIFunction, physicalFunction: PCIFunction?) throws -> [VirtualRegion] {
-        if let plan { return try regions(fromPlan: plan) }
+        if let plan { return try regions(fromPlan: plan, for: target) }
         let capabilities = try virtual.capabilities()
         guard !capabilities.isEmpty else { return [] }
         var request = PlacementRequest(
             target: PlacementFunction(target), physicalFunction: physicalFunction.map { PlacementFunction($0) },
             capabilities: capabilities.map { RequestedCapability($0) },
-            strategy: virtual.strategy)
+            strategy: virtual.strategy, allowsNonZeroBytes: forceNonzero)
         virtual.applyBits(to: &request)
         let planned: PlacementPlan
         do {
@@ -242,8 +253,9 @@ struct SimulateCommand: ParsableCommand {
 
     /// The placements of a plan file (`cfgtui plan --json`, or the explorer's export) as
     /// virtual capabilities; bytes from the plan, or from --virtual-dump. The file is read
-    /// and its JSON decoded here; `PlanFile` (Model) says what it holds and checks it.
-    private func regions(fromPlan path: String) throws -> [VirtualRegion] {
+    /// and its JSON decoded here; `PlanFile` (Model) says what it holds and checks it, and
+    /// `checkPlan` that it was made for `target` and still holds there.
+    private func regions(fromPlan path: String, for target: PCIFunction) throws -> [VirtualRegion] {
         func fail(_ error: PlanFileError) -> ExitCode {
             StandardOutput.error(ErrorText.message(error))
             return ExitStatus.sourceError
@@ -279,10 +291,13 @@ struct SimulateCommand: ParsableCommand {
                 throw ExitStatus.sourceError
             }
         }
+        let regions: [VirtualRegion]
         do {
-            return try planFile.virtualRegions(virtualSpace: dump)
+            regions = try planFile.virtualRegions(virtualSpace: dump)
         } catch {
             throw fail(PlanFileError(file: path, problem: error))
         }
+        try checkPlan(planFile, path: path, for: target)
+        return regions
     }
 }
