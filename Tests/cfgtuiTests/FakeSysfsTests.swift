@@ -246,6 +246,28 @@ import Testing
         }
     }
 
+    @Test(arguments: ["fifo", "huge"])
+    func aResourceFileThatIsNotTextIsNoBARSizesNotAHang(_ kind: String) throws {
+        let root = try Self.makeTree(DemoSet.functions())
+        defer { try? FileManager.default.removeItem(at: root) }
+        let resource = Self.devicePath(root, Self.pf) + "/resource"
+        try FileManager.default.removeItem(atPath: resource)
+        if kind == "fifo" {
+            #expect(mkfifo(resource, 0o644) == 0)
+        } else {
+            // Past the 16 KiB bound: refused, not parsed in part.
+            let line = "0x00000000fe000000 0x00000000fe003fff 0x0000000000040200\n"
+            #expect(
+                FileManager.default.createFile(
+                    atPath: resource, contents: Data(String(repeating: line, count: 400).utf8)))
+        }
+        let output = try Self.runBounded([
+            "simulate", "--sysfs-root", root.path, "-s", Self.pf, "-e", "BASE_ADDRESS_0=ffffffff",
+        ])
+        #expect(output.status == 0, "exit \(output.status) (124 or 137: it hung) \(output.stderr)")
+        #expect(output.stderr.contains("BAR0's size is unknown"), "\(output.stderr)")
+    }
+
     @Test func aRemovedDirectoryIsGoneAtTheRereadAndBackWhenRestored() throws {
         let root = try Self.makeTree(DemoSet.functions())
         defer { try? FileManager.default.removeItem(at: root) }

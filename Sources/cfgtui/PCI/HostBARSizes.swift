@@ -3,12 +3,16 @@ import Model
 /// BAR sizes of a function on this host, for the write simulator's sizing probe (`cfgtui
 /// simulate` and the explorer's write panel). Read-only: sysfs `resource` is a text file.
 enum HostBARSizes {
+    /// The most of `resource` read: 17 lines of three 18-character numbers fit many times over.
+    static let resourceLimit = 16 << 10
+
     /// Sizes from sysfs `resource` (start, end and flags per line: BAR0-5, the ROM, then the
     /// SR-IOV VF BARs, each covering TotalVFs VFs).
     static func read(of function: PCIFunction, root: String?, names: PCINameDatabase) -> BARSizes? {
         guard let source = try? LibPCISource(sysfsRoot: root, names: names) else { return nil }
         let path = source.sysfsPath + "/devices/" + function.address.description + "/resource"
-        guard let bytes = try? FileReader.readAll(path) else { return nil }
+        // Bounded like every sysfs read: a real `resource` is about 1 KiB of text.
+        guard let bytes = try? FileReader.readAll(path, limit: resourceLimit) else { return nil }
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
         var sizes = BARSizes()
         let analysis = function.analyze()
