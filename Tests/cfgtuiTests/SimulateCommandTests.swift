@@ -159,7 +159,18 @@ import Views
         (["-e", "FROBNICATE=1"], "-e #1:1:1: unknown register name 'FROBNICATE'"),
         (["-e", "STATUS COMMAND=0x12345"], "-e #1:1:16: value 0x12345 does not fit 16 bits"),
         (["-e", "CAP_MSI+2.W"], "-e #1:1:1: the function has no CAP_MSI capability"),
-        (["-e", "0xffe.L"], "-e #1:1:1: 0xffe.L is outside the 4096-byte configuration space"),
+        (["-e", "0xffe.L"], "-e #1:1:1: 0xffe.L is outside the configuration space (4096 bytes: 0x000-0xfff)"),
+        // Every spelling of an offset past the space says so.
+        (["-e", "0x1000.B"], "-e #1:1:1: '0x1000' is outside the configuration space"),
+        (["-e", "0x1000.B=1"], "-e #1:1:1: '0x1000' is outside the configuration space"),
+        (["-e", "CAP_EXP+1000"], "-e #1:1:9: 'CAP_EXP+1000' is outside the configuration space"),
+        (["-e", "ECAP_ATS+1000.W=1"], "-e #1:1:10: 'ECAP_ATS+1000' is outside the configuration space"),
+        (["-e", "ECAP_ATS+ea0.L"], "-e #1:1:1: 0x1000.L is outside the configuration space (4096 bytes"),
+        (
+            ["-e", "COMMAND+ffffffffffffffffff"],
+            "-e #1:1:9: 'COMMAND+ffffffffffffffffff' is outside the configuration space"
+        ),
+        (["-e", "123456789abcdef012.L"], "-e #1:1:1: '123456789abcdef012' is outside the configuration space"),
         (["-e", "STATUS", "-e", "ECAP_PASID+6.W=1"], "-e #2:1:1: the guest sees no ECAP_PASID: vfio hides it"),
     ])
     func inputErrorsNameTheExpressionLineAndColumn(_ arguments: [String], _ message: String) throws {

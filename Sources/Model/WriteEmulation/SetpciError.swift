@@ -20,6 +20,9 @@ public enum SetpciProblem: Hashable, Sendable {
     case expectedRegister(found: String)
     /// A number that is not hexadecimal, or does not fit.
     case malformedNumber(String)
+    /// A register offset (as written: `0x1000`, `CAP_EXP+1000`) past the 4096-byte
+    /// configuration space, before any function is looked at.
+    case offsetOutsideConfigSpace(String)
     /// A width other than .B, .W or .L.
     case unknownWidth(String)
     /// Characters after the operation that belong to none of its parts.

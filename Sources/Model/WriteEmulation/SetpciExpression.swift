@@ -156,18 +156,25 @@ private enum Parser {
             let numberStart = cursor + 1
             cursor = numberStart
             while cursor < end && bytes[cursor] != 0x2E && bytes[cursor] != 0x3D { cursor += 1 }
-            guard let value = hex(bytes, numberStart, cursor), value <= 0xFFF else {
-                throw error(numberStart, .malformedNumber(slice(numberStart, cursor)))
+            guard let value = hex(bytes, numberStart, cursor) else {
+                let problem: SetpciProblem =
+                    isHexDigits(bytes, numberStart, cursor)
+                    ? .offsetOutsideConfigSpace(slice(start, cursor)) : .malformedNumber(slice(numberStart, cursor))
+                throw error(numberStart, problem)
             }
+            guard value <= 0xFFF else { throw error(numberStart, .offsetOutsideConfigSpace(slice(start, cursor))) }
             displacement = Int(value)
         }
         let register: SetpciExpression.Register
         if let offset = hex(bytes, start, nameEnd) {
             // Compared without adding: a 16-digit offset plus a displacement overflows UInt64.
             guard offset <= 0xFFF, UInt64(displacement) <= 0xFFF - offset else {
-                throw error(start, .malformedNumber(slice(start, nameEnd)))
+                throw error(start, .offsetOutsideConfigSpace(slice(start, cursor)))
             }
             register = .offset(Int(offset) + displacement)
+        } else if isHexDigits(bytes, start, nameEnd) {
+            // More hex digits than any offset has (no register name is all hex digits).
+            throw error(start, .offsetOutsideConfigSpace(slice(start, cursor)))
         } else {
             guard isName(bytes, start, nameEnd) else {
                 throw error(start, .expectedRegister(found: slice(start, nameEnd)))
@@ -246,6 +253,20 @@ private enum Parser {
             index += 1
         }
         return value
+    }
+
+    /// Whether the text is hex digits only (after an optional `0x`), of any length.
+    private static func isHexDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+        var index = start
+        if end - start > 2 && bytes[start] == 0x30 && bytes[start + 1] | 0x20 == 0x78 { index += 2 }
+        guard index < end else { return false }
+        for position in index..<end {
+            switch bytes[position] {
+            case 0x30...0x39, 0x41...0x46, 0x61...0x66: continue
+            default: return false
+            }
+        }
+        return true
     }
 
     /// The ASCII upper-case text of a name.

@@ -624,6 +624,8 @@ public enum SimulationReport {
         case .expectedRegister(let found): return "expected a register name or a hex offset, found '\(found)'"
         case .malformedNumber(let text):
             return "'\(text)' is not a hexadecimal number (setpci numbers are hex) in range"
+        case .offsetOutsideConfigSpace(let text):
+            return "'\(text)' is outside the configuration space (offsets 0x000-0xfff)"
         case .unknownWidth(let text): return "unknown width '.\(text)': expected .B, .W or .L"
         case .unexpectedText(let text): return "unexpected '\(text)'"
         case .missingValue: return "missing value after '=' or ','"
@@ -657,7 +659,8 @@ public enum SimulationReport {
         case .misaligned(let offset, let width):
             return "\(offsetLiteral(offset)).\(widthLetter(width)) is not naturally aligned"
         case .outOfRange(let offset, let width, let size):
-            return "\(offsetLiteral(offset)).\(widthLetter(width)) is outside the \(size)-byte configuration space"
+            return
+                "\(offsetLiteral(offset)).\(widthLetter(width)) is outside the configuration space (\(size) bytes: 0x000-\(offsetLiteral(size - 1)))"
         case .unreadable(let offset, let width, let readable):
             return
                 "\(offsetLiteral(offset)).\(widthLetter(width)) was not read from the source (only \(readable) bytes were)"

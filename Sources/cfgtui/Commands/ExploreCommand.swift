@@ -19,7 +19,10 @@ struct ExploreCommand: ParsableCommand {
     /// QEMU's device and machine, for the write panel's qemu model.
     @OptionGroup var qemu: QemuDeviceOptions
 
-    @Option(help: ArgumentHelp("Seconds between live re-reads of this host's selected function.", valueName: "seconds"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Seconds between live re-reads of this host's selected function.", valueName: "seconds"),
+        transform: NumberOption.seconds)
     var interval: Double = 1
 
     @Option(help: ArgumentHelp("Colours: auto (off when NO_COLOR is set), always, never.", valueName: "when"))
@@ -36,6 +39,7 @@ struct ExploreCommand: ParsableCommand {
     var dumpScreen: ScreenDump.Format?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp("Terminal size for --dump-screen, e.g. 120x40. (default: 120x40)", valueName: "WxH"),
         transform: Size.parse)
     var size = Size(width: 120, height: 40)
@@ -144,6 +148,7 @@ extension TerminalOptions.ColorMode: ExpressibleByArgument {}
 extension Size {
     /// A `--size` value: `WIDTHxHEIGHT`, each 1-1000.
     static func parse(_ text: String) throws -> Size {
+        if text.hasPrefix("-") { throw ValidationError("must be ≥ 0: expected WIDTHxHEIGHT, each 1-1000, e.g. 120x40") }
         let parts = text.lowercased().split(separator: "x")
         guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0,
             width <= 1000, height <= 1000

@@ -57,9 +57,29 @@ struct ExplicitOffset: Sendable {
     var offset: ConfigOffset
 
     static func parse(_ text: String) throws -> ExplicitOffset {
+        if text.hasPrefix("-"), !text.contains("=") {
+            throw ValidationError("--at '\(text)': an offset must be ≥ 0, and --at takes CAP=OFFSET, e.g. pasid=0xff8")
+        }
         let parts = text.lowercased().split(separator: "=", omittingEmptySubsequences: false)
-        guard parts.count == 2, let offset = KnownOffsetTable.parseHex(parts[1]) else {
+        guard parts.count == 2, !parts[0].isEmpty else {
             throw ValidationError("cannot parse --at '\(text)': expected CAP=OFFSET, e.g. pasid=0xff8")
+        }
+        var digits = parts[1]
+        let isNegative = digits.hasPrefix("-")
+        if isNegative { digits = digits.dropFirst() }
+        if digits.hasPrefix("0x") { digits = digits.dropFirst(2) }
+        guard !digits.isEmpty, digits.allSatisfy(\.isHexDigit) else {
+            throw ValidationError(
+                "cannot parse --at '\(text)': expected CAP=OFFSET with OFFSET in hex, e.g. pasid=0xff8")
+        }
+        if isNegative { throw ValidationError("--at '\(text)': the offset must be ≥ 0") }
+        // Leading zeros aside, more than three digits is past 0xfff.
+        let significant = digits.drop { $0 == "0" }
+        guard significant.count <= 3, let offset = Int(significant.isEmpty ? "0" : significant, radix: 16),
+            offset < ConfigSpace.extendedSize
+        else {
+            throw ValidationError(
+                "--at '\(text)': 0x\(digits) is outside the configuration space (0x000-0xfff)")
         }
         return ExplicitOffset(text: text, label: String(parts[0]), offset: ConfigOffset(offset))
     }
@@ -146,5 +166,30 @@ enum InterruptOption {
             }
             throw ValidationError("cannot parse --irq '\(text)': expected \(syntax)")
         }
+    }
+}
+
+/// A whole-number option value: decimal, or hex with `0x`. Given with `parsing: .unconditional`
+/// so that `-1` reaches it (ArgumentParser would take it for a flag and say "Missing value"):
+/// a negative number is refused as such. ArgumentParser prefixes the option and the value.
+enum NumberOption {
+    static func parse(_ text: String) throws -> Int {
+        let trimmed = text.lowercased()
+        if trimmed.hasPrefix("-"), CapabilityAddition.number(trimmed.dropFirst()) != nil {
+            throw ValidationError("must be ≥ 0")
+        }
+        guard let value = CapabilityAddition.number(Substring(trimmed)), value >= 0 else {
+            throw ValidationError("expected a whole number ≥ 0 (decimal, or hex with 0x)")
+        }
+        return value
+    }
+
+    /// A number of seconds (a decimal fraction allowed), ≥ 0.
+    static func seconds(_ text: String) throws -> Double {
+        guard let value = Double(text), value.isFinite else {
+            throw ValidationError("expected a number of seconds, e.g. 0.5")
+        }
+        guard value >= 0 else { throw ValidationError("must be ≥ 0") }
+        return value
     }
 }

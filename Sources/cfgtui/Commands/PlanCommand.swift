@@ -43,7 +43,7 @@ struct PlanCommand: ParsableCommand {
     @OptionGroup var virtual: VirtualCapabilityOptions
 
     @Option(
-        name: .customLong("at"),
+        name: .customLong("at"), parsing: .unconditionalSingleValue,
         help: ArgumentHelp(
             "Place a capability at this offset or nowhere: CAP=OFFSET (hex; CAP as in --add, dvsec#2 for the second DVSEC). Repeatable.",
             valueName: "cap=offset"), transform: ExplicitOffset.parse)

@@ -28,10 +28,10 @@ struct QemuDeviceOptions: ParsableArguments {
     var virtualPASID = false
 
     @Option(
-        name: .customLong("vpasid-width"),
+        name: .customLong("vpasid-width"), parsing: .unconditional,
         help: ArgumentHelp(
             "The vPASID's Max PASID Width, the IOMMU's max PASID (default: the PF's PASID width, else 20).",
-            valueName: "n"))
+            valueName: "n"), transform: NumberOption.parse)
     var virtualPASIDWidth: Int?
 
     func validate() throws {

@@ -17,7 +17,10 @@ struct VirtualCapabilityOptions: ParsableArguments {
         completion: PlacementStrategy.completion, transform: PlacementStrategy.parse)
     var strategy = PlacementStrategy.auto
 
-    @Option(help: ArgumentHelp("PASID Max PASID Width (0-20), when the PF has no PASID to copy.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("PASID Max PASID Width (0-20), when the PF has no PASID to copy.", valueName: "n"),
+        transform: NumberOption.parse)
     var pasidWidth: Int?
 
     @Flag(help: "PASID Execute Permission Supported (with --pasid-width).")
@@ -27,6 +30,7 @@ struct VirtualCapabilityOptions: ParsableArguments {
     var pasidPriv = false
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp("PRI Outstanding Page Request Capacity, when the PF has no PRI to copy.", valueName: "n"),
         transform: Self.capacity)
     var priCapacity: UInt32?
@@ -62,7 +66,7 @@ struct VirtualCapabilityOptions: ParsableArguments {
 
     /// A `--pri-capacity` value: decimal, or hex with `0x`.
     private static func capacity(_ text: String) throws -> UInt32 {
-        guard let value = CapabilityAddition.number(Substring(text)), let capacity = UInt32(exactly: value) else {
+        guard let capacity = UInt32(exactly: try NumberOption.parse(text)) else {
             throw ValidationError("expected a number 0-0xffffffff (decimal, or hex with 0x)")
         }
         return capacity
