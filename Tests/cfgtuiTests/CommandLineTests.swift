@@ -23,14 +23,17 @@ import Testing
 
         """
 
-    @Test func malformedDumpNamesFileLineAndColumn() throws {
+    @Test func aMalformedHexLineIsUnreadableInPlaceNamingLineAndColumn() throws {
         let file = try Self.temporaryFile(Self.healthyDump.replacingOccurrences(of: "10: 04 10", with: "10: 04 1g"))
         defer { Self.remove(file) }
         guard let output = try Tooling.runCfgtui(["show", "-F", file.path]) else { return }
-        #expect(output.status == 1)
-        #expect(output.stdout.isEmpty)
-        #expect(output.stderr.contains(file.path + ":3"), "\(output.stderr)")
-        #expect(output.stderr.contains("column 8"), "\(output.stderr)")
+        #expect(output.status == 0)
+        #expect(output.text.contains("dump line 3 is malformed at column 8"), "\(output.text)")
+        #expect(output.text.contains("0x010-0x01f is unreadable"), "\(output.text)")
+        // The lines around it still count: the Subsystem IDs at 0x2c come from line 4.
+        #expect(output.text.contains("[1af4:1100]") || output.text.contains("1af4"), "\(output.text)")
+        guard let hex = try Tooling.runCfgtui(["show", "-F", file.path, "--hex"]) else { return }
+        #expect(!hex.text.contains("\n10:") && hex.text.contains("\n20: 41 07"), "\(hex.text)")
     }
 
     @Test func fileWithoutFunctionsIsAnError() throws {

@@ -648,7 +648,10 @@ import Testing
         let (_, pf) = try #require(try Self.corpusFunction("raw/004"))
         let enabled = pf.space.setting(0x0009, at: 0xB88, length: 2).setting(1, at: 0xB90, length: 2)
         let vfAddress = try #require(PCIAddress(domain: 0, routingID: pf.address.routingID + 16))
+        // Its Vendor and Device IDs read 0xffff, as SR-IOV requires (a VF is linked only when it
+        // looks like one).
         let vf = Self.derivedVirtualFunction(from: pf.space, removing: [0x1B, 0x13, 0x10], stray: false)
+            .setting(0xFFFF_FFFF, at: 0, length: 4)
         let file = directory.appendingPathComponent("pf-and-vf.txt")
         try Self.write([(pf.address, pf.title, enabled), (vfAddress, pf.title, vf)], to: file)
         let single = directory.appendingPathComponent("vf.txt")

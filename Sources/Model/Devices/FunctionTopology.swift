@@ -4,18 +4,34 @@ public enum FunctionTopology {
     /// NumVFs, First VF Offset, VF Stride), as the kernel finds them, and gives each VF the
     /// PF's vendor and the VF Device ID. Relations already known (from sysfs) are kept.
     ///
+    /// A link is made only between functions of the same source (one dump file, this host, the
+    /// demo set) and only to a function that looks like the PF's VF: at a routing ID First VF
+    /// Offset and VF Stride give, header type 0, and a Vendor ID of 0xFFFF (as SR-IOV requires
+    /// VFs to read) or the PF's vendor with the VF Device ID.
+    ///
     /// ```
     /// let functions = FunctionTopology.inferringVirtualFunctions(in: dumpedFunctions)
     /// ```
     public static func inferringVirtualFunctions(in functions: [PCIFunction]) -> [PCIFunction] {
+        struct Key: Hashable {
+            var source: String
+            var address: PCIAddress
+        }
         var result = functions
-        var indexByAddress = [PCIAddress: Int]()
-        for (index, function) in functions.enumerated() { indexByAddress[function.address] = index }
+        var indexByKey = [Key: Int]()
+        for (index, function) in functions.enumerated() {
+            let key = Key(source: function.origin.source, address: function.address)
+            if indexByKey[key] == nil { indexByKey[key] = index }
+        }
         for (pfIndex, pf) in functions.enumerated() {
             guard case .none = pf.relation, let sriov = SRIOVSummary(in: pf.space), sriov.isVFEnabled else { continue }
             var present = [PCIAddress]()
+            let source = pf.origin.source
             for vf in sriov.virtualFunctionAddresses(of: pf.address) {
-                guard let vfIndex = indexByAddress[vf], case .none = result[vfIndex].relation else { continue }
+                guard let vfIndex = indexByKey[Key(source: source, address: vf)], vfIndex != pfIndex,
+                    case .none = result[vfIndex].relation,
+                    looksLikeVirtualFunction(result[vfIndex], of: pf, sriov: sriov)
+                else { continue }
                 result[vfIndex].relation = .virtualFunction(physicalFunction: pf.address)
                 if result[vfIndex].space.word(at: 0) == 0xFFFF || result[vfIndex].vendorID == 0xFFFF {
                     result[vfIndex].vendorID = pf.vendorID
@@ -26,6 +42,26 @@ public enum FunctionTopology {
             if !present.isEmpty { result[pfIndex].relation = .physicalFunction(virtualFunctions: present) }
         }
         return result
+    }
+
+    /// Whether `candidate` can be `pf`'s VF: header type 0, and its IDs read 0xFFFF or are
+    /// the PF's vendor with the VF Device ID.
+    static func looksLikeVirtualFunction(_ candidate: PCIFunction, of pf: PCIFunction, sriov: SRIOVSummary) -> Bool {
+        guard let headerType = candidate.space.byte(at: 0x0E), headerType & 0x7F == 0,
+            let vendor = candidate.space.word(at: 0x00)
+        else { return false }
+        if vendor == 0xFFFF { return true }
+        return vendor == pf.vendorID && candidate.space.word(at: 0x02) == sriov.vfDeviceID
+    }
+
+    /// Each address that more than one source holds, with those sources' functions (indexes),
+    /// for a warning and for telling them apart.
+    public static func duplicateAddresses(in functions: [PCIFunction]) -> [PCIAddress: [Int]] {
+        var byAddress = [PCIAddress: [Int]]()
+        for (index, function) in functions.enumerated() { byAddress[function.address, default: []].append(index) }
+        return byAddress.filter { _, indexes in
+            Set(indexes.map { functions[$0].origin.source }).count > 1
+        }
     }
 }
 

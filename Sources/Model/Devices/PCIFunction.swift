@@ -97,4 +97,28 @@ public enum FunctionOrigin: Hashable, Sendable {
 
     /// Whether re-reading can give new bytes.
     public var isLive: Bool { self == .host }
+
+    /// The source as a whole: the file for dumps (whatever the line), `host` or `demo`.
+    /// PF/VF relations only hold between functions of one source.
+    public var source: String {
+        switch self {
+        case .host: "host"
+        case .dump(let file, _): "file:" + file
+        case .demo: "demo"
+        }
+    }
+}
+
+extension PCIFunction {
+    /// The PF of this VF among `functions`: same address as the relation names, same source.
+    public func physicalFunctionIndex(in functions: [PCIFunction]) -> Int? {
+        guard case .virtualFunction(let pf) = relation else { return nil }
+        let source = origin.source
+        return functions.firstIndex { $0.address == pf && $0.origin.source == source }
+    }
+
+    /// The PF of this VF among `functions` (see `physicalFunctionIndex(in:)`).
+    public func physicalFunction(in functions: [PCIFunction]) -> PCIFunction? {
+        physicalFunctionIndex(in: functions).map { functions[$0] }
+    }
 }

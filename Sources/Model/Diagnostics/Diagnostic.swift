@@ -54,6 +54,9 @@ public enum DiagnosticKind: Hashable, Sendable {
     /// A dump's hex line (1-based `line`) is not two-digit hex bytes separated by single spaces
     /// from the 1-based `column` on; the bytes it would have held (`range`) are unreadable.
     case malformedHexLine(line: Int, column: Int, range: ConfigRange)
+    /// Other sources (dump files, as `file:line`) hold a function at the same address; all are
+    /// kept and told apart by their source.
+    case duplicateAddress(alsoIn: [String])
 
     // MARK: Capability lists
     /// The capability pointer is non-zero but Status.Capabilities List is clear; the list is ignored.
@@ -113,6 +116,7 @@ public enum DiagnosticKind: Hashable, Sendable {
             .info
         case .misalignedPointer, .nullCapability, .emptyExtendedHeader, .unknownCapabilityID,
             .lengthUnknown, .extendedSpaceAliased, .reservedHeaderLayout, .missingBytes, .malformedHexLine,
+            .duplicateAddress,
             .virtualFunctionForbiddenCapability, .sysfsFileUnusable:
             .warning
         case .headerTruncated, .allOnesFunction, .invalidVendorID, .pointerIntoHeader,

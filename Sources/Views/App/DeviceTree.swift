@@ -32,10 +32,20 @@ public enum DeviceTree {
             else { continue }
             bridges.append((index, function.address.domain, Int(secondary), Int(subordinate)))
         }
-        var indexByAddress = [PCIAddress: Int]()
-        for (index, function) in functions.enumerated() { indexByAddress[function.address] = index }
+        // PFs by source and address: a VF's PF is in its own file (or host, or demo set).
+        struct Key: Hashable {
+            var source: String
+            var address: PCIAddress
+        }
+        var indexByKey = [Key: Int]()
         for (index, function) in functions.enumerated() {
-            if case .virtualFunction(let pf) = function.relation, let parent = indexByAddress[pf], parent != index {
+            let key = Key(source: function.origin.source, address: function.address)
+            if indexByKey[key] == nil { indexByKey[key] = index }
+        }
+        for (index, function) in functions.enumerated() {
+            if case .virtualFunction(let pf) = function.relation,
+                let parent = indexByKey[Key(source: function.origin.source, address: pf)], parent != index
+            {
                 children[parent, default: []].append(index)
                 continue
             }

@@ -45,11 +45,7 @@ public struct WriteSession: Sendable {
         self.targetIndex = targetIndex
         let function = functions[targetIndex]
         self.function = function
-        var physicalFunction: PCIFunction?
-        if case .virtualFunction(let pf) = function.relation {
-            physicalFunction = functions.first { $0.address == pf }
-        }
-        self.physicalFunction = physicalFunction
+        self.physicalFunction = function.physicalFunction(in: functions)
         self.foldZeroRows = foldZeroRows
         var qemu = qemu
         if let pasid = qemu.virtualPASID {

@@ -23,6 +23,7 @@ public enum DiagnosticText {
         case .missingBytes: "missingBytes"
         case .sysfsFileUnusable: "sysfsFileUnusable"
         case .malformedHexLine: "malformedHexLine"
+        case .duplicateAddress: "duplicateAddress"
         case .capabilityPointerIgnored: "capabilityPointerIgnored"
         case .pointerIntoHeader: "pointerIntoHeader"
         case .pointerPastReadable: "pointerPastReadable"
@@ -105,6 +106,9 @@ public enum DiagnosticText {
             return "Header Type names reserved layout \(code); only the first 16 bytes are decoded"
         case .missingBytes(let range):
             return "the dump leaves out \(HexFormat.range(range)); those bytes are unreadable, the rest is read"
+        case .duplicateAddress(let others):
+            return
+                "the same address is also in \(others.joined(separator: ", ")); each is kept and shown with its source, and PF/VF links stay within one file"
         case .malformedHexLine(let line, let column, let range):
             return
                 "dump line \(line) is malformed at column \(column) (expected two-digit hex bytes separated by single spaces); \(HexFormat.range(range)) is unreadable"

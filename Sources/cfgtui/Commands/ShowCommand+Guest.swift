@@ -31,10 +31,7 @@ extension ShowCommand {
         var given = BARSizes()
         for option in barSizeOptions { given[option.slot] = option.size }
         for function in functions {
-            let physicalFunction: PCIFunction? = {
-                guard case .virtualFunction(let address) = function.relation else { return nil }
-                return functions.first { $0.address == address }
-            }()
+            let physicalFunction = function.physicalFunction(in: functions)
             try BARSizeOption.check(barSizeOptions, for: function, physicalFunction: physicalFunction)
             var sizes = given
             if case .host(let root) = source.sourceKind,

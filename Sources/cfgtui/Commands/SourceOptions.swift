@@ -119,7 +119,12 @@ extension SourceOptions {
             StandardOutput.error("no function matches \(selectionText)")
             throw ExitStatus.noMatch
         }
-        let shown = selected.prefix(8).map(\.address.description).joined(separator: ", ")
+        // Functions at one address from different files are named with their file.
+        let addresses = selected.map(\.address)
+        let shown = selected.prefix(8).map { function in
+            addresses.filter { $0 == function.address }.count > 1
+                ? "\(function.address) (\(FunctionText.origin(function.origin)))" : function.address.description
+        }.joined(separator: ", ")
         throw ValidationError(
             "\(command) needs exactly one target function, but \(selectionText.isEmpty ? "the source" : selectionText) selects \(selected.count): \(shown)\(selected.count > 8 ? ", ..." : ""); narrow it with -s"
         )

@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Every read is bounded, whatever the file is: a regular file, a file under /proc or sysfs
 /// (whose size says 0 or 4096 whatever they hold), a pipe or process substitution
-/// (`-F <(ssh host lspci -xxxx)`), or a character device (`/dev/zero` ends at the bound with
-/// an error instead of growing memory until killed). A directory is refused. A FIFO is opened
-/// without waiting for a writer, so one that nobody writes to reads as empty instead of hanging.
+/// (`-F <(ssh host lspci -xxxx)`). Directories and devices are refused (`/dev/zero` would
+/// never end, a terminal would wait for typing). A FIFO is opened without waiting for a
+/// writer, so one that nobody writes to reads as empty instead of hanging.
 ///
 /// ```
 /// let bytes = try FileReader.readAll("dump.txt", limit: FileReader.inputLimit)
@@ -31,8 +31,9 @@ enum FileReader {
         guard fstat(descriptor, &status) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
         let kind = status.st_mode & S_IFMT
         if kind == S_IFDIR { throw Failure(reason: "is a directory") }
-        if kind != S_IFREG && kind != S_IFIFO && kind != S_IFCHR && kind != S_IFSOCK {
-            throw Failure(reason: "is not a regular file, pipe or character device")
+        if kind == S_IFCHR || kind == S_IFBLK { throw Failure(reason: "is a device, not a file") }
+        if kind != S_IFREG && kind != S_IFIFO && kind != S_IFSOCK {
+            throw Failure(reason: "is not a regular file or a pipe")
         }
         // Opened without blocking so a FIFO's open cannot wait for a writer; reads block again,
         // as `cat` would, so a pipe from a slow producer is read to its end.

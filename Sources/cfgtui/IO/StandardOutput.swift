@@ -3,19 +3,33 @@ import Views
 
 /// Writes report bytes to stdout and messages to stderr.
 enum StandardOutput {
-    /// Writes all bytes to stdout (looping over short writes).
+    /// The exit status when the output cannot be written (sysexits' EX_IOERR).
+    static let writeFailed: Int32 = 74
+
+    /// Writes all bytes to stdout (looping over short writes). Output that cannot be written
+    /// ends the command: a closed pipe quietly, as SIGPIPE would (`cfgtui show | head`), any
+    /// other failure (`> /dev/full`, a full disk, a closed stdout) with a message and status 74.
     static func write(_ buffer: OutputBuffer) {
+        var failure: Int32 = 0
         buffer.bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Foundation.write(1, raw.baseAddress.map { $0 + offset }, raw.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
+                    failure = errno
                     return
                 }
                 offset += written
             }
         }
+        guard failure != 0 else { return }
+        if failure == EPIPE {
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+        }
+        error("cannot write the output: " + String(cString: strerror(failure)))
+        exit(writeFailed)
     }
 
     /// `cfgtui: message` on stderr.

@@ -1,4 +1,5 @@
 import Model
+import Views
 
 /// Functions from dump files (`-F`): lspci -x/-xxx/-xxxx text or binary config files.
 struct DumpFileSource: ConfigSpaceSource {
@@ -29,7 +30,27 @@ struct DumpFileSource: ConfigSpaceSource {
                         origin: .dump(file: path, line: entry.line), sourceDiagnostics: entry.diagnostics))
             }
         }
-        return FunctionSet.prepared(functions, names: names)
+        return Self.markingDuplicates(FunctionSet.prepared(functions, names: names))
+    }
+
+    /// Functions at one address from different files are all kept: each gets a diagnostic
+    /// naming the others, and stderr says so once per address.
+    static func markingDuplicates(_ functions: [PCIFunction]) -> [PCIFunction] {
+        let duplicates = FunctionTopology.duplicateAddresses(in: functions)
+        guard !duplicates.isEmpty else { return functions }
+        var result = functions
+        for (address, indexes) in duplicates.sorted(by: { $0.key < $1.key }) {
+            let places = indexes.map { FunctionText.origin(functions[$0].origin) }
+            StandardOutput.notice(
+                "warning: \(address) is in more than one file (\(places.joined(separator: ", "))); all are kept, told apart by file"
+            )
+            for (position, index) in indexes.enumerated() {
+                var others = places
+                others.remove(at: position)
+                result[index].sourceDiagnostics.append(Diagnostic(.duplicateAddress(alsoIn: others)))
+            }
+        }
+        return result
     }
 
     func reread(_ address: PCIAddress) throws(SourceError) -> PCIFunction? { nil }
