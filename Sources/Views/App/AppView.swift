@@ -171,8 +171,8 @@ public struct AppView: Widget {
 
     private func mapTitle(_ selected: SelectedFunction) -> String {
         let space = selected.analysis.space
-        var title = "Map \(space.readableLength)/\(space.size) bytes"
-        if space.readableLength < space.size { title += " (rest not readable)" }
+        let isUnprivilegedRead = state.selectedFunction?.isUnprivilegedRead ?? false
+        var title = "Map " + FunctionText.readable(space, isUnprivilegedRead: isUnprivilegedRead)
         if let session = state.writeSession {
             title +=
                 dot + (session.showsDevice || session.model == .device ? "simulated device" : "guest view, simulated")

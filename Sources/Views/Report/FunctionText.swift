@@ -47,16 +47,36 @@ public enum FunctionText {
         }
     }
 
-    /// `4096/4096 bytes`, `64/4096 bytes (root needed)`.
+    /// How much of the function was read: `4096/4096 bytes`, `conventional PCI space only (256
+    /// bytes)`, `64 bytes readable without root (of 4096)`, `200/256 bytes (rest not read)`,
+    /// `4080/4096 bytes (1 hole in the dump)`.
     public static func readable(_ function: PCIFunction) -> String {
-        var text = "\(function.space.readByteCount)/\(function.space.size) bytes"
-        if !function.space.unreadable.isEmpty {
-            let holes = function.space.unreadable.count
-            text += " (\(holes) hole\(holes == 1 ? "" : "s") in the dump)"
-        } else if function.space.readableLength < function.space.size && function.isUnprivilegedRead {
-            text += " (root needed)"
+        readable(function.space, isUnprivilegedRead: function.isUnprivilegedRead)
+    }
+
+    /// The same for a space: what `list`, `show` and the explorer's map title say.
+    public static func readable(_ space: ConfigSpace, isUnprivilegedRead: Bool) -> String {
+        if !space.unreadable.isEmpty {
+            let holes = space.unreadable.count
+            return "\(space.readByteCount)/\(space.size) bytes (\(holes) hole\(holes == 1 ? "" : "s") in the dump)"
         }
-        return text
+        if space.readableLength < space.size {
+            if isUnprivilegedRead { return "\(space.readableLength) bytes readable without root (of \(space.size))" }
+            return "\(space.readableLength)/\(space.size) bytes (rest not read)"
+        }
+        if space.size == ConfigSpace.conventionalSize {
+            return "conventional PCI space only (\(ConfigSpace.conventionalSize) bytes)"
+        }
+        return "\(space.readableLength)/\(space.size) bytes"
+    }
+
+    /// `readable` as a sentence part after the source (`show`): `4096/4096 bytes readable`,
+    /// and the descriptions that say it themselves as they are.
+    public static func readableClause(_ function: PCIFunction) -> String {
+        let space = function.space
+        let isPlain =
+            space.unreadable.isEmpty && space.readableLength >= space.size && space.size != ConfigSpace.conventionalSize
+        return readable(function) + (isPlain ? " readable" : "")
     }
 
     /// Where the bytes came from: `this host`, `dump host.txt:12`, `demo set`.

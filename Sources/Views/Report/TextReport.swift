@@ -89,8 +89,7 @@ public enum TextReport {
         buffer.append("  Source: ")
         buffer.append(FunctionText.origin(function.origin))
         buffer.append("; ")
-        buffer.append(FunctionText.readable(function))
-        buffer.append(" readable")
+        buffer.append(FunctionText.readableClause(function))
         if let driver = function.driver {
             buffer.append("; driver ")
             buffer.append(driver)
