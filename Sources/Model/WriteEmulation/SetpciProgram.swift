@@ -53,7 +53,14 @@ public struct SetpciProgram: Sendable {
         do {
             try SetpciExpression.parse(source.text) { (expression) throws(SetpciError) in
                 let first = accesses.count
-                try resolver.resolve(expression, into: &accesses)
+                do throws(SetpciError) {
+                    try resolver.resolve(expression, into: &accesses)
+                } catch {
+                    // A bad value after good ones (`0x44.B=ff,0x4411`): the expression's
+                    // accesses go too, so every access keeps an expression.
+                    accesses.removeSubrange(first...)
+                    throw error
+                }
                 let expressionIndex = Int32(clamping: places.count)
                 places.append(
                     Place(
