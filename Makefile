@@ -1,7 +1,7 @@
 # cfgtui: two commands do all the set-up on a fresh Debian machine with Swift at /opt/swift.
 #   make run    install what is missing, build, run cfgtui on this host (demo set when nothing is readable)
 #   make test   install what is missing, build, run every test (what CI runs)
-# Other targets: make build, make bench, make screenshots, make lint, make deps.
+# Other targets: make build, make bench, make screenshots, make fuzz, make lint, make deps.
 
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
@@ -18,7 +18,7 @@ TEST_PACKAGES := tmux qemu-system-x86 linux-image-amd64 busybox-static gcc libc6
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build release deps test-deps lint bench screenshots clean
+.PHONY: run test build release deps test-deps lint bench screenshots fuzz clean
 
 run: deps release
 	./.build/release/cfgtui $(ARGS)
@@ -27,6 +27,7 @@ test: test-deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 	$(MAKE) --no-print-directory lint
+	@if [ "$$CI" = true ]; then $(MAKE) --no-print-directory fuzz; fi
 
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
@@ -48,7 +49,7 @@ deps:
 
 # Style and layer checks: swift-format, and C modules imported only at the edges.
 lint:
-	swift format lint --strict -r Sources Tests
+	swift format lint --strict -r Sources Tests Fuzz
 	@bad=$$(grep -rl '^import CCurses' Sources | grep -v '^Sources/cfgtui/Terminal/' || true); \
 	if [ -n "$$bad" ]; then echo "import CCurses outside Sources/cfgtui/Terminal: $$bad"; exit 1; fi
 	@bad=$$(grep -rl '^import CPCI' Sources | grep -v '^Sources/cfgtui/PCI/LibPCISource.swift$$' || true); \
@@ -60,6 +61,13 @@ bench: test-deps release
 
 screenshots: test-deps release
 	./scripts/screenshots.sh
+
+# libFuzzer (scripts/fuzz.sh): checks a trap, a leak and a hang are caught, then runs every
+# target for FUZZ_SECONDS and fails on any crash, hang, leak or sanitizer report.
+FUZZ_SECONDS ?= 45
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh --self-test
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh
 
 clean:
 	rm -rf .build
