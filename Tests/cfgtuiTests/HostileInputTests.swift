@@ -226,3 +226,40 @@ import Testing
         #expect(simulated.stderr.contains("0000:01:00.0 (dump \(copy):1)"), "\(simulated.stderr)")
     }
 }
+
+/// Control characters in file names and script lines reach neither stdout nor stderr raw.
+@Suite struct HostileTextTests {
+    static func rawControls(_ bytes: [UInt8]) -> Bool {
+        bytes.contains { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F }
+    }
+
+    @Test func fileNamesAndScriptLinesAreEscaped() throws {
+        let directory = try HostileInputTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dump = try HostileInputTests.demoDump(directory)
+        let hostile = directory.appendingPathComponent("dump\u{1B}]0;owned\u{07}.txt").path
+        try FileManager.default.copyItem(atPath: dump, toPath: hostile)
+        for arguments in [
+            ["show", "-F", hostile, "-s", "00:00.0"], ["list", "-F", hostile], ["show", "-F", hostile + "x"],
+        ] {
+            let output = try HostileInputTests.cfgtui(arguments)
+            #expect(!Self.rawControls(Array(output.stdout)), "\(arguments)")
+            #expect(!Self.rawControls(Array(output.stderr.utf8)), "\(arguments)")
+            if arguments[0] != "list" {
+                #expect((output.text + output.stderr).contains("dump\\x1b]0;owned\\x07.txt"), "\(arguments)")
+            }
+        }
+        let json = try HostileInputTests.cfgtui(["show", "-F", hostile, "-s", "00:00.0", "--json"])
+        #expect(json.text.contains("dump\\u001b]0;owned\\u0007.txt"))
+        #expect((try? JSONSerialization.jsonObject(with: json.stdout)) != nil)
+
+        let script = directory.appendingPathComponent("script").path
+        try "COMMAND.W=0406\nCOMMAND.W=\u{1B}[31m\u{07}\n".write(toFile: script, atomically: true, encoding: .utf8)
+        let simulated = try HostileInputTests.cfgtui([
+            "simulate", "-F", dump, "-s", "00:00.0", "--model", "device", "--script", script,
+        ])
+        #expect(simulated.status == 1)
+        #expect(!Self.rawControls(Array(simulated.stderr.utf8)), "\(simulated.stderr)")
+        #expect(simulated.stderr.contains("\\x1b"), "\(simulated.stderr)")
+    }
+}

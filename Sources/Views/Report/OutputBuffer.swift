@@ -116,17 +116,26 @@ public struct OutputBuffer: Sendable {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in
-            for byte in utf8 {
+            var index = 0
+            while index < utf8.count {
+                let byte = utf8[index]
+                index += 1
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
                 case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
                 case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
                 case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-                case 0..<0x20:
+                case 0..<0x20, 0x7F:
                     bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
                     bytes.append(Self.hexDigits[Int(byte >> 4)])
                     bytes.append(Self.hexDigits[Int(byte & 0xF)])
+                case 0xC2 where index < utf8.count && (0x80...0x9F).contains(utf8[index]):
+                    // C1 controls (U+0080-U+009F) escaped too, so no JSON string carries one raw.
+                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
+                    bytes.append(Self.hexDigits[Int(utf8[index] >> 4)])
+                    bytes.append(Self.hexDigits[Int(utf8[index] & 0xF)])
+                    index += 1
                 default: bytes.append(byte)
                 }
             }

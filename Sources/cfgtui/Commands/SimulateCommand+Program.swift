@@ -102,7 +102,7 @@ extension SimulateCommand {
                 buffer.removeAll()
             }
             if errors.count > 1 << 16 {
-                FileHandle.standardError.write(Data(errors.bytes))
+                StandardOutput.errorReport(errors.bytes)
                 errors.removeAll()
             }
         }
@@ -113,7 +113,7 @@ extension SimulateCommand {
             SimulationReport.appendSummary(summary, to: &buffer)
         }
         StandardOutput.write(buffer)
-        if !errors.bytes.isEmpty { FileHandle.standardError.write(Data(errors.bytes)) }
+        if !errors.bytes.isEmpty { StandardOutput.errorReport(errors.bytes) }
         if !trace && !json && summary.warnings > 0 {
             var line = OutputBuffer(capacity: 128)
             SimulationReport.appendSummary(summary, to: &line)

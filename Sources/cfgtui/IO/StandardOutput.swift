@@ -9,9 +9,16 @@ enum StandardOutput {
     /// Writes all bytes to stdout (looping over short writes). Output that cannot be written
     /// ends the command: a closed pipe quietly, as SIGPIPE would (`cfgtui show | head`), any
     /// other failure (`> /dev/full`, a full disk, a closed stdout) with a message and status 74.
+    ///
+    /// Control characters from input (a dump title with ESC or BEL) are escaped on the way out
+    /// (`TerminalSafety`); JSON never holds one raw, so it passes unchanged.
     static func write(_ buffer: OutputBuffer) {
+        writeAll(TerminalSafety.escapedReport(buffer.bytes) ?? buffer.bytes)
+    }
+
+    private static func writeAll(_ bytes: [UInt8]) {
         var failure: Int32 = 0
-        buffer.bytes.withUnsafeBytes { raw in
+        bytes.withUnsafeBytes { raw in
             var offset = 0
             while offset < raw.count {
                 let written = Foundation.write(1, raw.baseAddress.map { $0 + offset }, raw.count - offset)
@@ -32,13 +39,25 @@ enum StandardOutput {
         exit(writeFailed)
     }
 
-    /// `cfgtui: message` on stderr.
+    /// `cfgtui: message` on stderr, one line: control characters in it (from a file name or
+    /// a dump) are escaped.
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("cfgtui: " + message + "\n").utf8))
+        FileHandle.standardError.write(Data(("cfgtui: " + TerminalSafety.escaped(message) + "\n").utf8))
     }
 
-    /// A notice on stderr (kept off stdout so output stays parseable).
+    /// A notice on stderr (kept off stdout so output stays parseable), escaped as `error`.
     static func notice(_ message: String) {
-        FileHandle.standardError.write(Data(("cfgtui: " + message + "\n").utf8))
+        FileHandle.standardError.write(Data(("cfgtui: " + TerminalSafety.escaped(message) + "\n").utf8))
+    }
+
+    /// Text already made safe, on stderr as it is.
+    static func raw(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// Report lines for stderr (several lines), with control characters other than line
+    /// feeds escaped.
+    static func errorReport(_ bytes: [UInt8]) {
+        FileHandle.standardError.write(Data(TerminalSafety.escapedReport(bytes) ?? bytes))
     }
 }
