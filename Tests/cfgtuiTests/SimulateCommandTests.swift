@@ -102,6 +102,42 @@ import Views
         }
     }
 
+    @Test(arguments: [
+        ("--emit-dump", "/nonexistent/cfgtui/dir/after.txt", "emitDump"), ("--emit-dump", "/dev/full", "emitDump"),
+        ("--emit-device-dump", "/dev/full", "emitDeviceDump"),
+    ])
+    func anEmitDumpThatCannotBeWrittenIsAFailedRun(option: String, path: String, kind: String) throws {
+        let output = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.pf + ["--json", "-e", "COMMAND=0x0406", option, path]))
+        #expect(output.status == 1)
+        let document = try Self.json(output)
+        #expect(document["ok"] as? Bool == false)
+        let error = try #require(document["error"] as? [String: Any])
+        #expect(error["kind"] as? String == kind)
+        #expect((error["message"] as? String)?.hasPrefix("\(path): cannot write: ") == true, "\(error)")
+        // The trace is still complete.
+        #expect((document["steps"] as? [Any])?.count == 1)
+        #expect(output.stderr.contains("\(path): cannot write: "), "\(output.stderr)")
+        // Without --json: the same message and status.
+        let plain = try #require(try Tooling.runCfgtui(["simulate"] + Self.pf + ["-e", "STATUS", option, path]))
+        #expect(plain.status == 1)
+        #expect(plain.text == "0010\n")
+        #expect(plain.stderr.contains("\(path): cannot write: "))
+    }
+
+    @Test func aSuccessfulRunSaysOK() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("after.txt").path
+        let output = try #require(
+            try Tooling.runCfgtui(["simulate"] + Self.pf + ["--json", "-e", "STATUS", "--emit-dump", path]))
+        #expect(output.status == 0, "\(output.stderr)")
+        let document = try Self.json(output)
+        #expect(document["ok"] as? Bool == true)
+        #expect(document["error"] == nil)
+        #expect(FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func addPlansVirtualCapabilities() throws {
         let output = try #require(
             try Tooling.runCfgtui(["simulate"] + Self.vf + ["--add", "pasid", "--trace", "-e", "ECAP_PASID+6.W=1"]))

@@ -13,13 +13,15 @@ extension SimulationReport {
     ///             "bits": {"storedVirtually": 1024, "forwarded": 64511, "taken": 327, "cleared": 0,
     ///                      "actions": 0, "dropped": 64184},
     ///             "deviceWrite": {"bytes": 3, "value": 6}, "fields": [...], "notes": [...]}],
-    ///  "summary": {"steps": 1, "writes": 1, "reads": 0, "warnings": 0}}
+    ///  "summary": {"steps": 1, "writes": 1, "reads": 0, "warnings": 0}, "ok": true}
     /// ```
+    /// With a `failure` (an --emit-dump that could not be written): `"ok": false` and
+    /// `"error": {"kind": "emitDump", "message": "..."}`.
     /// Numbers are JSON integers; masks are relative to the access (bit 0 = the lowest bit of
     /// the byte at `offset`). `deviceWrite.bytes` has bit n set when byte n reached the device.
     public static func appendJSON(
         _ context: SimulationContext, setup: [SimulationNote], steps: [SimulationStep], analysis: FunctionAnalysis,
-        to buffer: inout OutputBuffer
+        failure: SimulationFailure? = nil, to buffer: inout OutputBuffer
     ) {
         var object = JSONObject(&buffer)
         object.string("function", context.address?.description, &buffer)
@@ -64,6 +66,15 @@ extension SimulationReport {
         summary.integer("reads", counts.reads, &buffer)
         summary.integer("warnings", counts.warnings, &buffer)
         summary.close(&buffer)
+        object.key("ok", &buffer)
+        buffer.append(failure == nil ? "true" : "false")
+        if let failure {
+            object.key("error", &buffer)
+            var error = JSONObject(&buffer)
+            error.string("kind", failure.kind, &buffer)
+            error.string("message", failure.message, &buffer)
+            error.close(&buffer)
+        }
         object.close(&buffer)
         buffer.newline()
     }
@@ -196,5 +207,17 @@ extension SimulationReport {
         case .vfioOpen: "vfioOpen"
         case .qemu: "qemu"
         }
+    }
+}
+
+/// Why a simulation that ran did not finish (`"ok": false` in its JSON): `kind` is a stable
+/// code (`emitDump`, `emitDeviceDump`), `message` the sentence stderr also gets.
+public struct SimulationFailure: Hashable, Sendable {
+    public var kind: String
+    public var message: String
+
+    public init(kind: String, message: String) {
+        self.kind = kind
+        self.message = message
     }
 }

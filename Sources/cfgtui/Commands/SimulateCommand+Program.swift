@@ -64,8 +64,13 @@ extension SimulateCommand {
         return program
     }
 
-    /// Runs the program, streaming the output.
-    func execute(_ program: SetpciProgram, on emulator: inout WriteEmulator, context: SimulationContext) throws {
+    /// Runs the program, streaming the output. `finish` runs after the last access and before
+    /// the JSON document closes (the --emit-dump files): its failure makes the JSON `"ok":
+    /// false` with the error, goes to stderr and exits 1.
+    func execute(
+        _ program: SetpciProgram, on emulator: inout WriteEmulator, context: SimulationContext,
+        finish: (WriteEmulator) -> SimulationFailure? = { _ in nil }
+    ) throws {
         var buffer = OutputBuffer(capacity: 1 << 16)
         var errors = OutputBuffer(capacity: 1 << 12)
         let analysis = emulator.guestAnalysis
@@ -106,8 +111,10 @@ extension SimulateCommand {
                 errors.removeAll()
             }
         }
+        let failure = finish(emulator)
         if json {
-            SimulationReport.appendJSON(context, setup: setup, steps: jsonSteps, analysis: analysis, to: &buffer)
+            SimulationReport.appendJSON(
+                context, setup: setup, steps: jsonSteps, analysis: analysis, failure: failure, to: &buffer)
         } else if trace {
             buffer.newline()
             SimulationReport.appendSummary(summary, to: &buffer)
@@ -118,6 +125,10 @@ extension SimulateCommand {
             var line = OutputBuffer(capacity: 128)
             SimulationReport.appendSummary(summary, to: &line)
             StandardOutput.notice(line.text.trimmingCharacters(in: .newlines))
+        }
+        if let failure {
+            StandardOutput.error(failure.message)
+            throw ExitStatus.sourceError
         }
     }
 }

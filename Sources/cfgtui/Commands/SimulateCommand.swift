@@ -208,21 +208,27 @@ struct SimulateCommand: ParsableCommand {
         let context = SimulationContext(
             address: target.address, title: FunctionText.title(target), model: selectedModel, gaps: gapPolicy,
             barSizes: barSizes, barSizeSource: barSizeSource)
-        try execute(program, on: &emulator, context: context)
+        try execute(program, on: &emulator, context: context) { emulator in
+            writeDumps(of: emulator, target: target)
+        }
+    }
 
+    /// Writes --emit-dump and --emit-device-dump; the first that cannot be written is the
+    /// simulation's failure (later ones are not attempted).
+    private func writeDumps(of emulator: WriteEmulator, target: PCIFunction) -> SimulationFailure? {
         let dumps = [
-            (emitDump, selectedModel.usesVfio ? emulator.guestSpace : emulator.deviceSpace),
-            (emitDeviceDump, emulator.deviceSpace),
+            ("emitDump", emitDump, model.usesVfio ? emulator.guestSpace : emulator.deviceSpace),
+            ("emitDeviceDump", emitDeviceDump, emulator.deviceSpace),
         ]
-        for case (let path?, let space) in dumps {
+        for case (let kind, let path?, let space) in dumps {
             let text = LspciDump.write([(address: target.address, title: FunctionText.title(target), space: space)])
             do {
                 try Data(text).write(to: URL(fileURLWithPath: path))
             } catch {
-                StandardOutput.error("\(path): cannot write: \(error.localizedDescription)")
-                throw ExitStatus.sourceError
+                return SimulationFailure(kind: kind, message: "\(path): cannot write: \(error.localizedDescription)")
             }
         }
+        return nil
     }
 
     // MARK: - Virtual capabilities
