@@ -116,6 +116,7 @@ import Testing
         #expect(shown.status == 0)
         #expect(shown.text.contains("4080/4096 bytes (1 hole in the dump)"), "\(shown.text.prefix(400))")
         #expect(shown.text.contains("the dump leaves out 0x040-0x04f"))
+        #expect(shown.text.contains("continues at 0x40, which the dump leaves out"), "\(shown.text.prefix(2000))")
         let hex = try Self.cfgtui(["show", "-F", path, "--hex"])
         #expect(hex.text == holey)
         // lspci reads the same bytes from both (it fills the hole the same way for both).

@@ -120,7 +120,9 @@ public enum DiagnosticText {
             return
                 "\(list(space)) points to \(hex(pointer)), inside the header; stopped here (lspci would decode header bytes as a capability)"
         case .pointerPastReadable(let pointer, let readable, let space):
-            return "\(list(space)) continues at \(hex(pointer)), past the \(readable) readable bytes"
+            return pointer < readable
+                ? "\(list(space)) continues at \(hex(pointer)), which the dump leaves out"
+                : "\(list(space)) continues at \(hex(pointer)), past the \(readable) readable bytes"
         case .misalignedPointer(let raw, let space):
             return "\(list(space)) pointer \(hex(raw)) has its reserved low bits set; masked to \(hex(raw & ~3))"
         case .chainLoop(let pointer, let space):
