@@ -9,7 +9,8 @@ times, best and median of several runs:
   * cfgtui show --json -F dump
   * cfgtui list -F dump
 the peak resident memory of `cfgtui show` (GNU time), and the explorer: in-process frame and
-keypress times (`cfgtui bench-views`) and, in tmux, launch to first frame; and the write
+keypress times (`cfgtui bench-views`, with the device filter per keystroke on the dump's
+functions replicated to 9,216) and, in tmux, launch to first frame; and the write
 simulator: `cfgtui bench-simulate` and `cfgtui simulate --script` on a million-line script. The corpus is read
 in place and the generated dump is not committed.
 """
@@ -123,7 +124,7 @@ def main():
         print("cfgtui simulate peak RSS  %.1f MB" % (memory / 1024))
     print()
     print("explorer (in-process: state, update and rendering into the cell grid; no terminal I/O):")
-    subprocess.run([CFGTUI, "bench-views", "-F", DUMP])
+    subprocess.run([CFGTUI, "bench-views", "-F", DUMP, "--filter-functions", "9216"])
     first = tmux_first_frame()
     if first is not None:
         print("explorer in a real terminal (tmux 200x60): launch to first frame on screen %.0f ms  (target < 300 ms)" % (first * 1000))

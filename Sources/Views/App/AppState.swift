@@ -14,6 +14,11 @@ public struct AppState: Sendable {
     public var deviceFilter: String = ""
     /// The selected row of `visibleRows`, and the first row shown.
     public var deviceList = ListViewState()
+    /// Every function's searchable text, built once for the set.
+    private var deviceSearch: DeviceSearch
+    /// The last filter's query and the positions in `treeRows` it matched: a query that
+    /// extends it only looks at those.
+    private var filterMatches: (query: DeviceSearch.Query, positions: [Int])?
 
     // MARK: The selected function
     public private(set) var selected: SelectedFunction?
@@ -84,6 +89,7 @@ public struct AppState: Sendable {
         self.now = now
         treeRows = DeviceTree.rows(for: functions)
         visibleRows = treeRows
+        deviceSearch = DeviceSearch(functions)
         if let preselect, let row = visibleRows.firstIndex(where: { functions[$0.functionIndex].address == preselect })
         {
             deviceList.selection = row
@@ -148,6 +154,8 @@ public struct AppState: Sendable {
         function.relation = functions[index].relation
         function.names = functions[index].names
         functions[index] = function
+        // New IDs change what the function is found by: the next filter starts from scratch.
+        if deviceSearch.update(function, at: index) { filterMatches = nil }
         if selected?.functionIndex == index {
             let new = function.space.bytes
             for offset in 0..<max(old.count, new.count) {
@@ -178,11 +186,21 @@ public struct AppState: Sendable {
         let selectedIndex = selected?.functionIndex
         if text.isEmpty {
             visibleRows = treeRows
+            filterMatches = nil
         } else {
-            let needle = text.lowercased()
-            visibleRows = treeRows.filter { row in
-                Self.searchText(functions[row.functionIndex]).contains(needle)
-            }.map { DeviceTreeRow(functionIndex: $0.functionIndex, depth: 0, continuing: [], isLastChild: true) }
+            let query = DeviceSearch.Query(text)
+            let positions: [Int]
+            if let previous = filterMatches, previous.query == query {
+                positions = previous.positions
+            } else if let previous = filterMatches, query.narrows(previous.query) {
+                positions = previous.positions.filter { deviceSearch.matches(query, at: treeRows[$0].functionIndex) }
+            } else {
+                positions = treeRows.indices.filter { deviceSearch.matches(query, at: treeRows[$0].functionIndex) }
+            }
+            filterMatches = (query, positions)
+            visibleRows = positions.map {
+                DeviceTreeRow(functionIndex: treeRows[$0].functionIndex, depth: 0, continuing: [], isLastChild: true)
+            }
         }
         deviceList.scroll = 0
         if let selectedIndex, let row = visibleRows.firstIndex(where: { $0.functionIndex == selectedIndex }) {
@@ -190,14 +208,6 @@ public struct AppState: Sendable {
         } else {
             selectDevice(row: 0, readAt: isLive ? now : nil)
         }
-    }
-
-    static func searchText(_ function: PCIFunction) -> String {
-        var text = function.address.description + " "
-        text += [function.names.className, function.names.vendor, function.names.device, function.names.sourceTitle]
-            .compactMap { $0 }.joined(separator: " ")
-        text += " " + String(function.vendorID, radix: 16) + ":" + String(function.deviceID, radix: 16)
-        return text.lowercased()
     }
 }
 

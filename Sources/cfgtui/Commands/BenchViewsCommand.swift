@@ -14,6 +14,9 @@ struct BenchViewsCommand: ParsableCommand {
     @Option(help: "Frames to render for the per-frame numbers.")
     var frames: Int = 2000
 
+    @Option(help: "Functions for the device filter's numbers (the set replicated, or cut, to this many).")
+    var filterFunctions: Int = 9216
+
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now
@@ -116,7 +119,79 @@ struct BenchViewsCommand: ParsableCommand {
         }
         print("write simulator: \(state.writeSession?.history.position ?? 0) accesses applied")
         report("keypress: apply a write (vfio + analysis + frame)", samples, target: 16)
+        benchFilter(functions, size: size, clock: clock)
         _ = frame
+    }
+
+    /// The device filter on 9,000+ functions: every typed character, Backspace and Esc (which
+    /// clears it) filters the whole set, selects and renders, as the explorer does per key.
+    private func benchFilter(_ functions: [PCIFunction], size: Size, clock: ContinuousClock) {
+        let many = Self.replicated(functions, count: filterFunctions)
+        let begin = clock.now
+        var state = AppState(functions: many, sourceDescription: "bench", isLive: false, size: size, glyphs: .unicode)
+        var frame = AppView.frame(state)
+        print(
+            String(
+                format: "device tree of %d functions: state and first frame %.0f ms", many.count,
+                milliseconds(clock.now - begin)))
+        var samples = [Double]()
+        // Rows matched over every keystroke: equal between builds when the filter's answers are.
+        var matched = 0
+        let queries = ["nvme", "intel", "00:1f.", "8086:", "ethernet", "virtual", "qemu", "zzz"]
+        for round in 0..<max(1, min(frames, 2000) / 100) {
+            for query in queries {
+                dispatch(.function(4), to: &state) { _ in nil }
+                var keys = query.map { Key.character($0) }
+                if round % 2 == 1 { keys += [.backspace, .backspace] }
+                keys.append(.escape)
+                for key in keys {
+                    let start = clock.now
+                    dispatch(key, to: &state) { _ in nil }
+                    frame = AppView.frame(state)
+                    samples.append(milliseconds(clock.now - start))
+                    matched += state.visibleRows.count
+                }
+            }
+        }
+        print("filter: \(samples.count) keystrokes, \(matched) rows matched in all")
+        report("explorer filter, \(many.count) functions, per keystroke (filter + select + frame)", samples, target: 16)
+
+        samples.removeAll()
+        for index in 0..<min(frames, 400) {
+            let start = clock.now
+            update(&state, .moveVertically(index % 50 == 49 ? -49 : 1))
+            frame = AppView.frame(state)
+            samples.append(milliseconds(clock.now - start))
+        }
+        report("keypress: next device on \(many.count) functions (analysis + frame)", samples, target: 16)
+        _ = frame
+    }
+
+    /// The set repeated, each copy in domains of its own (relations follow), cut to `count`.
+    static func replicated(_ functions: [PCIFunction], count: Int) -> [PCIFunction] {
+        guard !functions.isEmpty else { return [] }
+        let span = (functions.map(\.address.domain).max() ?? 0) + 1
+        let copies = max(1, (count + functions.count - 1) / functions.count)
+        var result = [PCIFunction]()
+        result.reserveCapacity(copies * functions.count)
+        for copy in 0..<copies {
+            func shifted(_ address: PCIAddress) -> PCIAddress {
+                PCIAddress(
+                    domain: address.domain + copy * span, bus: address.bus, device: address.device,
+                    function: address.function) ?? address
+            }
+            for function in functions {
+                var moved = function
+                moved.address = shifted(function.address)
+                switch function.relation {
+                case .none: break
+                case .physicalFunction(let vfs): moved.relation = .physicalFunction(virtualFunctions: vfs.map(shifted))
+                case .virtualFunction(let pf): moved.relation = .virtualFunction(physicalFunction: shifted(pf))
+                }
+                result.append(moved)
+            }
+        }
+        return Array(result.prefix(count))
     }
 
     private func weight(_ function: PCIFunction) -> Int {
