@@ -39,15 +39,20 @@ enum StandardOutput {
         exit(writeFailed)
     }
 
-    /// `cfgtui: message` on stderr, one line: control characters in it (from a file name or
-    /// a dump) are escaped.
+    /// `cfgtui: message` on stderr: control characters in it (from a file name or a dump) are
+    /// escaped; its own line breaks (a script error's excerpt and caret) stay.
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("cfgtui: " + TerminalSafety.escaped(message) + "\n").utf8))
+        FileHandle.standardError.write(Data(("cfgtui: " + escapedLines(message) + "\n").utf8))
     }
 
     /// A notice on stderr (kept off stdout so output stays parseable), escaped as `error`.
     static func notice(_ message: String) {
-        FileHandle.standardError.write(Data(("cfgtui: " + TerminalSafety.escaped(message) + "\n").utf8))
+        FileHandle.standardError.write(Data(("cfgtui: " + escapedLines(message) + "\n").utf8))
+    }
+
+    private static func escapedLines(_ message: String) -> String {
+        message.split(separator: "\n", omittingEmptySubsequences: false).map { TerminalSafety.escaped(String($0)) }
+            .joined(separator: "\n")
     }
 
     /// Text already made safe, on stderr as it is.
