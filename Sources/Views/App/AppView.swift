@@ -89,12 +89,15 @@ public struct AppView: Widget {
         var pf: PCIFunction?
         var vf: PCIFunction?
         switch function?.relation {
-        case .virtualFunction(let address)?:
+        case .virtualFunction?:
             vf = function
-            pf = state.functions.first { $0.address == address }
+            pf = function?.physicalFunction(in: state.functions)
         case .physicalFunction(let vfs)?:
             pf = function
-            vf = vfs.first.flatMap { address in state.functions.first { $0.address == address } }
+            let source = function?.origin.source
+            vf = vfs.first.flatMap { address in
+                state.functions.first { $0.address == address && $0.origin.source == source }
+            }
         default:
             break
         }
@@ -292,7 +295,7 @@ public struct AppView: Widget {
         if selected.analysis.map.gaps.contains(where: { $0.nonZeroBytes > 0 }) {
             pieces.append(("hidden" + String(Character(state.glyphs.warning)), CellStyle(.hiddenRegister, [.bold])))
         }
-        if selected.analysis.space.readableLength < selected.analysis.space.size {
+        if !selected.analysis.space.isComplete {
             pieces.append(
                 (
                     String(repeating: String(Character(state.glyphs.unreadable)), count: 2) + " unreadable",
