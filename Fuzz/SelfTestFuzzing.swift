@@ -1,3 +1,5 @@
+import Foundation
+
 /// Targets that must fail, so `scripts/fuzz.sh --self-test` shows the harness reports a trap,
 /// a leak and a hang (a fuzzing run that cannot fail proves nothing).
 enum SelfTestFuzzing {
@@ -17,9 +19,9 @@ enum SelfTestFuzzing {
             first.next = second
             second.next = first
         case .selfTestHang:
+            // Sleeps forever: a loop without effects could be optimized away.
             if bytes.starts(with: Array("hang".utf8)) {
-                var counter = bytes.count
-                while counter >= 0 { counter = (counter &+ 1) & 0x7FFF_FFFF }
+                while true { Thread.sleep(forTimeInterval: 0.1) }
             }
         default: break
         }
