@@ -91,6 +91,18 @@ import Testing
         #expect(again.space == function.space)
     }
 
+    @Test func aMalformedLastLineEndsTheBytesAndTheTextReadsBackTheSame() throws {
+        let function = try #require(try Self.parse("00:00.0 x\n00: 01 02 03 04\n10: 01 02 0\n").first)
+        #expect(function.space.readableLength == 4)
+        #expect(function.space.unreadable.isEmpty)
+        #expect(
+            function.diagnostics.map(\.kind) == [
+                .malformedHexLine(line: 3, column: 11, range: ConfigRange(0x10, length: 3))
+            ])
+        let text = LspciDump.write([(function.address, "x", function.space)])
+        #expect(try LspciDump.parse(text, file: "y").first?.space == function.space)
+    }
+
     @Test func holesAreZeroedAndDoNotLeakIntoTheNextFunction() throws {
         let functions = try Self.parse("00:00.0 a\n00: 11 22 33 44\n04: aa bb\n\n00:01.0 b\n00: 01\n04: zz\n08: 02\n")
         #expect(functions.count == 2)

@@ -317,6 +317,12 @@ private struct Parser {
     mutating func finishFunction() {
         guard let address else { return }
         var diagnostics = malformed.map(\.diagnostic)
+        // Bytes end at the last one read: a malformed last line is past them, not a hole, so
+        // the text written back reads back the same.
+        while highest > 0 && !present[highest - 1] {
+            bytes[highest - 1] = 0
+            highest -= 1
+        }
         var holes = [ConfigRange]()
         var index = 0
         while index < highest {
