@@ -13,7 +13,11 @@ do {
     let message = CfgTUICommand.fullMessage(for: error)
     if code == .success {
         // Help and --version: our own text, on stdout.
-        if !message.isEmpty { print(message) }
+        if !message.isEmpty {
+            var buffer = OutputBuffer(capacity: message.utf8.count + 1)
+            buffer.append(message + "\n")
+            StandardOutput.write(buffer)
+        }
     } else if !message.isEmpty {
         let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map {
             TerminalSafety.escaped(String($0))

@@ -103,6 +103,40 @@ import Testing
         #expect(try LspciDump.parse(text, file: "y").first?.space == function.space)
     }
 
+    @Test func aDeviceLineWithABadAddressIsAnErrorNotSkipped() {
+        #expect(throws: DumpError(file: "test.txt", line: 3, problem: .invalidAddress("0000:0g:00.0"))) {
+            try Self.parse("00:00.0 a\n00: 01 02\n0000:0g:00.0 Broken\n00: 03 04\n")
+        }
+        #expect(throws: DumpError(file: "test.txt", line: 1, problem: .invalidAddress("zz:00.0"))) {
+            try Self.parse("zz:00.0 x\n00: 01\n")
+        }
+    }
+
+    @Test func hexLinesAfterABlankLineAreNamedOnTheFunctionBefore() throws {
+        let functions = try Self.parse("00:00.0 a\n00: 01 02 03 04\n\n10: 05 06\n20: 07\n\n00:01.0 b\n00: 01\n")
+        #expect(functions.count == 2)
+        #expect(functions[0].space.readableLength == 4)
+        #expect(functions[0].diagnostics.map(\.kind) == [.hexLinesOutsideDevice(firstLine: 4, count: 2)])
+        #expect(functions[1].diagnostics.isEmpty)
+    }
+
+    @Test func deviceLinesWithoutHexLinesHoldNoFunction() throws {
+        #expect(throws: DumpError(file: "t", problem: .noFunctions)) {
+            try LspciDump.read(Array("00:00.0 Host bridge\n\tControl: I/O+\n\n00:01.0 x\n".utf8), file: "t")
+        }
+        let functions = try Self.parse("00:00.0 a\n\n00:01.0 b\n00: 01\n")
+        #expect(functions.map(\.address.description) == ["0000:00:01.0"])
+    }
+
+    @Test func aFileOfEndlessDeviceLinesStopsAtTheFunctionLimit() {
+        let text = String(repeating: "00:00.0 x\n00: 01\n", count: LspciDump.functionLimit + 1)
+        #expect(
+            throws: DumpError(
+                file: "test.txt", line: 2 * LspciDump.functionLimit + 1,
+                problem: .tooManyFunctions(LspciDump.functionLimit))
+        ) { try Self.parse(text) }
+    }
+
     @Test func holesAreZeroedAndDoNotLeakIntoTheNextFunction() throws {
         let functions = try Self.parse("00:00.0 a\n00: 11 22 33 44\n04: aa bb\n\n00:01.0 b\n00: 01\n04: zz\n08: 02\n")
         #expect(functions.count == 2)

@@ -209,6 +209,72 @@ import Testing
         #expect(!refused.text.contains("VF of"), "\(refused.text)")
     }
 
+    @Test(.requires(.corpus)) func aCopyOfThePFAtAVFAddressIsNotAVF() throws {
+        try Requirement.check(.corpus)
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pfText = try String(contentsOfFile: Self.pf, encoding: .utf8)
+        let pfFunction = try #require(try LspciDump.read(Array(pfText.utf8), file: "pf").first)
+        let vfAddress = try #require(PCIAddress(parsing: "0000:01:00.2"))
+        // The QEMU nvme's VF Device ID equals its PF's, so only the copied SR-IOV tells them apart.
+        let copy = LspciDump.write([(vfAddress, "copy", pfFunction.space)])
+        let file = directory.appendingPathComponent("copy.txt").path
+        try Data(Array((pfText + "\n").utf8) + copy).write(to: URL(fileURLWithPath: file))
+        let listed = try Self.cfgtui(["list", "-F", file])
+        #expect(listed.status == 0)
+        #expect(!listed.text.contains("VF of"), "\(listed.text)")
+    }
+
+    @Test func aHoleKeepsPlanFromPlanning() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let vf = try Self.cfgtui(["show", "--demo", "-s", "01:00.1", "--hex"])
+        let holey = directory.appendingPathComponent("vf.txt").path
+        try vf.text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("500:") }
+            .joined(separator: "\n").write(toFile: holey, atomically: true, encoding: .utf8)
+        let pf = directory.appendingPathComponent("pf.txt").path
+        try Self.cfgtui(["show", "--demo", "-s", "01:00.0", "--hex"]).stdout.write(to: URL(fileURLWithPath: pf))
+        let emitted = directory.appendingPathComponent("out.txt").path
+        let output = try Self.cfgtui(["plan", "-F", holey, "--pf-file", pf, "--add", "pasid", "--emit-dump", emitted])
+        #expect(output.status == 2, "\(output.stderr)")
+        #expect(output.stderr.contains("only 4080 of the target's 4096 bytes"), "\(output.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: emitted))
+    }
+
+    @Test func theSameFileTwiceIsReadOnceAndOneAddressTwiceInAFileIsNamed() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dump = try Self.demoDump(directory)
+        let twice = try Self.cfgtui(["list", "-F", dump, "-F", dump])
+        #expect(twice.text == (try Self.cfgtui(["list", "-F", dump])).text)
+        #expect(twice.stderr.contains("is given more than once; read once"), "\(twice.stderr)")
+        let text = try String(contentsOfFile: dump, encoding: .utf8)
+        let doubled = directory.appendingPathComponent("doubled.txt").path
+        try (text + text).write(toFile: doubled, atomically: true, encoding: .utf8)
+        let listed = try Self.cfgtui(["list", "-F", doubled])
+        #expect(listed.text.split(separator: "\n").count == 20)
+        #expect(listed.stderr.contains("warning: 0000:00:00.0 is there more than once"), "\(listed.stderr)")
+    }
+
+    @Test func aLineFeedInAFileNameCannotForgeALine() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dump = try Self.demoDump(directory)
+        let forged = directory.appendingPathComponent("c\ncfgtui: fake message\n.txt").path
+        try FileManager.default.copyItem(atPath: dump, toPath: forged)
+        let shown = try Self.cfgtui(["show", "-F", forged, "-s", "00:00.0"])
+        #expect(!(shown.text + shown.stderr).split(separator: "\n").contains { $0.hasPrefix("cfgtui: fake") })
+        #expect(shown.text.contains("c\\x0acfgtui: fake message\\x0a.txt"), "\(shown.text.prefix(300))")
+    }
+
+    @Test func helpAndVersionThatCannotBeWrittenAreAnError() throws {
+        let binary = try Tooling.requireCfgtui()
+        for command in ["--version", "--help"] {
+            let output = try Tooling.run("/bin/sh", ["-c", "'\(binary.path)' \(command) > /dev/full"])
+            #expect(output.status == 74, "\(command)")
+        }
+    }
+
     @Test(.requires(.corpus)) func oneAddressInTwoFilesIsKeptTwiceAndNamedByFile() throws {
         try Requirement.check(.corpus)
         let directory = try Self.temporaryDirectory()
@@ -218,7 +284,7 @@ import Testing
         let listed = try Self.cfgtui(["list", "-F", Self.pf, "-F", copy])
         #expect(listed.status == 0)
         #expect(listed.text.split(separator: "\n").filter { $0.hasPrefix("0000:01:00.0") }.count == 2)
-        #expect(listed.stderr.contains("warning: 0000:01:00.0 is in more than one file"), "\(listed.stderr)")
+        #expect(listed.stderr.contains("warning: 0000:01:00.0 is there more than once"), "\(listed.stderr)")
         #expect(listed.stderr.contains(copy))
         let shown = try Self.cfgtui(["show", "-F", Self.pf, "-F", copy, "-s", "01:00.0"])
         #expect(shown.text.contains("the same address is also in dump \(copy):1"), "\(shown.text.prefix(600))")

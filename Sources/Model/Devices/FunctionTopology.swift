@@ -50,18 +50,18 @@ public enum FunctionTopology {
         guard let headerType = candidate.space.byte(at: 0x0E), headerType & 0x7F == 0,
             let vendor = candidate.space.word(at: 0x00)
         else { return false }
+        // A VF has no SR-IOV capability of its own (a copy of the PF at a VF's address is not one).
+        if SRIOVSummary(in: candidate.space) != nil { return false }
         if vendor == 0xFFFF { return true }
         return vendor == pf.vendorID && candidate.space.word(at: 0x02) == sriov.vfDeviceID
     }
 
-    /// Each address that more than one source holds, with those sources' functions (indexes),
-    /// for a warning and for telling them apart.
+    /// Each address that more than one function holds (in one file or several), with those
+    /// functions (indexes), for a warning and for telling them apart.
     public static func duplicateAddresses(in functions: [PCIFunction]) -> [PCIAddress: [Int]] {
         var byAddress = [PCIAddress: [Int]]()
         for (index, function) in functions.enumerated() { byAddress[function.address, default: []].append(index) }
-        return byAddress.filter { _, indexes in
-            Set(indexes.map { functions[$0].origin.source }).count > 1
-        }
+        return byAddress.filter { $0.value.count > 1 }
     }
 }
 

@@ -57,6 +57,9 @@ public enum DiagnosticKind: Hashable, Sendable {
     /// Other sources (dump files, as `file:line`) hold a function at the same address; all are
     /// kept and told apart by their source.
     case duplicateAddress(alsoIn: [String])
+    /// `count` hex lines from `firstLine` on came after this function's end (a blank line)
+    /// and before any other device line, so no function holds them.
+    case hexLinesOutsideDevice(firstLine: Int, count: Int)
 
     // MARK: Capability lists
     /// The capability pointer is non-zero but Status.Capabilities List is clear; the list is ignored.
@@ -116,7 +119,7 @@ public enum DiagnosticKind: Hashable, Sendable {
             .info
         case .misalignedPointer, .nullCapability, .emptyExtendedHeader, .unknownCapabilityID,
             .lengthUnknown, .extendedSpaceAliased, .reservedHeaderLayout, .missingBytes, .malformedHexLine,
-            .duplicateAddress,
+            .duplicateAddress, .hexLinesOutsideDevice,
             .virtualFunctionForbiddenCapability, .sysfsFileUnusable:
             .warning
         case .headerTruncated, .allOnesFunction, .invalidVendorID, .pointerIntoHeader,

@@ -25,6 +25,8 @@ public enum DumpProblem: Hashable, Sendable {
     case binaryTooLarge(Int)
     /// A binary file is shorter than the 64-byte header.
     case binaryTooSmall(Int)
+    /// The file holds more device lines than the limit (`LspciDump.functionLimit`).
+    case tooManyFunctions(Int)
     /// The file is empty.
     case empty
     /// The file could not be read (the text is the system's reason).

@@ -32,6 +32,10 @@ public struct DumpedFunction: Hashable, Sendable {
 /// functions[0].space.readableLength   // 4096 for an -xxxx dump
 /// ```
 public enum LspciDump {
+    /// The most functions one dump may hold: every routing ID of a domain once. Bounds what a
+    /// hostile file of repeated device lines can make cfgtui hold.
+    public static let functionLimit = 65536
+
     /// Parses dump text or, when the content is not text, a binary config file.
     ///
     /// Decided on the whole content, as `lspci -F` reads it: text is whatever holds a device
@@ -123,6 +127,7 @@ public enum LspciDump {
         }
         if case .failure(let error) = result { throw error }
         parser.finishFunction()
+        parser.noteStrayLines()
         return parser.functions
     }
 
@@ -198,6 +203,8 @@ private struct Parser {
     /// One hex line's bytes, kept until the whole line proved well formed.
     let line: UnsafeMutableBufferPointer<UInt8>
     var highest = 0
+    /// Hex lines after a function's end (a blank line) and before the next device line.
+    var strayLines: (first: Int, count: Int)?
     /// The function's malformed hex lines, as diagnostics, and the bytes they would have held.
     var malformed: [(diagnostic: Diagnostic, range: ConfigRange)] = []
 
@@ -218,39 +225,54 @@ private struct Parser {
         }
         if let (parsed, titleStart) = try deviceLine(line, number: number) {
             finishFunction()
+            noteStrayLines()
+            guard functions.count < LspciDump.functionLimit else {
+                throw DumpError(file: file, line: number, problem: .tooManyFunctions(LspciDump.functionLimit))
+            }
             address = parsed
             headerLine = number
             title = titleStart < line.count ? Self.text(UnsafeBufferPointer(rebasing: line[titleStart...])) : ""
             return
         }
         guard let (offset, dataStart) = hexLineOffset(line) else { return }
-        guard address != nil else { return }  // lspci ignores hex lines outside a device
+        guard address != nil else {
+            // lspci ignores hex lines outside a device; after a function (a blank line inside
+            // it), that function says so rather than losing them silently.
+            if !functions.isEmpty {
+                if strayLines == nil { strayLines = (number, 0) }
+                strayLines?.count += 1
+            }
+            return
+        }
         try hexBytes(line, from: dataStart, offset: offset, number: number)
     }
 
     /// `bb:dd.f `, `dddd:bb:dd.f ` or `ddddd:bb:dd.f `: the address and where the title starts.
+    /// A line shaped like a device line (`bb:dd.f `, with the colons and dot in place) whose
+    /// address is not valid hex or out of range is an error naming it: skipping it would give
+    /// its hex lines to the function before.
     func deviceLine(_ line: UnsafeBufferPointer<UInt8>, number: Int) throws(DumpError) -> (PCIAddress, Int)? {
+        var shaped: Int?
         for domainDigits in [0, 4, 5] {
             let prefix = domainDigits == 0 ? 0 : domainDigits + 1
             let length = prefix + 7
             guard line.count >= length else { continue }
             if line.count > length && line[length] != 0x20 { continue }
             if domainDigits > 0 && line[domainDigits] != 0x3A { continue }
-            guard line[prefix + 2] == 0x3A, line[prefix + 5] == 0x2E,
-                let bus = hexValue(line, prefix, 2), let device = hexValue(line, prefix + 3, 2),
+            guard line[prefix + 2] == 0x3A, line[prefix + 5] == 0x2E else { continue }
+            shaped = length
+            guard let bus = hexValue(line, prefix, 2), let device = hexValue(line, prefix + 3, 2),
                 let function = hexValue(line, prefix + 6, 1)
             else { continue }
             let domain = domainDigits == 0 ? 0 : (hexValue(line, 0, domainDigits) ?? -1)
-            guard domain >= 0 else { continue }
-            guard let address = PCIAddress(domain: domain, bus: bus, device: device, function: function) else {
-                throw DumpError(
-                    file: file, line: number,
-                    problem: .invalidAddress(
-                        String(decoding: UnsafeBufferPointer(rebasing: line[..<length]), as: UTF8.self)))
-            }
+            guard domain >= 0, let address = PCIAddress(domain: domain, bus: bus, device: device, function: function)
+            else { break }
             return (address, min(length + 1, line.count))
         }
-        return nil
+        guard let shaped else { return nil }
+        throw DumpError(
+            file: file, line: number,
+            problem: .invalidAddress(Self.text(UnsafeBufferPointer(rebasing: line[..<shaped]))))
     }
 
     /// `##: ` to `########: `: the offset and where the bytes start.
@@ -313,9 +335,22 @@ private struct Parser {
         if offset + count > highest { highest = offset + count }
     }
 
+    /// Tells the last function about hex lines that came after it outside any device.
+    mutating func noteStrayLines() {
+        guard let stray = strayLines, !functions.isEmpty else { return }
+        functions[functions.count - 1].diagnostics.append(
+            Diagnostic(.hexLinesOutsideDevice(firstLine: stray.first, count: stray.count)))
+        strayLines = nil
+    }
+
     /// Ends the function being filled: its bytes, with every range no line held unreadable.
+    /// A device line without any hex line (lspci -vvv text) holds no function.
     mutating func finishFunction() {
         guard let address else { return }
+        guard highest > 0 || !malformed.isEmpty else {
+            self.address = nil
+            return
+        }
         var diagnostics = malformed.map(\.diagnostic)
         // Bytes end at the last one read: a malformed last line is past them, not a hole, so
         // the text written back reads back the same.

@@ -131,6 +131,11 @@ public enum PlacementPlanner {
 
     static func usabilityProblem(_ analysis: FunctionAnalysis, isUnprivilegedRead: Bool) -> UsabilityProblem? {
         let space = analysis.space
+        // Holes a dump left count as not read (first, since one can hide the Express
+        // capability): what they hold is unknown, and a written dump could not keep them.
+        if !space.unreadable.isEmpty {
+            return .notFullyReadable(readable: space.readByteCount, needsRoot: isUnprivilegedRead)
+        }
         // A whole 256-byte read shows the standard list: without a PCI Express (or PCI-X)
         // capability there is no extended space at all, which says more than "not readable".
         let couldHaveExtendedSpace =

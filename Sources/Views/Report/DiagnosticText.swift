@@ -24,6 +24,7 @@ public enum DiagnosticText {
         case .sysfsFileUnusable: "sysfsFileUnusable"
         case .malformedHexLine: "malformedHexLine"
         case .duplicateAddress: "duplicateAddress"
+        case .hexLinesOutsideDevice: "hexLinesOutsideDevice"
         case .capabilityPointerIgnored: "capabilityPointerIgnored"
         case .pointerIntoHeader: "pointerIntoHeader"
         case .pointerPastReadable: "pointerPastReadable"
@@ -106,6 +107,9 @@ public enum DiagnosticText {
             return "Header Type names reserved layout \(code); only the first 16 bytes are decoded"
         case .missingBytes(let range):
             return "the dump leaves out \(HexFormat.range(range)); those bytes are unreadable, the rest is read"
+        case .hexLinesOutsideDevice(let first, let count):
+            return
+                "\(count) hex line\(count == 1 ? "" : "s") from dump line \(first) on follow a blank line that ended this function; ignored, as lspci does"
         case .duplicateAddress(let others):
             return
                 "the same address is also in \(others.joined(separator: ", ")); each is kept and shown with its source, and PF/VF links stay within one file"

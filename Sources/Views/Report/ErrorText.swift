@@ -3,7 +3,8 @@ import Model
 /// Messages for errors that end a command.
 public enum ErrorText {
     public static func message(_ error: DumpError) -> String {
-        let place = error.line.map { "\(error.file):\($0)" } ?? error.file
+        let file = TerminalSafety.escaped(error.file)
+        let place = error.line.map { "\(file):\($0)" } ?? file
         switch error.problem {
         case .offsetPastConfigSpace(let offset):
             return
@@ -20,6 +21,8 @@ public enum ErrorText {
                 "\(place): binary file of \(size) bytes is shorter than the 64-byte header (a binary config file holds 64 to 4096 bytes)"
         case .empty:
             return "\(place): the file is empty"
+        case .tooManyFunctions(let limit):
+            return "\(place): more than \(limit) functions (every routing ID of a domain once); not read further"
         case .unreadable(let reason):
             return "\(place): cannot read: \(reason)"
         }

@@ -83,7 +83,9 @@ public enum FunctionText {
     public static func origin(_ origin: FunctionOrigin) -> String {
         switch origin {
         case .host: "this host"
-        case .dump(let file, let line): line > 0 ? "dump \(file):\(line)" : "binary dump \(file)"
+        case .dump(let file, let line):
+            // File names can hold any byte but / and NUL: a line feed would forge a line.
+            line > 0 ? "dump \(TerminalSafety.escaped(file)):\(line)" : "binary dump \(TerminalSafety.escaped(file))"
         case .demo: "built-in demo set"
         }
     }

@@ -8,7 +8,12 @@ struct DumpFileSource: ConfigSpaceSource {
 
     func loadFunctions() throws(SourceError) -> [PCIFunction] {
         var functions = [PCIFunction]()
+        var seen = Set<String>()
         for path in paths {
+            guard seen.insert(path).inserted else {
+                StandardOutput.notice("warning: \(path) is given more than once; read once")
+                continue
+            }
             let bytes: [UInt8]
             do {
                 bytes = try FileReader.readAll(path)
@@ -42,7 +47,7 @@ struct DumpFileSource: ConfigSpaceSource {
         for (address, indexes) in duplicates.sorted(by: { $0.key < $1.key }) {
             let places = indexes.map { FunctionText.origin(functions[$0].origin) }
             StandardOutput.notice(
-                "warning: \(address) is in more than one file (\(places.joined(separator: ", "))); all are kept, told apart by file"
+                "warning: \(address) is there more than once (\(places.joined(separator: ", "))); all are kept, told apart by file and line"
             )
             for (position, index) in indexes.enumerated() {
                 var others = places
