@@ -241,6 +241,28 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: emitted))
     }
 
+    /// A plan file whose placement says one capability and holds another's header (or a DVSEC
+    /// Length past the placement) is refused: the virtual capability must decode as described.
+    @Test func aPlanFileThatLiesAboutACapabilityIsRefused() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plan = try Self.cfgtui(["plan", "--demo", "-s", "01:00.1", "--add", "pasid", "--add", "pri", "--json"])
+        try #require(plan.status == 0)
+        var document = try #require(try JSONSerialization.jsonObject(with: plan.stdout) as? [String: Any])
+        var placements = try #require(document["placements"] as? [[String: Any]])
+        let honest = directory.appendingPathComponent("honest.json").path
+        try plan.stdout.write(to: URL(fileURLWithPath: honest))
+        let accepted = try Self.cfgtui(["simulate", "--demo", "-s", "01:00.1", "--plan", honest, "-e", "COMMAND.W"])
+        #expect(accepted.status == 0, "\(accepted.stderr)")
+        placements[0]["id"] = 0x10  // SR-IOV: 64 bytes from its own header, not the 8 placed
+        document["placements"] = placements
+        let lie = directory.appendingPathComponent("lie.json").path
+        try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: lie))
+        let refused = try Self.cfgtui(["simulate", "--demo", "-s", "01:00.1", "--plan", lie, "-e", "COMMAND.W"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("(ID 0x0010) decodes as 64 bytes"), "\(refused.stderr)")
+    }
+
     @Test func theSameFileTwiceIsReadOnceAndOneAddressTwiceInAFileIsNamed() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -23,6 +23,9 @@ public enum WriteEmulationError: Error, Hashable, Sendable {
     /// A virtual capability covers bytes vfio gives to another structure (the header, a kept
     /// capability or another virtual capability).
     case virtualCapabilityOverlaps(ConfigRange, existing: ConfigOffset)
+    /// A virtual capability does not decode as it was described: another ID at its offset
+    /// (nil: none), or its own bytes give another length.
+    case virtualCapabilityMisdescribed(ConfigRange, id: ExtendedCapabilityID, decodedID: Int?, decodedLength: Int?)
     /// Virtual capabilities need an extended configuration space (4096 bytes, a PCI Express
     /// capability): the function has none.
     case virtualCapabilitiesNeedExtendedSpace

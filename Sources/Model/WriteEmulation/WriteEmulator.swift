@@ -175,6 +175,17 @@ public struct WriteEmulator: Sendable {
                 notes.append(.placeholder(placeholder.kind, at: placeholder.offset))
             }
             for region in options.virtualCapabilities {
+                // It must decode as what it claims: its ID at its offset, its length from its
+                // own bytes (a plan file can say PASID and hold an SR-IOV header, or a DVSEC
+                // Length past the placement).
+                let decoded = vfio.guestAnalysis.extendedCapabilities.first { $0.offset == region.offset }
+                let decodedLength = decoded?.length.bytes
+                guard let decoded, decoded.kind == .extended(region.id),
+                    decodedLength == nil || decodedLength == region.range.length
+                else {
+                    throw .virtualCapabilityMisdescribed(
+                        region.range, id: region.id, decodedID: decoded?.kind.rawID, decodedLength: decodedLength)
+                }
                 notes.append(.virtualCapability(region.id, at: region.offset, length: region.range.length))
             }
             let unknown = vfio.barsOfUnknownSize

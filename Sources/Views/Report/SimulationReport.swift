@@ -679,6 +679,17 @@ public enum SimulationReport {
         case .virtualCapabilityOutOfRange(let span):
             return
                 "a virtual capability at \(spanText(span)) does not fit (dword-aligned, from 0x100, inside the space)"
+        case .virtualCapabilityMisdescribed(let span, let id, let decodedID, let decodedLength):
+            let claimed =
+                "the virtual capability at \(HexFormat.range(span)) (ID \(HexFormat.literal(UInt64(id.rawValue), digits: 4)))"
+            if let decodedID, decodedID != Int(id.rawValue) {
+                return
+                    "\(claimed) decodes as ID \(HexFormat.literal(UInt64(decodedID), digits: 4)): its header says another capability"
+            }
+            if let decodedLength {
+                return "\(claimed) decodes as \(decodedLength) bytes: its own bytes give another length"
+            }
+            return "\(claimed) is not found where it was linked"
         case .virtualCapabilityOverlaps(let span, let existing):
             return
                 "a virtual capability at \(spanText(span)) overlaps the structure at \(offsetLiteral(existing.rawValue))"
