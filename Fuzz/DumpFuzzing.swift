@@ -47,7 +47,11 @@ enum DumpFuzzing {
     }
 
     /// Writing what was read and reading it again gives the same functions.
-    static func checkRoundTrip(_ dumped: [DumpedFunction]) {
+    /// A function with no byte read (only malformed hex lines) has nothing to write: its device
+    /// line alone reads back as no function, so it is left out of the comparison.
+    static func checkRoundTrip(_ all: [DumpedFunction]) {
+        let dumped = all.filter { $0.space.readableLength > 0 }
+        guard !dumped.isEmpty else { return }
         let text = LspciDump.write(dumped.map { ($0.address, "fuzz", $0.space) })
         let again: [DumpedFunction]
         do throws(DumpError) {

@@ -26,4 +26,23 @@ import Testing
         #expect(program.places.count == 1)
         #expect(program.expression(ofAccess: 0) == "COMMAND")
     }
+
+    /// dump target, crash-492d4416 (a CI run): a device line whose only hex line is malformed
+    /// holds a function with no byte read. Written back it is a device line alone, which reads
+    /// back as no function; the round-trip check had expected it. The function is kept, with
+    /// its diagnostic, and the others read back exactly.
+    @Test func aFunctionWithOnlyAMalformedLineHasNothingToWriteBack() throws {
+        let text = Array("00:00.0 a\n00: 17 12 36 71\n\n01:00.0 b\n00: 17 1\n".utf8)
+        let functions = try LspciDump.read(text, file: "crash-492d4416")
+        #expect(functions.map(\.address.description) == ["0000:00:00.0", "0000:01:00.0"])
+        #expect(functions[1].space.readableLength == 0)
+        #expect(
+            functions[1].diagnostics.map(\.kind) == [
+                .malformedHexLine(line: 5, column: 8, range: ConfigRange(0, length: 2))
+            ])
+        let written = LspciDump.write(functions.map { ($0.address, "x", $0.space) })
+        let again = try LspciDump.read(written, file: "again")
+        #expect(again.map(\.address.description) == ["0000:00:00.0"])
+        #expect(again.first?.space == functions[0].space)
+    }
 }
