@@ -13,22 +13,17 @@ public enum FunctionTopology {
     /// let functions = FunctionTopology.inferringVirtualFunctions(in: dumpedFunctions)
     /// ```
     public static func inferringVirtualFunctions(in functions: [PCIFunction]) -> [PCIFunction] {
-        struct Key: Hashable {
-            var source: String
-            var address: PCIAddress
-        }
         var result = functions
-        var indexByKey = [Key: Int]()
-        for (index, function) in functions.enumerated() {
-            let key = Key(source: function.origin.source, address: function.address)
-            if indexByKey[key] == nil { indexByKey[key] = index }
+        var indexByKey = [FunctionKey: Int]()
+        for (index, function) in functions.enumerated() where indexByKey[function.key] == nil {
+            indexByKey[function.key] = index
         }
         for (pfIndex, pf) in functions.enumerated() {
             guard case .none = pf.relation, let sriov = SRIOVSummary(in: pf.space), sriov.isVFEnabled else { continue }
             var present = [PCIAddress]()
             let source = pf.origin.source
             for vf in sriov.virtualFunctionAddresses(of: pf.address) {
-                guard let vfIndex = indexByKey[Key(source: source, address: vf)], vfIndex != pfIndex,
+                guard let vfIndex = indexByKey[FunctionKey(source: source, address: vf)], vfIndex != pfIndex,
                     case .none = result[vfIndex].relation,
                     looksLikeVirtualFunction(result[vfIndex], of: pf, sriov: sriov)
                 else { continue }

@@ -109,12 +109,31 @@ public enum FunctionOrigin: Hashable, Sendable {
     }
 }
 
+/// A function as relations name it: its address within its source.
+public struct FunctionKey: Hashable, Sendable {
+    public var source: String
+    public var address: PCIAddress
+
+    public init(source: String, address: PCIAddress) {
+        self.source = source
+        self.address = address
+    }
+}
+
 extension PCIFunction {
+    /// This function's address within its source.
+    public var key: FunctionKey { FunctionKey(source: origin.source, address: address) }
+
+    /// The key of this VF's PF (same source), or nil when it is not a VF.
+    public var physicalFunctionKey: FunctionKey? {
+        guard case .virtualFunction(let pf) = relation else { return nil }
+        return FunctionKey(source: origin.source, address: pf)
+    }
+
     /// The PF of this VF among `functions`: same address as the relation names, same source.
     public func physicalFunctionIndex(in functions: [PCIFunction]) -> Int? {
-        guard case .virtualFunction(let pf) = relation else { return nil }
-        let source = origin.source
-        return functions.firstIndex { $0.address == pf && $0.origin.source == source }
+        guard let wanted = physicalFunctionKey else { return nil }
+        return functions.firstIndex { $0.key == wanted }
     }
 
     /// The PF of this VF among `functions` (see `physicalFunctionIndex(in:)`).

@@ -94,9 +94,10 @@ public struct AppView: Widget {
             pf = function?.physicalFunction(in: state.functions)
         case .physicalFunction(let vfs)?:
             pf = function
-            let source = function?.origin.source
-            vf = vfs.first.flatMap { address in
-                state.functions.first { $0.address == address && $0.origin.source == source }
+            vf = function.flatMap { pf in
+                vfs.first.flatMap { address in
+                    state.functions.first { $0.key == FunctionKey(source: pf.origin.source, address: address) }
+                }
             }
         default:
             break

@@ -33,19 +33,12 @@ public enum DeviceTree {
             bridges.append((index, function.address.domain, Int(secondary), Int(subordinate)))
         }
         // PFs by source and address: a VF's PF is in its own file (or host, or demo set).
-        struct Key: Hashable {
-            var source: String
-            var address: PCIAddress
-        }
-        var indexByKey = [Key: Int]()
-        for (index, function) in functions.enumerated() {
-            let key = Key(source: function.origin.source, address: function.address)
-            if indexByKey[key] == nil { indexByKey[key] = index }
+        var indexByKey = [FunctionKey: Int]()
+        for (index, function) in functions.enumerated() where indexByKey[function.key] == nil {
+            indexByKey[function.key] = index
         }
         for (index, function) in functions.enumerated() {
-            if case .virtualFunction(let pf) = function.relation,
-                let parent = indexByKey[Key(source: function.origin.source, address: pf)], parent != index
-            {
+            if let pfKey = function.physicalFunctionKey, let parent = indexByKey[pfKey], parent != index {
                 children[parent, default: []].append(index)
                 continue
             }
