@@ -16,6 +16,8 @@ public struct PCIFunction: Hashable, Sendable {
     public var isUnprivilegedRead: Bool
     /// Problems the source found (holes in a dump, libpci warnings).
     public var sourceDiagnostics: [Diagnostic]
+    /// The IOMMU group sysfs puts the function in (live host only; nil when there is none).
+    public var iommuGroup: IOMMUGroup?
 
     public init(
         address: PCIAddress, space: ConfigSpace, vendorID: UInt16? = nil, deviceID: UInt16? = nil,
@@ -48,6 +50,19 @@ public struct PCIFunction: Hashable, Sendable {
         FunctionAnalysis(
             space: space, address: address, isVirtualFunction: isVirtualFunction,
             isUnprivilegedRead: isUnprivilegedRead, extraDiagnostics: sourceDiagnostics)
+    }
+}
+
+/// An IOMMU group as sysfs lists it (`/sys/kernel/iommu_groups/N/devices`): the unit vfio
+/// assigns to a guest.
+public struct IOMMUGroup: Hashable, Sendable {
+    public var number: Int
+    /// Every device in the group (PCI addresses as sysfs names them), this function included.
+    public var members: [String]
+
+    public init(number: Int, members: [String]) {
+        self.number = number
+        self.members = members
     }
 }
 

@@ -197,6 +197,7 @@ struct LibPCISource: ConfigSpaceSource {
             isUnprivilegedRead: readable < space.size && (readable == 64 || readable == 128),
             sourceDiagnostics: diagnostics)
         function.names = names.names(for: function)
+        function.iommuGroup = IOMMUGroupFile.group(ofDeviceAt: directory)
         return .read(function)
     }
 

@@ -1,0 +1,23 @@
+import Foundation
+import Model
+
+/// A function's IOMMU group from sysfs: the `iommu_group` link in its directory names the group
+/// (`../../../kernel/iommu_groups/N`), and the group's `devices` directory lists its members.
+/// Works the same on a `--sysfs-root` tree. No link (no IOMMU, or not in a group) is nil; the
+/// listing is bounded, and names that are not PCI addresses are kept as sysfs spells them.
+enum IOMMUGroupFile {
+    /// At most this many members are listed (a group of thousands is a broken tree).
+    static let memberLimit = 4096
+
+    static func group(ofDeviceAt directory: String) -> IOMMUGroup? {
+        let link = directory + "/iommu_group"
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link),
+            let number = Int((target as NSString).lastPathComponent), number >= 0
+        else { return nil }
+        let listed = (try? FileManager.default.contentsOfDirectory(atPath: link + "/devices")) ?? []
+        var members = Array(listed.sorted().prefix(memberLimit))
+        let own = (directory as NSString).lastPathComponent
+        if !members.contains(own) { members.append(own) }
+        return IOMMUGroup(number: number, members: members)
+    }
+}
