@@ -176,7 +176,7 @@ public struct LinkState: Hashable, Sendable, CustomStringConvertible {
         guard let tenths = tenthsGTs else { return 0 }
         let (numerator, denominator) = tenths <= 50 ? (8, 10) : tenths <= 320 ? (128, 130) : (242, 256)
         // tenths of GT/s × 100 = Mb/s per lane; /8 for bytes.
-        return tenths * 100 * numerator / denominator / 8 * width
+        return tenths * 100 * numerator * width / (denominator * 8)
     }
 }
 
