@@ -161,9 +161,9 @@ public struct LinkState: Hashable, Sendable, CustomStringConvertible {
     /// GT/s in tenths (25 = 2.5 GT/s), nil for a reserved index.
     public var tenthsGTs: Int? { DecodedValue.linkSpeedTenths(speed) }
 
-    /// "8GT/s", "2.5GT/s", or "speed 9" for a reserved index.
+    /// "8GT/s", "2.5GT/s", or "unknown" for a reserved index (as lspci says).
     public var speedText: String {
-        guard let tenths = tenthsGTs else { return "speed \(speed)" }
+        guard let tenths = tenthsGTs else { return "unknown" }
         return tenths % 10 == 0 ? "\(tenths / 10)GT/s" : "\(tenths / 10).\(tenths % 10)GT/s"
     }
 
