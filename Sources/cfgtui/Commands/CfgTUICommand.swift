@@ -8,11 +8,13 @@ struct CfgTUICommand: ParsableCommand {
         discussion: """
             Sources: this host through libpci (the default), -F dump files, --demo.
             Exit status: 0 success, 1 a source could not be read, 2 plan: a capability could not be placed,
-            3 the selection matched nothing, 4 check: warnings, 5 check: errors, 64 usage error.
+            3 the selection matched nothing, 4 check: warnings (diff: differences that keep migration compatible),
+            5 check: errors (diff: migration-incompatible differences), 64 usage error.
             """,
         version: Version.current,
         subcommands: [
             ExploreCommand.self, ListCommand.self, ShowCommand.self, PlanCommand.self, SimulateCommand.self,
+            DiffCommand.self,
             CheckCommand.self,
             BenchViewsCommand.self, BenchSimulateCommand.self,
         ],

@@ -87,14 +87,25 @@ public enum DiffValue: Hashable, Sendable {
 
 /// A field (or opaque block, or undescribed structure bytes) whose value differs.
 public struct FieldDifference: Hashable, Sendable {
+    /// What part of the register differs.
+    public enum Part: Hashable, Sendable {
+        /// A field, by name, and its bits within the register.
+        case field(String, bits: ClosedRange<Int>)
+        /// The whole register: on one side only, or described differently by the two sides'
+        /// tables (a PF's and a VF's, two port types), so compared as one value.
+        case register
+        /// Bits of the register that no field of either table describes.
+        case undescribedBits
+        /// Bytes of an opaque block, or (without a register) structure bytes no register
+        /// describes.
+        case bytes
+    }
+
     public var structure: DiffStructure
-    /// The register's name, as the side that has it names it; nil for structure bytes no
-    /// register describes.
+    /// The register's name, as side a names it (b where a lacks it); nil for structure bytes
+    /// no register describes.
     public var register: String?
-    /// The field's name; nil for opaque blocks and undescribed bytes.
-    public var field: String?
-    /// The field's bits within its register (nil without a field).
-    public var bits: ClosedRange<Int>?
+    public var part: Part
     /// The bytes concerned on each side (nil where the side lacks them).
     public var rangeA: ConfigRange?
     public var rangeB: ConfigRange?
@@ -105,14 +116,13 @@ public struct FieldDifference: Hashable, Sendable {
     public var differenceClass: DifferenceClass
 
     public init(
-        structure: DiffStructure, register: String?, field: String?, bits: ClosedRange<Int>?, rangeA: ConfigRange?,
+        structure: DiffStructure, register: String?, part: Part, rangeA: ConfigRange?,
         rangeB: ConfigRange?, accessA: RegisterAccess?, accessB: RegisterAccess?, a: DiffValue, b: DiffValue,
         differenceClass: DifferenceClass
     ) {
         self.structure = structure
         self.register = register
-        self.field = field
-        self.bits = bits
+        self.part = part
         self.rangeA = rangeA
         self.rangeB = rangeB
         self.accessA = accessA
@@ -127,4 +137,16 @@ public struct FieldDifference: Hashable, Sendable {
 
     /// The bytes concerned on `side`.
     public func range(on side: DiffSide) -> ConfigRange? { side == .a ? rangeA : rangeB }
+
+    /// The field's name, for a field difference.
+    public var field: String? {
+        if case .field(let name, _) = part { return name }
+        return nil
+    }
+
+    /// The field's bits within its register, for a field difference.
+    public var bits: ClosedRange<Int>? {
+        if case .field(_, let bits) = part { return bits }
+        return nil
+    }
 }

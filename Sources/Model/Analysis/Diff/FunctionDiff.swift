@@ -73,8 +73,11 @@ private struct Comparison {
 
     mutating func run() {
         if a.space.size != b.space.size { layout.append(LayoutDifference(.size(a: a.space.size, b: b.space.size))) }
-        if a.space.readByteCount != b.space.readByteCount || a.space.unreadable != b.space.unreadable
-            || a.space.readableLength != b.space.readableLength
+        // Read bytes matter when a side is short of its size (an unprivileged read, holes).
+        let isShort = !a.space.isComplete || !b.space.isComplete
+        if isShort
+            && (a.space.readByteCount != b.space.readByteCount || a.space.unreadable != b.space.unreadable
+                || a.space.readableLength != b.space.readableLength)
         {
             layout.append(LayoutDifference(.readBytes(a: a.space.readByteCount, b: b.space.readByteCount)))
         }
@@ -175,11 +178,34 @@ private struct Comparison {
             if rightByKey[key] == nil { rightByKey[key] = index }
         }
         var matched = Set<Int>()
-        for register in left.registers {
+        var pairs = [(Int, Int?)]()
+        for (leftIndex, register) in left.registers.enumerated() {
             let key = RegisterKey(offset: register.offset.rawValue - baseA, name: register.spec.name)
             if let index = rightByKey[key], !matched.contains(index) {
                 matched.insert(index)
-                compareRegister(register, right.registers[index], structure: structure)
+                pairs.append((leftIndex, index))
+            } else {
+                pairs.append((leftIndex, nil))
+            }
+        }
+        // A register the other table names differently (a VF's table, another header layout):
+        // the one at the same place with the same width.
+        for position in pairs.indices where pairs[position].1 == nil {
+            let register = left.registers[pairs[position].0]
+            let relative = register.offset.rawValue - baseA
+            let index = right.registers.indices.first { index in
+                !matched.contains(index) && right.registers[index].offset.rawValue - baseB == relative
+                    && right.registers[index].spec.width == register.spec.width
+            }
+            if let index {
+                matched.insert(index)
+                pairs[position].1 = index
+            }
+        }
+        for (leftIndex, rightIndex) in pairs {
+            let register = left.registers[leftIndex]
+            if let rightIndex {
+                compareRegister(register, right.registers[rightIndex], structure: structure)
             } else {
                 fields.append(absentRegister(register, on: .b, structure: structure))
             }
@@ -207,7 +233,7 @@ private struct Comparison {
         let present =
             register.spec.isOpaque ? bytesValue(register.range, in: missing == .a ? b : a) : registerValue(register)
         return FieldDifference(
-            structure: structure, register: register.spec.name, field: nil, bits: nil,
+            structure: structure, register: register.spec.name, part: .register,
             rangeA: missing == .a ? nil : register.range, rangeB: missing == .b ? nil : register.range,
             accessA: nil, accessB: nil, a: missing == .a ? .absent : present, b: missing == .b ? .absent : present,
             differenceClass: .identity)
@@ -238,7 +264,7 @@ private struct Comparison {
                 {
                     fields.append(
                         FieldDifference(
-                            structure: structure, register: register, field: nil, bits: nil, rangeA: left.range,
+                            structure: structure, register: register, part: .register, rangeA: left.range,
                             rangeB: right.range, accessA: nil, accessB: nil, a: bytesValue(left.range, in: a),
                             b: bytesValue(right.range, in: b), differenceClass: .identity))
                 }
@@ -251,12 +277,23 @@ private struct Comparison {
                 differenceClass: differenceClass)
             return
         }
+        guard Self.signature(left.spec) == Self.signature(right.spec) else {
+            // The tables describe the register differently (a PF's and a VF's, two port types):
+            // the value as read is compared, as one register.
+            let valueA = registerValue(left)
+            let valueB = registerValue(right)
+            if valueA != valueB {
+                fields.append(
+                    FieldDifference(
+                        structure: structure, register: register, part: .register, rangeA: left.range,
+                        rangeB: right.range, accessA: nil, accessB: nil, a: valueA, b: valueB,
+                        differenceClass: .identity))
+            }
+            return
+        }
         for field in left.spec.fields {
             guard let other = right.spec.fields.first(where: { $0.name == field.name && $0.lowBit == field.lowBit })
-            else {
-                fields.append(absentField(field, register: left, missing: .b, structure: structure))
-                continue
-            }
+            else { continue }
             let valueA = fieldValue(field, in: left)
             let valueB = fieldValue(other, in: right)
             guard valueA != valueB else { continue }
@@ -265,15 +302,12 @@ private struct Comparison {
                 other.access, field: other.name, register: right.spec.name, in: structure.kind)
             fields.append(
                 FieldDifference(
-                    structure: structure, register: register, field: field.name, bits: field.lowBit...field.highBit,
+                    structure: structure, register: register,
+                    part: .field(field.name, bits: field.lowBit...field.highBit),
                     rangeA: Self.bytes(of: field, in: left), rangeB: Self.bytes(of: other, in: right),
                     accessA: field.access, accessB: other.access, a: valueA, b: valueB,
                     // Tables that disagree on a field's access describe different functions.
                     differenceClass: classA == classB ? classA : .identity))
-        }
-        for field in right.spec.fields
-        where !left.spec.fields.contains(where: { $0.name == field.name && $0.lowBit == field.lowBit }) {
-            fields.append(absentField(field, register: right, missing: .a, structure: structure))
         }
         // Bits no field of either table covers (reserved by omission).
         let described = (left.spec.fields + right.spec.fields).reduce(UInt64(0)) { $0 | $1.mask }
@@ -283,28 +317,27 @@ private struct Comparison {
         if free != 0, let valueA = left.value, let valueB = right.value, valueA & free != valueB & free {
             fields.append(
                 FieldDifference(
-                    structure: structure, register: register, field: nil, bits: nil, rangeA: left.range,
+                    structure: structure, register: register, part: .undescribedBits, rangeA: left.range,
                     rangeB: right.range, accessA: nil, accessB: nil,
                     a: .field(raw: valueA & free, decoded: .number(valueA & free)),
                     b: .field(raw: valueB & free, decoded: .number(valueB & free)), differenceClass: .identity))
         }
     }
 
+    private struct FieldSignature: Hashable {
+        var name: String
+        var lowBit: Int
+        var bitCount: Int
+    }
+
+    /// The fields' names and bits: two tables with the same signature describe a register alike.
+    private static func signature(_ spec: RegisterSpec) -> [FieldSignature] {
+        spec.fields.map { FieldSignature(name: $0.name, lowBit: $0.lowBit, bitCount: $0.bitCount) }
+    }
+
     func fieldValue(_ field: RegisterField, in register: DecodedRegister) -> DiffValue {
         guard let raw = register.value(of: field) else { return .unreadable }
         return .field(raw: raw, decoded: field.decoding.decode(raw, lowBit: field.lowBit))
-    }
-
-    func absentField(_ field: RegisterField, register: DecodedRegister, missing: DiffSide, structure: DiffStructure)
-        -> FieldDifference
-    {
-        let present = fieldValue(field, in: register)
-        let range = Self.bytes(of: field, in: register)
-        return FieldDifference(
-            structure: structure, register: register.spec.name, field: field.name, bits: field.lowBit...field.highBit,
-            rangeA: missing == .a ? nil : range, rangeB: missing == .b ? nil : range,
-            accessA: missing == .a ? nil : field.access, accessB: missing == .b ? nil : field.access,
-            a: missing == .a ? .absent : present, b: missing == .b ? .absent : present, differenceClass: .identity)
     }
 
     /// The bytes holding a field's bits.
@@ -344,7 +377,7 @@ private struct Comparison {
             let rangeB = ConfigRange(startB + position, length: end - position)
             fields.append(
                 FieldDifference(
-                    structure: structure, register: register, field: nil, bits: nil, rangeA: rangeA, rangeB: rangeB,
+                    structure: structure, register: register, part: .bytes, rangeA: rangeA, rangeB: rangeB,
                     accessA: nil, accessB: nil, a: bytesValue(rangeA, in: a), b: bytesValue(rangeB, in: b),
                     differenceClass: differenceClass))
             position = end
@@ -390,7 +423,7 @@ private struct Comparison {
             let rangeB = ConfigRange(offsetB, length: end - position)
             fields.append(
                 FieldDifference(
-                    structure: structure, register: nil, field: nil, bits: nil, rangeA: rangeA, rangeB: rangeB,
+                    structure: structure, register: nil, part: .bytes, rangeA: rangeA, rangeB: rangeB,
                     accessA: nil, accessB: nil, a: bytesValue(rangeA, in: a), b: bytesValue(rangeB, in: b),
                     differenceClass: isVendor ? .vendorDefined : .identity))
             position = end
