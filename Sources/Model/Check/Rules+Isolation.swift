@@ -71,7 +71,8 @@ extension RuleContext {
 
     private mutating func iommuRule() {
         let this = self.this
-        guard let group = this.function.iommuGroup else { return }
+        // Bridges are not assigned to guests; their group matters through its endpoints.
+        guard let group = this.function.iommuGroup, !this.isBridge else { return }
         let own = this.address.description
         let bridges = Set(
             check.functions.filter { $0.isBridge && $0.function.origin == .host }.map { $0.address.description })
