@@ -95,7 +95,7 @@ import Testing
     @Test func functionKeyBarComesFromTheKeyTable() {
         var state = Fixtures.demoState(size: Size(width: 120, height: 40))
         let bar = KeyMap.functionBar(for: state)
-        #expect(bar.map(\.key) == [1, 3, 4, 6, 7, 8, 9, 10])
+        #expect(bar.map(\.key) == [1, 2, 3, 4, 6, 7, 8, 9, 10])
         for entry in bar {
             #expect(
                 KeyMap.bindings.contains { $0.functionKey == entry.key && $0.keys.contains(.key(.function(entry.key))) }
@@ -103,13 +103,14 @@ import Testing
         }
         state.isLive = true
         #expect(KeyMap.functionBar(for: state).contains { $0.key == 5 && $0.label == "Pause" })
-        var buffer = ScreenBuffer(size: Size(width: 70, height: 1))
+        var buffer = ScreenBuffer(size: Size(width: 80, height: 1))
         FunctionKeyBar(entries: bar).render(into: &buffer, area: buffer.bounds)
-        #expect(buffer.text(row: 0).hasPrefix("F1Help F3Search F4Filter F6Unfold F7Plan F8PF/VF F9Write F10Quit"))
+        #expect(
+            buffer.text(row: 0).hasPrefix("F1Help F2Check F3Search F4Filter F6Unfold F7Plan F8PF/VF F9Write F10Quit"))
     }
 
     @Test func helpListsEveryBindingWithHelpText() {
-        var buffer = ScreenBuffer(size: Size(width: 120, height: 50))
+        var buffer = ScreenBuffer(size: Size(width: 120, height: 70))
         HelpView(glyphs: .unicode).render(into: &buffer, area: buffer.bounds)
         for binding in KeyMap.bindings where !binding.help.isEmpty {
             #expect(buffer.text.contains(binding.help), "\(binding.help)")

@@ -23,11 +23,24 @@ public struct AppState: Sendable {
     // MARK: The selected function
     public private(set) var selected: SelectedFunction?
 
+    // MARK: Health check
+    /// `cfgtui check` of the loaded functions: the tree's links and badges, the findings pane.
+    public private(set) var check: ExplorerCheck
+    /// Whether the fields pane lists the findings of the selected function and its path.
+    public var showsFindings = false
+    /// The selected finding of that list.
+    public var findingsList = ListViewState()
+
     // MARK: Overlays
     /// The placement overlay, when on.
     public var overlay: PlanOverlay?
     /// Whether the fields pane shows the PF/VF comparison instead.
     public var showsComparison = false
+    /// Picking the function to compare with (after `C`): the function the pick started from;
+    /// the tree's selection is the candidate.
+    public var diffPick: Int?
+    /// The comparison of the selected function with another, in the fields pane.
+    public var diff: ExplorerDiff?
     /// The write simulator, when on.
     public var writeSession: WriteSession?
     /// QEMU's device and machine for the write panel's qemu model (`--guest-bus`,
@@ -90,6 +103,7 @@ public struct AppState: Sendable {
         treeRows = DeviceTree.rows(for: functions)
         visibleRows = treeRows
         deviceSearch = DeviceSearch(functions)
+        check = ExplorerCheck(functions)
         if let preselect, let row = visibleRows.firstIndex(where: { functions[$0.functionIndex].address == preselect })
         {
             deviceList.selection = row
@@ -121,11 +135,13 @@ public struct AppState: Sendable {
         if selected?.functionIndex == index { return }
         overlay = nil
         writeSession = nil
+        diff = nil
         selected = SelectedFunction(functionIndex: index, function: functions[index], foldZeroRows: foldZeroRows)
         cursor = 0
         mapScroll = 0
         chainList = ListViewState()
         fieldList = ListViewState()
+        findingsList = ListViewState()
         changedAt = [:]
         lastRead = time
     }
@@ -149,11 +165,15 @@ public struct AppState: Sendable {
         guard let index = functions.firstIndex(where: { $0.address == function.address }) else { return }
         if goneAddresses.remove(function.address) != nil { status = StatusMessage("\(function.address) is back") }
         let old = functions[index].space.bytes
+        let oldSpace = functions[index].space
         // A re-read brings new bytes; relations and names found at the first scan still hold.
         var function = function
         function.relation = functions[index].relation
         function.names = functions[index].names
         functions[index] = function
+        refreshDiff()
+        // Changed bytes can change the findings (a link retrained, an error logged): check again.
+        if function.space != oldSpace { check = ExplorerCheck(functions) }
         // New IDs change what the function is found by: the next filter starts from scratch.
         if deviceSearch.update(function, at: index) { filterMatches = nil }
         if selected?.functionIndex == index {

@@ -27,7 +27,9 @@ public struct AppView: Widget {
                 : "Devices: '\(state.deviceFilter)' \(state.visibleRows.count)/\(state.functions.count)"
             DeviceListView(
                 functions: state.functions, rows: state.visibleRows, list: state.deviceList,
-                isFocused: state.focus == .devices, glyphs: state.glyphs, title: title, gone: state.goneAddresses
+                isFocused: state.focus == .devices, glyphs: state.glyphs, title: title, gone: state.goneAddresses,
+                check: state.check,
+                bottleneckIndex: state.selected.flatMap { state.check.bottleneck(of: $0.functionIndex)?.lowerIndex }
             ).render(into: &buffer, area: devices)
         }
         if let selected = state.displayed {
@@ -53,7 +55,13 @@ public struct AppView: Widget {
                 TraceView(session: session, isFocused: state.focus == .trace, glyphs: state.glyphs).render(
                     into: &buffer, area: trace)
             }
-            if let fields = layout.fields, state.showsComparison {
+            if let fields = layout.fields, state.showsFindings {
+                FindingsView(
+                    functions: state.functions, groups: state.findingGroups, selection: state.findingsList.selection,
+                    bottleneck: state.selected.flatMap { state.check.bottleneck(of: $0.functionIndex)?.link },
+                    isFocused: state.focus == .fields, glyphs: state.glyphs
+                ).render(into: &buffer, area: fields)
+            } else if let fields = layout.fields, state.showsComparison {
                 comparison().render(into: &buffer, area: fields)
             } else if let fields = layout.fields {
                 FieldDetailView(

@@ -136,12 +136,14 @@ extension Binding {
         case overlayIsOn
         case simulatorIsOn
         case deviceFilterIsSet
+        case findingsAreShown
 
         func holds(in state: AppState) -> Bool {
             switch self {
             case .overlayIsOn: state.overlay != nil
             case .simulatorIsOn: state.writeSession != nil
             case .deviceFilterIsSet: !state.deviceFilter.isEmpty
+            case .findingsAreShown: state.showsFindings
             }
         }
     }

@@ -20,6 +20,12 @@ public enum KeyMap {
             [.escape], "Esc", help: "Clear the device filter (when one is set)", action: .clearFilter,
             when: .deviceFilterIsSet),
         Binding(
+            [.function(2), .character("!")], "F2 !", functionKey: 2, bar: "Check",
+            help: "Findings (cfgtui check) of this function and its path; Enter jumps to the register",
+            action: .toggleFindings),
+        Binding(
+            [.escape], "Esc", help: "Close the findings", action: .toggleFindings, when: .findingsAreShown),
+        Binding(
             [.function(5), .character("p")], "F5 p", functionKey: 5, bar: "Pause",
             help: "Pause or resume live re-reading (this host only)", action: .togglePause),
         Binding(
@@ -203,6 +209,7 @@ public enum KeyMap {
             }
             if binding.action == .toggleFold { label = state.foldZeroRows ? "Unfold" : "Fold" }
             if binding.action == .overlay(.toggle) { label = state.overlay == nil ? "Plan" : "Unplan" }
+            if binding.action == .toggleFindings { label = state.showsFindings ? "Field" : "Check" }
             if binding.action == .simulator(.toggle) { label = state.writeSession == nil ? "Write" : "EndWr" }
             entries.append((number, label))
         }

@@ -115,6 +115,10 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.status = StatusMessage("export failed: cannot write \(path)", kind: .error)
     case .toggleComparison:
         state.showsComparison.toggle()
+    case .toggleFindings:
+        state.toggleFindings()
+    case .diff(let diffAction):
+        state.changeDiff(diffAction)
     case .simulator(let simulatorAction):
         return state.simulate(simulatorAction)
     }
@@ -316,6 +320,10 @@ extension AppState {
         case .chain:
             guard let selected = displayed else { return }
             chainList.move(by: rows, count: selected.chainEntries.count)
+        case .fields where showsFindings:
+            findingsList.move(by: rows, count: findingEntries.count)
+        case .fields where diff != nil:
+            diff?.list.move(by: rows, count: diff.map { DiffView.lines(for: $0.comparison).count } ?? 0)
         case .fields:
             fieldList.move(by: rows, count: currentRegister?.spec.fields.count ?? 0)
         case .trace:
@@ -340,6 +348,7 @@ extension AppState {
         case .devices: selectDevice(row: toEnd ? visibleRows.count - 1 : 0, readAt: isLive ? now : nil)
         case .map: moveCursor(to: toEnd ? (displayed?.analysis.space.size ?? 1) - 1 : 0)
         case .chain: chainList.jump(toEnd: toEnd, count: displayed?.chainEntries.count ?? 0)
+        case .fields where showsFindings: findingsList.jump(toEnd: toEnd, count: findingEntries.count)
         case .fields: fieldList.jump(toEnd: toEnd, count: currentRegister?.spec.fields.count ?? 0)
         case .trace:
             let count = writeSession?.history.records.count ?? 1
@@ -350,6 +359,10 @@ extension AppState {
 
     /// Enter.
     mutating func activate() {
+        if focus == .fields && showsFindings {
+            activateFinding()
+            return
+        }
         guard let selected = displayed else {
             if focus == .devices { status = StatusMessage("no device selected") }
             return
