@@ -117,8 +117,6 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.showsComparison.toggle()
     case .toggleFindings:
         state.toggleFindings()
-    case .diff(let diffAction):
-        state.changeDiff(diffAction)
     case .simulator(let simulatorAction):
         return state.simulate(simulatorAction)
     }
@@ -322,8 +320,6 @@ extension AppState {
             chainList.move(by: rows, count: selected.chainEntries.count)
         case .fields where showsFindings:
             findingsList.move(by: rows, count: findingEntries.count)
-        case .fields where diff != nil:
-            diff?.list.move(by: rows, count: diff.map { DiffView.lines(for: $0.comparison).count } ?? 0)
         case .fields:
             fieldList.move(by: rows, count: currentRegister?.spec.fields.count ?? 0)
         case .trace:
