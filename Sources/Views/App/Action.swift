@@ -34,6 +34,8 @@ public enum Action: Hashable, Sendable {
     case toggleComparison
     /// Show the findings of the selected function and its path in the fields pane, or close them.
     case toggleFindings
+    /// Compare the selected function with any other (`C`, pick from the tree).
+    case diff(DiffAction)
     case resized(Size)
     /// Time passes (seconds on a monotonic clock); drives live re-reads and change highlights.
     case tick(now: Double)
@@ -59,7 +61,7 @@ public enum Action: Hashable, Sendable {
         case .moveVertically, .moveHorizontally, .page, .jumpToEnd, .focusNext, .focusPrevious, .focus, .activate,
             .nextCapability, .previousCapability, .startSearch, .startFilter, .input, .clearFilter, .toggleHelp,
             .scrollHelp,
-            .togglePause, .toggleFold, .toggleComparison, .toggleFindings, .click, .scroll, .overlay, .simulator,
+            .togglePause, .toggleFold, .toggleComparison, .toggleFindings, .diff, .click, .scroll, .overlay, .simulator,
             .exported, .quit:
             false
         }

@@ -36,6 +36,11 @@ public struct AppState: Sendable {
     public var overlay: PlanOverlay?
     /// Whether the fields pane shows the PF/VF comparison instead.
     public var showsComparison = false
+    /// Picking the function to compare with (after `C`): the function the pick started from;
+    /// the tree's selection is the candidate.
+    public var diffPick: Int?
+    /// The comparison of the selected function with another, in the fields pane.
+    public var diff: ExplorerDiff?
     /// The write simulator, when on.
     public var writeSession: WriteSession?
     /// QEMU's device and machine for the write panel's qemu model (`--guest-bus`,
@@ -130,6 +135,7 @@ public struct AppState: Sendable {
         if selected?.functionIndex == index { return }
         overlay = nil
         writeSession = nil
+        diff = nil
         selected = SelectedFunction(functionIndex: index, function: functions[index], foldZeroRows: foldZeroRows)
         cursor = 0
         mapScroll = 0
@@ -165,6 +171,7 @@ public struct AppState: Sendable {
         function.relation = functions[index].relation
         function.names = functions[index].names
         functions[index] = function
+        refreshDiff()
         // Changed bytes can change the findings (a link retrained, an error logged): check again.
         if function.space != oldSpace { check = ExplorerCheck(functions) }
         // New IDs change what the function is found by: the next filter starts from scratch.

@@ -48,7 +48,7 @@ public struct AppView: Widget {
                     analysis: selected.analysis, rows: selected.rows, scroll: state.mapScroll, cursor: state.cursor,
                     highlight: highlight, changed: changed, isFocused: state.focus == .map, glyphs: state.glyphs,
                     title: mapTitle(selected), proposals: showsDevice ? [] : state.overlay?.proposedRanges ?? [],
-                    conflict: state.overlay?.conflict?.range
+                    conflict: state.overlay?.conflict?.range, differing: state.diff?.marked ?? []
                 ).render(into: &buffer, area: map)
             }
             if let trace = layout.trace, let session = state.writeSession {
@@ -59,6 +59,15 @@ public struct AppView: Widget {
                 FindingsView(
                     functions: state.functions, groups: state.findingGroups, selection: state.findingsList.selection,
                     bottleneck: state.selected.flatMap { state.check.bottleneck(of: $0.functionIndex)?.link },
+                    isFocused: state.focus == .fields, glyphs: state.glyphs
+                ).render(into: &buffer, area: fields)
+            } else if let fields = layout.fields, state.diff != nil || state.diffPick != nil {
+                DiffView(
+                    comparison: state.diff?.comparison,
+                    pickBase: state.diffPick.flatMap {
+                        state.functions.indices.contains($0) ? state.functions[$0] : nil
+                    },
+                    pickCandidate: state.selectedFunction, scroll: state.diff?.list.selection ?? 0,
                     isFocused: state.focus == .fields, glyphs: state.glyphs
                 ).render(into: &buffer, area: fields)
             } else if let fields = layout.fields, state.showsComparison {
@@ -263,6 +272,16 @@ public struct AppView: Widget {
 
     private func legendPieces() -> [(String, CellStyle)] {
         if case .typing(let input) = state.mode { return inputPieces(input) }
+        if let base = state.diffPick, state.functions.indices.contains(base), state.status == nil {
+            return [
+                ("COMPARE:", CellStyle(.title, [.bold])),
+                (
+                    state.functions[base].address.description + " with the function selected in the tree",
+                    CellStyle(.info)
+                ),
+                ("Enter compare  Esc cancel", CellStyle(.dim)),
+            ]
+        }
         if state.focus == .chain, let selected = state.displayed,
             selected.chainEntries.indices.contains(state.chainList.selection),
             case .diagnostic(let diagnostic) = selected.chainEntries[state.chainList.selection]

@@ -113,6 +113,8 @@ extension Binding {
         /// Moving a proposal of the placement overlay: these keys come first, the panes' keys
         /// still apply to the rest.
         case movingProposal
+        /// Picking the function to compare with (after `C`): these keys come first.
+        case pickingDiff
         /// Typing a line: a search, the device filter, setpci expressions, a field value.
         case typing
         /// The help overlay is open.
@@ -125,6 +127,7 @@ extension Binding {
             switch self {
             case .panes, .anywhere: nil
             case .movingProposal: "Moving (m):"
+            case .pickingDiff: "Picking the function to compare with (C):"
             case .typing: "Typing:"
             case .help: "In this help:"
             }
@@ -137,6 +140,7 @@ extension Binding {
         case simulatorIsOn
         case deviceFilterIsSet
         case findingsAreShown
+        case diffIsShown
 
         func holds(in state: AppState) -> Bool {
             switch self {
@@ -144,6 +148,7 @@ extension Binding {
             case .simulatorIsOn: state.writeSession != nil
             case .deviceFilterIsSet: !state.deviceFilter.isEmpty
             case .findingsAreShown: state.showsFindings
+            case .diffIsShown: state.diff != nil
             }
         }
     }

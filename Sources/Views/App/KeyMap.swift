@@ -79,6 +79,11 @@ public enum KeyMap {
             [.function(8), .character("c")], "F8 c", functionKey: 8, bar: "PF/VF",
             help: "Compare a VF with its PF side by side: what the VF lacks", action: .toggleComparison),
         Binding(
+            [.character("C")], "C",
+            help: "Compare with any function (cfgtui diff): pick it in the tree, Enter; C or Esc closes",
+            action: .diff(.toggle)),
+        Binding([.escape], "Esc", help: "Close the comparison", action: .diff(.cancel), when: .diffIsShown),
+        Binding(
             [.character("s")], "s",
             help: "Overlay: next strategy (\(PlanOverlay.strategies.map(\.rawValue).joined(separator: ", ")))",
             action: .overlay(.cycleStrategy), when: .overlayIsOn),
@@ -150,6 +155,12 @@ public enum KeyMap {
             [.escape], "Esc", help: "back to its last valid offset", action: .overlay(.cancelMoving),
             context: .movingProposal),
 
+        // Picking the function to compare with (after C): the tree's keys move the candidate.
+        Binding(
+            [.enter], "Enter", help: "compare with the function selected in the tree", action: .diff(.confirm),
+            context: .pickingDiff),
+        Binding([.escape], "Esc", help: "cancel", action: .diff(.cancel), context: .pickingDiff),
+
         // Typing a line.
         Binding([.enter], "Enter", help: "search / keep / apply", action: .input(.commit), context: .typing),
         Binding([.escape], "Esc", help: "cancel, clear a filter", action: .input(.cancel), context: .typing),
@@ -180,7 +191,10 @@ public enum KeyMap {
         switch state.mode {
         case .help: [.help, .anywhere]
         case .typing: [.typing, .anywhere]
-        case .normal: state.overlay?.isMoving == true ? [.movingProposal, .panes, .anywhere] : [.panes, .anywhere]
+        case .normal:
+            state.overlay?.isMoving == true
+                ? [.movingProposal, .panes, .anywhere]
+                : state.diffPick != nil ? [.pickingDiff, .panes, .anywhere] : [.panes, .anywhere]
         }
     }
 

@@ -117,6 +117,8 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.showsComparison.toggle()
     case .toggleFindings:
         state.toggleFindings()
+    case .diff(let diffAction):
+        state.changeDiff(diffAction)
     case .simulator(let simulatorAction):
         return state.simulate(simulatorAction)
     }
@@ -320,6 +322,11 @@ extension AppState {
             chainList.move(by: rows, count: selected.chainEntries.count)
         case .fields where showsFindings:
             findingsList.move(by: rows, count: findingEntries.count)
+        case .fields where diff != nil:
+            if var current = diff {
+                current.list.move(by: rows, count: DiffView.lines(for: current.comparison).count)
+                diff = current
+            }
         case .fields:
             fieldList.move(by: rows, count: currentRegister?.spec.fields.count ?? 0)
         case .trace:

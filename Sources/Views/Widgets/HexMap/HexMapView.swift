@@ -19,10 +19,14 @@ public struct HexMapView: Widget {
     public var proposals: [ConfigRange]
     /// Bytes where a pinned proposal cannot go.
     public var conflict: ConfigRange?
+    /// Bytes that differ from the function compared with (`C`): bold and underlined, and
+    /// `~diff` in the owner column, so they show without colour.
+    public var differing: Set<Int>
 
     public init(
         analysis: FunctionAnalysis, rows: [MapRow], scroll: Int, cursor: Int, highlight: Range<Int>?, changed: Set<Int>,
-        isFocused: Bool, glyphs: GlyphSet, title: String, proposals: [ConfigRange] = [], conflict: ConfigRange? = nil
+        isFocused: Bool, glyphs: GlyphSet, title: String, proposals: [ConfigRange] = [], conflict: ConfigRange? = nil,
+        differing: Set<Int> = []
     ) {
         self.analysis = analysis
         self.rows = rows
@@ -35,6 +39,7 @@ public struct HexMapView: Widget {
         self.title = title
         self.proposals = proposals
         self.conflict = conflict
+        self.differing = differing
     }
 
     private func isProposed(_ offset: Int) -> Bool {
@@ -103,6 +108,7 @@ public struct HexMapView: Widget {
             var style = ByteStyle.style(for: owner, offset: byteOffset, in: analysis)
             if isProposed(byteOffset) { style = CellStyle(.proposed, [.bold, .underline]) }
             if let conflict, conflict.contains(ConfigOffset(byteOffset)) { style = CellStyle(.conflict, [.bold]) }
+            if differing.contains(byteOffset) { style = CellStyle(.changed, [.bold, .underline]) }
             if changed.contains(byteOffset) { style = CellStyle(.changed, [.bold]) }
             if let highlight, highlight.contains(byteOffset) {
                 style = CellStyle(.fieldHighlight, [.bold, .underline])
@@ -117,6 +123,11 @@ public struct HexMapView: Widget {
             }
         }
         renderOwners(owners, offset: offset, y: y, into: &buffer, inner: inner)
+        if !differing.isEmpty, (offset..<(offset + 16)).contains(where: { differing.contains($0) }) {
+            var column = inner.x + HexRowLayout.ownerColumn
+            while column < inner.maxX, buffer.cell(x: column, y: y)?.character != " " { column += 1 }
+            buffer.put("~diff", x: column + 1, y: y, style: CellStyle(.changed, [.bold]), clip: inner)
+        }
         if let conflict, conflict.start.rawValue < offset + 16, conflict.end.rawValue > offset {
             var column = inner.x + HexRowLayout.ownerColumn
             while column < inner.maxX, buffer.cell(x: column, y: y)?.character != " " { column += 1 }
