@@ -59,3 +59,6 @@ shot write-simulator 120 40 "F10Quit" "--demo -s 01:00.1" w i "=COMMAND.W=0406" 
 #    on q35's root bus and QEMU's vPASID at 0xff8; a guest write to the vPASID's Control shows
 #    the bits QEMU keeps (mask 0x07) and what still reaches the device through vfio.
 shot qemu-layer 120 40 "F10Quit" "--demo -s 01:00.1 --guest-bus root --vpasid" w M M i "=ECAP_PASID+6.W=ffff" Enter
+# 7. cfgtui check in the explorer: every link and each function's findings badge in the tree, the
+#    NVMe PF's path bottleneck marked, and its findings with its root port's (! opens them).
+shot findings 160 44 "F10Quit" "--demo -s 01:00.0" '!' Down Down
