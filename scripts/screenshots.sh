@@ -62,3 +62,7 @@ shot qemu-layer 120 40 "F10Quit" "--demo -s 01:00.1 --guest-bus root --vpasid" w
 # 7. cfgtui check in the explorer: every link and each function's findings badge in the tree, the
 #    NVMe PF's path bottleneck marked, and its findings with its root port's (! opens them).
 shot findings 160 44 "F10Quit" "--demo -s 01:00.0" '!' Down Down
+# 8. cfgtui diff in the explorer: a real VF (QEMU's nvme) compared with its PF (C pre-selects it,
+#    Enter): layout and field differences with their classes, the migration verdict, and the
+#    VF's differing bytes marked ~diff in the map.
+shot diff-explorer 140 44 "F10Quit" "-F ../shared/corpus/qemu/nvme-sriov-after-all.txt -s 01:00.1" C Enter
