@@ -215,6 +215,11 @@ import Testing
         UpdateTests.press([.function(2)], &state)
         #expect(state.showsFindings)
         #expect(KeyMap.functionBar(for: state).contains { $0.key == 2 && $0.label == "Field" })
+        var help = ScreenBuffer(size: Size(width: 120, height: 80))
+        HelpView(glyphs: .unicode).render(into: &help, area: help.bounds)
+        #expect(help.text.contains("F2 !        Findings (cfgtui check) of this function and its path"))
+        #expect(help.text.contains("▼ the slowest link on the selected endpoint's path"))
+        #expect(help.text.contains("E1 W2 i3 a function's findings in the tree"))
     }
 
     // MARK: - Checking again

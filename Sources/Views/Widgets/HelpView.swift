@@ -91,6 +91,14 @@ public struct HelpView: Widget {
                 CellStyle(.proposed, [.bold, .underline])
             ),
             ("!conflict where a proposal being moved cannot go", CellStyle(.conflict, [.bold])),
+            (
+                "E1 W2 i3 a function's findings in the tree: errors, warnings, notes (F2 lists them)",
+                CellStyle(.error, [.bold])
+            ),
+            (
+                DeviceListView.bottleneckMark(glyphs) + " the slowest link on the selected endpoint's path",
+                CellStyle(.warning, [.bold])
+            ),
         ]
         lines += legend.map { Line.text("  " + $0.0, $0.1) }
         return lines
