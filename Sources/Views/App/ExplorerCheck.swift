@@ -103,8 +103,11 @@ public struct ExplorerCheck: Sendable {
     /// The slowest link on an endpoint's path, and the function at its lower end.
     public func bottleneck(of index: Int) -> (link: PathLink, lowerIndex: Int?)? {
         guard bottlenecks.indices.contains(index), let link = bottlenecks[index] else { return nil }
-        let source = report.functions.first { $0.index == index }?.key.source
-        return (link, source.flatMap { indexByKey[FunctionKey(source: $0, address: link.lower)] })
+        // Every function is in scope, so the report's entries are in function order.
+        let entry =
+            report.functions.indices.contains(index) && report.functions[index].index == index
+            ? report.functions[index] : report.functions.first { $0.index == index }
+        return (link, entry.flatMap { indexByKey[FunctionKey(source: $0.key.source, address: link.lower)] })
     }
 
     /// The functions from `index`'s parent up to the topmost one (a cycle of bus ranges is cut).
