@@ -200,6 +200,42 @@ import Testing
         }
     }
 
+    /// Hostile spaces: random bytes with the capability list on, at every size and with holes;
+    /// the comparison is total, a space equals itself, and a changed byte is always reported.
+    @Test func randomSpacesNeverTrapAndEveryChangeIsReported() {
+        var generator = SplitMix(seed: 0xD1FF)
+        for round in 0..<200 {
+            let size = [64, 256, 4096, 4096, 4096][round % 5]
+            var bytes = (0..<size).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            if size > 0x34 {
+                bytes[0x06] |= 0x10
+                bytes[0x0E] = UInt8(round % 3)
+            }
+            if size == 4096, round % 2 == 0 {
+                // A PCI Express capability so the extended list is walked.
+                bytes[0x34] = 0x40
+                bytes[0x40] = 0x10
+            }
+            let holes = round % 7 == 0 && size == 4096 ? [ConfigRange(0x200, length: 0x40)] : []
+            let space = ConfigSpace(bytes: bytes, size: size == 64 ? 256 : size, unreadable: holes)
+            let analysis = FunctionAnalysis(space: space, isVirtualFunction: round % 4 == 1)
+            #expect(FunctionDiff(analysis, FunctionAnalysis(space: space, isVirtualFunction: round % 4 == 1)).isEmpty)
+            let offset = Int(generator.next() % UInt64(size))
+            guard space.isReadable(offset) else { continue }
+            var changed = bytes
+            changed[offset] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
+            let other = FunctionAnalysis(
+                space: ConfigSpace(bytes: changed, size: space.size, unreadable: holes),
+                isVirtualFunction: round % 4 == 1)
+            let diff = FunctionDiff(analysis, other)
+            let covered = (diff.ranges(on: .a) + diff.ranges(on: .b)).contains { $0.contains(ConfigOffset(offset)) }
+            #expect(covered, "round \(round): byte 0x\(String(offset, radix: 16)) changed, not reported")
+            // And against a completely different random space.
+            let stranger = (0..<4096).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            _ = FunctionDiff(analysis, FunctionAnalysis(space: ConfigSpace(bytes: stranger)))
+        }
+    }
+
     // MARK: - Real dumps
 
     @Test(.requires(.corpus)) func everyCorpusFunctionEqualsItself() throws {

@@ -16,8 +16,11 @@ public struct ExplorerDiff: Sendable {
         self.otherIndex = otherIndex
         comparison = FunctionComparison(a: selected, b: other)
         var marked = Set<Int>()
-        for range in comparison.diff.ranges(on: .a) where range.length > 0 {
-            for offset in range.start.rawValue..<range.end.rawValue { marked.insert(offset) }
+        for range in comparison.diff.ranges(on: .a) {
+            let start = max(0, range.start.rawValue)
+            let end = min(range.end.rawValue, ConfigSpace.extendedSize)
+            guard start < end else { continue }
+            for offset in start..<end { marked.insert(offset) }
         }
         self.marked = marked
     }

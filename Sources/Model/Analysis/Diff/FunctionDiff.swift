@@ -392,9 +392,12 @@ private struct Comparison {
         _ left: DecodedStructure, _ right: DecodedStructure, structure: DiffStructure, extentA: ConfigRange,
         extentB: ConfigRange
     ) {
-        let length = min(extentA.length, extentB.length)
         let baseA = extentA.start.rawValue
         let baseB = extentB.start.rawValue
+        // An extent from a length field can run past the space: compare only what is inside it.
+        guard baseA >= 0, baseB >= 0 else { return }
+        let length = max(
+            0, min(extentA.length, extentB.length, ConfigSpace.extendedSize - baseA, ConfigSpace.extendedSize - baseB))
         let isVendor: Bool
         switch structure.kind {
         case .header: isVendor = false
