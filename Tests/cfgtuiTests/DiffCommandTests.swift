@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Testing
 
 /// `cfgtui diff` through the real binary: real dumps from the corpus, their `show --hex`
@@ -188,6 +189,38 @@ import Testing
         let text = try #require(try Tooling.runCfgtui(["diff", "-F", base.path, "--", "-F", file.path]))
         #expect(text.text.contains("Revision ID (bits 7:0): a 2, b 3  [identity, breaks migration]"), "\(text.text)")
         #expect(text.text.contains("Migration: not compatible (1 difference; 1 breaks it):"))
+    }
+
+    /// This host's path (libpci on a generated sysfs tree): a VF now against its own snapshot is
+    /// equal (the lone snapshot reads as a VF); after Bus Master Enable is set in sysfs it
+    /// differs in control state only, exit 4.
+    @Test func aHostVFAgainstItsSnapshot() throws {
+        let demo = DemoSet.functions()
+        let root = try FakeSysfsTests.makeTree(demo)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let snapshot = directory.appendingPathComponent("vf.txt")
+        try Self.snapshot(["--sysfs-root", root.path, "-s", "01:00.2"], to: snapshot)
+        let same = try #require(
+            try Tooling.runCfgtui(["diff", "--sysfs-root", root.path, "-s", "01:00.2", "--", "-F", snapshot.path]))
+        #expect(same.status == 0, "\(same.stderr)\(same.text)")
+        let config = URL(fileURLWithPath: FakeSysfsTests.devicePath(root, "0000:01:00.2")).appendingPathComponent(
+            "config")
+        var bytes = [UInt8](try Data(contentsOf: config))
+        bytes[0x04] |= 0x04
+        try Data(bytes).write(to: config)
+        let changed = try #require(
+            try Tooling.runCfgtui([
+                "diff", "--sysfs-root", root.path, "-s", "01:00.2", "--", "-F", snapshot.path, "--json",
+            ]))
+        #expect(changed.status == 4, "\(changed.stderr)")
+        let document = try Self.json(changed)
+        let fields = document["fields"] as? [[String: Any]] ?? []
+        #expect(fields.map { $0["field"] as? String } == ["Bus Master Enable"])
+        #expect(fields.first?["class"] as? String == "control")
+        #expect((document["a"] as? [String: Any])?["virtualFunction"] as? Bool == true)
+        #expect((document["b"] as? [String: Any])?["virtualFunction"] as? Bool == true)
     }
 
     // MARK: - Forms and errors
