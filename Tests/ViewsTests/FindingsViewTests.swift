@@ -188,6 +188,25 @@ import Testing
         #expect(state.currentRegister?.spec.name == "VF BAR0")
     }
 
+    @Test func aClickSelectsTheFindingDrawnThere() throws {
+        var state = UpdateTests.pf()
+        UpdateTests.press([.character("!")], &state)
+        let frame = AppView.frame(state)
+        // The port's link being down: a click on its message line (the second line of the finding).
+        let y = try #require((0..<frame.height).first { frame.text(row: $0).contains("data-link-inactive") })
+        let fields = try #require(state.layout.fields)
+        update(&state, .click(x: fields.x + 12, y: y + 1))
+        #expect(state.findingEntries.indices.contains(state.findingsList.selection))
+        #expect(state.findingEntries[state.findingsList.selection].finding.kind == .dataLinkInactive)
+        // A click on a group heading selects nothing new.
+        let heading = try #require((0..<frame.height).first { frame.text(row: $0).contains("on its path: 00:02.0") })
+        update(&state, .click(x: fields.x + 3, y: heading))
+        #expect(state.findingEntries[state.findingsList.selection].finding.kind == .dataLinkInactive)
+        UpdateTests.press([.enter], &state)
+        #expect(state.selectedFunction?.address.description == "0000:00:02.0")
+        #expect(state.currentRegister?.spec.name == "Link Status")
+    }
+
     @Test func aFunctionWithoutFindingsSaysSo() {
         var state = Fixtures.demoState(size: Size(width: 120, height: 40), preselect: "00:00.0")
         UpdateTests.press([.character("!")], &state)

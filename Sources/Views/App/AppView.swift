@@ -56,11 +56,7 @@ public struct AppView: Widget {
                     into: &buffer, area: trace)
             }
             if let fields = layout.fields, state.showsFindings {
-                FindingsView(
-                    functions: state.functions, groups: state.findingGroups, selection: state.findingsList.selection,
-                    bottleneck: state.selected.flatMap { state.check.bottleneck(of: $0.functionIndex)?.link },
-                    isFocused: state.focus == .fields, glyphs: state.glyphs
-                ).render(into: &buffer, area: fields)
+                state.findingsView.render(into: &buffer, area: fields)
             } else if let fields = layout.fields, state.diff != nil || state.diffPick != nil {
                 DiffView(
                     comparison: state.diff?.comparison,

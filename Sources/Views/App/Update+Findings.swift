@@ -22,6 +22,14 @@ extension AppState {
         }
     }
 
+    /// The findings pane as drawn, shared by the view and mouse clicks so both agree.
+    public var findingsView: FindingsView {
+        FindingsView(
+            functions: functions, groups: findingGroups, selection: findingsList.selection,
+            bottleneck: selected.flatMap { check.bottleneck(of: $0.functionIndex)?.link }, isFocused: focus == .fields,
+            glyphs: glyphs)
+    }
+
     /// F2 / !: the fields pane lists the findings (focused), or shows the fields again.
     mutating func toggleFindings() {
         showsFindings.toggle()

@@ -504,7 +504,9 @@ extension AppState {
             writeSession = session
         } else if let fields = layout.fields.map(FieldDetailView.geometry), fields.contains(x: x, y: y) {
             focus = .fields
-            if let line = fields.line(x: x, y: y) {
+            if showsFindings, let area = layout.fields {
+                if let entry = findingsView.entry(atX: x, y: y, in: area) { findingsList.selection = entry }
+            } else if let line = fields.line(x: x, y: y) {
                 let row = fieldList.row(atLine: line)
                 if row < currentRegister?.spec.fields.count ?? 0 { fieldList.selection = row }
             }

@@ -49,25 +49,7 @@ public struct FindingsView: Widget {
         let inner = area.inset(by: 1)
         guard !inner.isEmpty else { return }
         let lines = self.lines(width: inner.width)
-        // Scroll so the selected finding's lines are all in view.
-        let first = lines.firstIndex { if case .finding(let entry, _) = $0 { entry == selection } else { false } }
-        let last = lines.lastIndex { line in
-            switch line {
-            case .finding(let entry, _), .message(let entry, _): entry == selection
-            case .heading, .text: false
-            }
-        }
-        var scroll = 0
-        if let first, let last {
-            scroll = max(0, last - inner.height + 1)
-            scroll = min(scroll, first)
-            // Show the group heading above the first finding when it fits.
-            if first > 0, scroll == first, last - first + 2 <= inner.height,
-                case .heading = lines[first - 1]
-            {
-                scroll = first - 1
-            }
-        }
+        let scroll = self.scroll(lines, height: inner.height)
         for row in 0..<inner.height {
             let index = scroll + row
             guard lines.indices.contains(index) else { break }
@@ -94,6 +76,37 @@ public struct FindingsView: Widget {
                 buffer.put("        " + text, x: inner.x, y: y, style: .plain, clip: inner)
             }
         }
+    }
+
+    /// The finding drawn at a point of the pane in `area` (any of its lines), for a click.
+    public func entry(atX x: Int, y: Int, in area: Rect) -> Int? {
+        let inner = area.inset(by: 1)
+        guard inner.contains(x: x, y: y) else { return nil }
+        let lines = self.lines(width: inner.width)
+        let index = scroll(lines, height: inner.height) + y - inner.y
+        guard lines.indices.contains(index) else { return nil }
+        switch lines[index] {
+        case .finding(let entry, _), .message(let entry, _): return entry
+        case .heading, .text: return nil
+        }
+    }
+
+    /// The first line shown: the selected finding's lines all in view, with its group's
+    /// heading when it is the group's first and there is room.
+    private func scroll(_ lines: [Line], height: Int) -> Int {
+        let first = lines.firstIndex { if case .finding(let entry, _) = $0 { entry == selection } else { false } }
+        let last = lines.lastIndex { line in
+            switch line {
+            case .finding(let entry, _), .message(let entry, _): entry == selection
+            case .heading, .text: false
+            }
+        }
+        guard let first, let last else { return 0 }
+        var scroll = min(max(0, last - height + 1), first)
+        if first > 0, scroll == first, last - first + 2 <= height, case .heading = lines[first - 1] {
+            scroll = first - 1
+        }
+        return scroll
     }
 
     /// "error  ", "warning", "info   ": one width, so kinds line up.
