@@ -14,7 +14,7 @@ import Testing
     /// Each command `cfgtui` has that reads this host, with arguments that make it do its work.
     enum HostCommand: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case list, listJSON, show, showJSON, showHex, showGuestVFIO, showGuestQEMU, plan, simulateVFIO,
-            simulateDevice, simulateQEMU
+            simulateDevice, simulateQEMU, diff
 
         var testDescription: String { rawValue }
 
@@ -39,6 +39,7 @@ import Testing
                 ["simulate", "-s", host.endpoint, "--model", "device", "--script", script, "--emit-dump", emit]
             case .simulateQEMU:
                 ["simulate", "-s", host.endpoint, "--model", "qemu", "--script", script, "--emit-dump", emit]
+            case .diff: ["diff", "-s", host.endpoint, "--", "-s", host.planTarget]
             }
         }
 
@@ -47,6 +48,7 @@ import Testing
             switch self {
             case .plan: [host.planTarget]
             case .simulateVFIO, .simulateDevice, .simulateQEMU: [host.endpoint]
+            case .diff: [host.endpoint, host.planTarget]
             default: Set(host.all)
             }
         }
@@ -115,6 +117,10 @@ import Testing
             // and refuses, saying why; either way it has read it.
             #expect(output.status == 2, "\(commandLine): \(output.stderr)")
             #expect(output.stderr.contains("cfgtui: "), "plan says why it refuses")
+        } else if command == .diff {
+            // 0 equal, 4 compatible differences, 5 incompatible ones: all a comparison made.
+            #expect([0, 4, 5].contains(output.status), "\(commandLine): \(output.stderr)")
+            #expect(output.text.contains("Migration: "), "\(commandLine) printed no verdict")
         } else {
             #expect(output.status == 0, "\(commandLine): \(output.stderr)")
             #expect(!output.stdout.isEmpty, "\(commandLine) printed nothing")
