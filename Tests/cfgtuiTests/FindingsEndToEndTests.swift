@@ -49,6 +49,47 @@ import Testing
         try session.waitFor("EXIT=0")
     }
 
+    /// The screen line (with its escape sequences) whose text holds `text`.
+    static func escapedLine(containing text: String, in screen: String) -> String? {
+        screen.split(separator: "\n").dropFirst().first { line in
+            line.replacing(/\x1B\[[0-9;]*m/, with: "").contains(text)
+        }.map(String.init)
+    }
+
+    /// The badge is the worst severity's colour where colour is on, and without colour it
+    /// still reads (letters and counts) and stands out (bold, reverse video for errors).
+    @Test(.requires(.tmux)) func badgesTakeTheSeveritysColourAndStayReadableWithout() throws {
+        try Requirement.check(.tmux)
+        let binary = try Tooling.requireCfgtui().path
+        let colour = Session()
+        defer { colour.stop() }
+        try colour.start("\(binary) --demo -s 01:00.0")
+        try colour.waitFor("F10Quit")
+        let painted = try colour.screen(escapes: true)
+        // Vermillion (xterm-256 colour 166) is the theme's error colour.
+        let port = try #require(Self.escapedLine(containing: "00:02.0 PCI bridge", in: painted))
+        let badge = try #require(port.range(of: "E1 i2"))
+        let before = String(port[..<badge.lowerBound].suffix(40))
+        #expect(before.contains("38;5;166") || before.contains("48;5;166"), "the error badge is vermillion: \(before)")
+        try colour.keys("q")
+        try colour.waitFor("EXIT=0")
+        colour.stop()
+
+        let mono = Session()
+        defer { mono.stop() }
+        try mono.start("\(binary) --demo -s 01:00.0", environment: "TERM=xterm-256color NO_COLOR=1")
+        try mono.waitFor("F10Quit")
+        let plain = try mono.screen(escapes: true)
+        #expect(!plain.contains("38;5;") && !plain.contains("48;5;"))
+        let monoPort = try #require(Self.escapedLine(containing: "00:02.0 PCI bridge", in: plain))
+        let monoBadge = try #require(monoPort.range(of: "E1 i2"))
+        let attributes = String(monoPort[..<monoBadge.lowerBound].suffix(12))
+        #expect(
+            attributes.contains("7m") || attributes.contains(";7"), "an error badge is in reverse video: \(attributes)")
+        try mono.keys("q")
+        try mono.waitFor("EXIT=0")
+    }
+
     @Test(.requires(.tmux, .corpus)) func aCorpusTreesFindingsShowLinksBadgesAndJumpToDeviceStatus() throws {
         try Requirement.check(.tmux, .corpus)
         let binary = try Tooling.requireCfgtui().path
