@@ -14,6 +14,7 @@ import Testing
         var text = AppView.frame(state).text
         #expect(text.contains("Compare 0000:01:00.1 with:"))
         #expect(text.contains("COMPARE:"))
+        assertSnapshot(AppView.frame(state).snapshot, suite: "ExplorerDiffTests", name: "picking_120x40")
         UpdateTests.press([.enter], &state)
         #expect(state.diffPick == nil)
         let diff = try #require(state.diff)
@@ -79,6 +80,7 @@ import Testing
         var buffer = ScreenBuffer(size: Size(width: 3, height: 2))
         DiffView(comparison: diff.comparison, scroll: 0, isFocused: true, glyphs: .ascii).render(
             into: &buffer, area: buffer.bounds)
+        assertSnapshot(buffer.snapshot, suite: "ExplorerDiffTests", name: "diffView_3x2")
         var small = ScreenBuffer(size: Size(width: 60, height: 6))
         DiffView(comparison: diff.comparison, scroll: 0, isFocused: true, glyphs: .ascii).render(
             into: &small, area: small.bounds)
