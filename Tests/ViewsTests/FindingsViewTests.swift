@@ -241,6 +241,33 @@ import Testing
         #expect(help.text.contains("E1 W2 i3 a function's findings in the tree"))
     }
 
+    @Test func theWidgetsClipToTinyAreas() {
+        var state = UpdateTests.pf()
+        UpdateTests.press([.character("!"), .down, .down], &state)
+        let view = state.findingsView
+        var small = ScreenBuffer(size: Size(width: 30, height: 6))
+        view.render(into: &small, area: small.bounds)
+        assertSnapshot(small.snapshot, suite: Self.suite, name: "findingsView_30x6")
+        // The selected finding (the port's link down) is the one in view.
+        #expect(small.text.contains("error"))
+        for size in [Size(width: 0, height: 0), Size(width: 1, height: 1), Size(width: 3, height: 2)] {
+            var buffer = ScreenBuffer(size: size)
+            view.render(into: &buffer, area: buffer.bounds)
+            #expect(view.entry(atX: 0, y: 0, in: buffer.bounds) == nil)
+            var tree = ScreenBuffer(size: size)
+            DeviceListView(
+                functions: state.functions, rows: state.visibleRows, list: state.deviceList, isFocused: true,
+                glyphs: .unicode, title: "Devices", check: state.check, bottleneckIndex: 6
+            ).render(into: &tree, area: tree.bounds)
+        }
+        var narrowTree = ScreenBuffer(size: Size(width: 16, height: 6))
+        DeviceListView(
+            functions: state.functions, rows: state.visibleRows, list: state.deviceList, isFocused: true,
+            glyphs: .unicode, title: "Devices", check: state.check, bottleneckIndex: 6
+        ).render(into: &narrowTree, area: narrowTree.bounds)
+        assertSnapshot(narrowTree.snapshot, suite: Self.suite, name: "tree_16x6")
+    }
+
     // MARK: - Checking again
 
     @Test func aReReadThatChangesBytesChecksAgain() {
