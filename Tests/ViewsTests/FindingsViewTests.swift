@@ -178,6 +178,17 @@ import Testing
         #expect(state.visibleRows[state.deviceList.selection].functionIndex == 1)
     }
 
+    @Test func aPathFindingHiddenByTheFilterClearsTheFilterToReachItsFunction() {
+        var state = UpdateTests.pf()
+        update(&state, .focus(.devices))
+        UpdateTests.press([.character("/")] + "Express Controller".map { .character($0) } + [.enter], &state)
+        #expect(!state.visibleRows.contains { $0.functionIndex == 1 }, "the root port is filtered out")
+        UpdateTests.press([.character("!"), .down, .down, .enter], &state)
+        #expect(state.deviceFilter.isEmpty)
+        #expect(state.selectedFunction?.address.description == "0000:00:02.0")
+        #expect(state.cursor == 0x67)
+    }
+
     @Test func enterOnTheFunctionsOwnFindingStaysOnItAndJumps() throws {
         var state = UpdateTests.pf()
         UpdateTests.press([.character("!")], &state)
