@@ -70,13 +70,13 @@ def generate():
     print("generated %s: 4096 functions from %d distinct 4 KiB corpus functions" % (os.path.relpath(DUMP, ROOT), len(full)))
 
 
-def timed(command):
+def timed(command, ok=(0,)):
     samples = []
     for _ in range(RUNS):
         start = time.perf_counter()
         result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         samples.append(time.perf_counter() - start)
-        if result.returncode != 0:
+        if result.returncode not in ok:
             sys.exit("bench: %s exited %d" % (" ".join(command), result.returncode))
     return min(samples), statistics.median(samples)
 
@@ -107,6 +107,14 @@ def main():
     memory = peak_memory_kib([CFGTUI, "show", "-F", DUMP])
     if memory:
         print("cfgtui show peak RSS      %.1f MB" % (memory / 1024))
+    # check exits 4 or 5 when it finds warnings or errors (the dump repeats corpus functions).
+    check = timed([CFGTUI, "check", "-F", DUMP], ok=(0, 4, 5))
+    check_json = timed([CFGTUI, "check", "--json", "-F", DUMP], ok=(0, 4, 5))
+    print("cfgtui check -F dump      %.3f / %.3f   (target < 0.5 s)" % check)
+    print("cfgtui check --json -F    %.3f / %.3f   (target < 0.5 s)" % check_json)
+    memory = peak_memory_kib([CFGTUI, "check", "-F", DUMP])
+    if memory:
+        print("cfgtui check peak RSS     %.1f MB" % (memory / 1024))
     lspci_memory = peak_memory_kib(["lspci", "-F", DUMP, "-vvv"])
     if lspci_memory:
         print("lspci -vvv peak RSS       %.1f MB" % (lspci_memory / 1024))

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 import Testing
 
 /// `cfgtui check` as a user runs it: the real binary on the corpus, with lspci as the oracle for
@@ -194,5 +195,21 @@ import Testing
         #expect(down["reference"] as? String == "PCIe r6.0 §7.5.3.8")
         #expect((down["register"] as? [String: Any])?["bits"] as? [Int] == [13, 13])
         #expect(output.status == 5)
+    }
+
+    /// The README's table of finding kinds is the code's: every kind's row with its rule and
+    /// reference, and no row for a kind that does not exist.
+    @Test func theReadmeDocumentsEveryFindingKindAsTheCodeStatesIt() throws {
+        let readme = try String(contentsOf: Tooling.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for kind in FindingKind.allCases {
+            let row = "| `\(kind.rawValue)` | \(kind.rule) | \(kind.reference.description) |"
+            #expect(readme.contains(row), "README lacks or misstates \(kind.rawValue)")
+        }
+        let section =
+            try #require(readme.components(separatedBy: "### `cfgtui check`").dropFirst().first)
+            .components(separatedBy: "### The explorer").first ?? ""
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }
+        let documented = Set(rows.compactMap { $0.split(separator: "`").dropFirst().first.map(String.init) })
+        #expect(documented.isSubset(of: Set(FindingKind.allCases.map(\.rawValue))), "\(documented)")
     }
 }

@@ -3,11 +3,26 @@
 ///
 /// Every value a rule uses comes from a field of a register table (`field(_:register:bit:)`),
 /// so a finding can name the register and field as `show` does, and the explorer can jump to it.
-public struct CheckedFunction: Sendable {
+public final class CheckedFunction: Sendable {
+    // A class: the rules look at neighbours and ancestors many times, and a copy of the
+    // function with its analysis costs dozens of retains each time.
     public let function: PCIFunction
     public let analysis: FunctionAnalysis
-    /// The decoded structures the rules use, by kind (the header under nil).
-    let structures: [CapabilityKind?: (name: String, structure: DecodedStructure)]
+    /// The register tables of the structures the rules use, by kind (the header under nil),
+    /// placed but not read: a field is read when a rule asks for it.
+    let tables: RegisterTables
+    /// The link, read once (several rules and the path's bottleneck ask for it).
+    public let link: LinkFacts?
+
+    /// A structure's register table at its base.
+    struct PlacedTable: Sendable {
+        var name: String
+        var base: Int
+        /// Registers with fields must end before this (the structure's known length).
+        var limit: Int
+        var specs: [RegisterSpec]
+        var reference: SpecReference
+    }
 
     /// The capabilities the rules read.
     static let kindsUsed: Set<CapabilityKind> = [
@@ -20,15 +35,30 @@ public struct CheckedFunction: Sendable {
         self.function = function
         let analysis = function.analyze()
         self.analysis = analysis
-        var structures = [CapabilityKind?: (name: String, structure: DecodedStructure)]()
-        structures[nil] = ("Header", RegisterDecoder.header(of: analysis))
-        for (index, capability) in analysis.capabilities.enumerated()
+        var structures = [CapabilityKind?: PlacedTable]()
+        let layout = analysis.context.headerLayout
+        structures[nil] = PlacedTable(
+            name: "Header", base: 0, limit: layout.headerLength,
+            specs: RegisterCatalog.headerRegisters(in: analysis.space, context: analysis.context),
+            reference: RegisterCatalog.headerReference(for: layout))
+        for capability in analysis.capabilities
         where Self.kindsUsed.contains(capability.kind) && structures[capability.kind] == nil {
-            structures[capability.kind] = (
-                capability.definition.name, RegisterDecoder.capability(index, of: analysis)
-            )
+            let definition = capability.definition
+            let base = capability.offset.rawValue
+            let input = CapabilityInput(
+                space: analysis.space, base: base, version: capability.version ?? 0, context: analysis.context)
+            let areaEnd = capability.space == .standard ? ConfigSpace.conventionalSize : ConfigSpace.extendedSize
+            let limit = min(capability.length.bytes ?? (areaEnd - base), areaEnd - base)
+            structures[capability.kind] = PlacedTable(
+                name: definition.name, base: base, limit: limit,
+                specs: definition.registers(of: input, length: capability.length.bytes),
+                reference: definition.reference)
         }
-        self.structures = structures
+        let tables = RegisterTables(space: function.space, structures: structures)
+        self.tables = tables
+        let portType = analysis.context.express?.portType
+        let linked = portType.map { !$0.isRootComplexIntegrated } == true && !function.isVirtualFunction
+        self.link = linked ? tables.readLink() : nil
     }
 
     public var address: PCIAddress { function.address }
@@ -37,30 +67,18 @@ public struct CheckedFunction: Sendable {
     public var portType: PortType? { express?.portType }
 
     /// Whether the function has a capability the rules read.
-    public func has(_ kind: CapabilityKind) -> Bool { structures[kind] != nil }
+    public func has(_ kind: CapabilityKind) -> Bool { tables.structures[kind] != nil }
 
     /// A header (kind nil) or capability field: the register at `register` (offset within the
     /// structure) and its field containing `bit`, with its value, when the tables place it
     /// there and its bytes were read.
     public func field(_ kind: CapabilityKind?, register offset: Int, bit: Int) -> FieldReading? {
-        guard let entry = structures[kind],
-            let register = entry.structure.registers.first(where: {
-                $0.spec.offset == offset && !$0.spec.isOpaque
-            }),
-            let value = register.value,
-            let field = register.spec.fields.first(where: { $0.lowBit <= bit && bit <= $0.highBit }),
-            !field.access.isReserved
-        else { return nil }
-        return FieldReading(structure: entry.name, register: register, field: field, value: field.value(in: value))
+        tables.field(kind, register: offset, bit: bit)
     }
 
     /// The whole register at `offset` of a structure, when read.
     public func register(_ kind: CapabilityKind?, at offset: Int) -> RegisterReading? {
-        guard let entry = structures[kind],
-            let register = entry.structure.registers.first(where: { $0.spec.offset == offset && !$0.spec.isOpaque }),
-            let value = register.value
-        else { return nil }
-        return RegisterReading(structure: entry.name, register: register, value: value)
+        tables.register(kind, at: offset)
     }
 
     /// The set fields of a register (its flags that read 1), by name.
@@ -86,14 +104,52 @@ public struct CheckedFunction: Sendable {
     public var isBridge: Bool { analysis.context.headerLayout == .bridge }
 
     /// Whether the function has a link of its own (not integrated into the root complex, not a VF).
-    public var hasLink: Bool {
-        guard let portType, !portType.isRootComplexIntegrated, !function.isVirtualFunction else { return false }
-        return field(Self.express, register: 0x12, bit: 0) != nil
+    public var hasLink: Bool { link != nil }
+
+    /// Device Control's Max_Payload_Size in bytes, and Device Capabilities' supported size.
+    var payload: (setting: Int, supported: Int, field: FieldReading)? {
+        guard !function.isVirtualFunction, let setting = field(Self.express, register: 0x08, bit: 5),
+            let supported = field(Self.express, register: 0x04, bit: 0), setting.value < 6, supported.value < 6
+        else { return nil }
+        return (128 << Int(setting.value), 128 << Int(supported.value), setting)
+    }
+}
+
+/// The register tables of one function's structures, placed at their bases, and the bytes they
+/// are read from.
+struct RegisterTables: Sendable {
+    let space: ConfigSpace
+    let structures: [CapabilityKind?: CheckedFunction.PlacedTable]
+    static let express = CheckedFunction.express
+
+    /// A header (kind nil) or capability field: the register at `register` (offset within the
+    /// structure) and its field containing `bit`, with its value, when the tables place it
+    /// there and its bytes were read.
+    public func field(_ kind: CapabilityKind?, register offset: Int, bit: Int) -> FieldReading? {
+        guard let reading = register(kind, at: offset),
+            let field = reading.register.spec.fields.first(where: { $0.lowBit <= bit && bit <= $0.highBit }),
+            !field.access.isReserved
+        else { return nil }
+        return FieldReading(
+            structure: reading.structure, register: reading.register, field: field,
+            value: field.value(in: reading.value))
+    }
+
+    /// The whole register at `offset` of a structure, when read.
+    public func register(_ kind: CapabilityKind?, at offset: Int) -> RegisterReading? {
+        guard let table = structures[kind],
+            let spec = table.specs.first(where: { $0.offset == offset && !$0.isOpaque }),
+            spec.offset + spec.width <= table.limit,
+            let value = space.value(at: table.base + offset, length: spec.width)
+        else { return nil }
+        let register = DecodedRegister(
+            spec: spec, offset: ConfigOffset(table.base + offset), value: value, reference: table.reference)
+        return RegisterReading(structure: table.name, register: register, value: value)
     }
 
     /// What the link trained to (Link Status) and what this end can do (Link Capabilities 1/2).
-    public var link: LinkFacts? {
-        guard hasLink, let current = field(Self.express, register: 0x12, bit: 0),
+    func readLink() -> LinkFacts? {
+        guard let current = field(Self.express, register: 0x12, bit: 0),
             let width = field(Self.express, register: 0x12, bit: 4),
             let maxSpeed = field(Self.express, register: 0x0C, bit: 0),
             let maxWidth = field(Self.express, register: 0x0C, bit: 4)
@@ -110,13 +166,6 @@ public struct CheckedFunction: Sendable {
             supportedSpeeds: supported, status: current, capabilities: maxSpeed)
     }
 
-    /// Device Control's Max_Payload_Size in bytes, and Device Capabilities' supported size.
-    var payload: (setting: Int, supported: Int, field: FieldReading)? {
-        guard !function.isVirtualFunction, let setting = field(Self.express, register: 0x08, bit: 5),
-            let supported = field(Self.express, register: 0x04, bit: 0), setting.value < 6, supported.value < 6
-        else { return nil }
-        return (128 << Int(setting.value), 128 << Int(supported.value), setting)
-    }
 }
 
 /// A field as read: where the table puts it and its value.

@@ -16,6 +16,24 @@ public struct HealthCheck: Sendable {
     public let children: [[Int]]
     /// Functions by key, the first of each.
     let indexByKey: [FunctionKey: Int]
+    /// How many functions (VFs aside) each device has, by source, domain, bus and device.
+    let functionsPerDevice: [DeviceKey: Int]
+    /// The addresses of host bridges, as sysfs names them (IOMMU group members that do not count).
+    public let hostBridgeNames: Set<String>
+
+    struct DeviceKey: Hashable {
+        var source: String
+        var domain: Int
+        var bus: Int
+        var device: Int
+
+        init(_ function: PCIFunction) {
+            source = function.origin.source
+            domain = function.address.domain
+            bus = function.address.bus
+            device = function.address.device
+        }
+    }
 
     public init(_ functions: [CheckedFunction]) {
         self.functions = functions
@@ -24,6 +42,13 @@ public struct HealthCheck: Sendable {
             indexByKey[function.key] = index
         }
         self.indexByKey = indexByKey
+        var functionsPerDevice = [DeviceKey: Int]()
+        for checked in functions where !checked.function.isVirtualFunction {
+            functionsPerDevice[DeviceKey(checked.function), default: 0] += 1
+        }
+        self.functionsPerDevice = functionsPerDevice
+        self.hostBridgeNames = Set(
+            functions.filter { $0.isBridge && $0.function.origin == .host }.map { $0.address.description })
         // Bridges by (source, domain, secondary bus); the first one claiming a bus wins.
         struct BusKey: Hashable {
             var source: String

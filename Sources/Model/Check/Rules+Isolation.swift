@@ -25,12 +25,7 @@ extension RuleContext {
     /// Header Type bit 7, or another function of the same device in the source.
     var isMultifunction: Bool {
         if let header = this.function.space.byte(at: 0x0E), header & 0x80 != 0 { return true }
-        let address = this.address
-        return check.functions.contains { other in
-            other.key != this.key && other.function.origin.source == this.function.origin.source
-                && other.address.domain == address.domain && other.address.bus == address.bus
-                && other.address.device == address.device && !other.function.isVirtualFunction
-        }
+        return (check.functionsPerDevice[HealthCheck.DeviceKey(this.function)] ?? 0) > 1
     }
 
     private mutating func acsRule(severity: DiagnosticSeverity, endpoints: [Int], port: Bool) {
@@ -74,9 +69,7 @@ extension RuleContext {
         // Bridges are not assigned to guests; their group matters through its endpoints.
         guard let group = this.function.iommuGroup, !this.isBridge else { return }
         let own = this.address.description
-        let bridges = Set(
-            check.functions.filter { $0.isBridge && $0.function.origin == .host }.map { $0.address.description })
-        let others = group.members.filter { $0 != own && !bridges.contains($0) }
+        let others = group.members.filter { $0 != own && !check.hostBridgeNames.contains($0) }
         guard !others.isEmpty else { return }
         report(
             .iommuGroupShared, isAssigned(index) ? .warning : .info, at: nil,

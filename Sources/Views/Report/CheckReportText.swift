@@ -175,8 +175,9 @@ public enum CheckReportText {
                 var groupObject = JSONObject(&buffer)
                 groupObject.integer("number", group.number, &buffer)
                 groupObject.strings("members", group.members, &buffer)
-                let bridges = Set(check.functions.filter(\.isBridge).map { $0.address.description })
-                let others = group.members.filter { $0 != function.address.description && !bridges.contains($0) }
+                let others = group.members.filter {
+                    $0 != function.address.description && !check.hostBridgeNames.contains($0)
+                }
                 groupObject.bool("assignableAlone", others.isEmpty, &buffer)
                 groupObject.close(&buffer)
             } else {
