@@ -35,7 +35,10 @@ import Testing
         #expect(list.contains("F2Field"))
         // The third finding is the port's link being down; Enter goes there.
         try session.keys("Down", "Down", "Enter")
-        let jumped = try session.waitFor("cursor 0x067")
+        // Waits for the field's line, the last thing the jump draws (the title, map and
+        // fields pane may land in earlier frames on a loaded machine).
+        let jumped = try session.waitFor("→ Data Link Layer Link Active (bit 13)")
+        #expect(jumped.contains("cursor 0x067"))
         #expect(jumped.contains("0000:00:02.0 PCI bridge"), "the port is now the selected function")
         #expect(jumped.contains("Fields at 0x067"))
         #expect(jumped.contains("0x066 Link Status"))

@@ -125,28 +125,35 @@ public struct HealthCheck: Sendable {
     /// Runs every rule over the functions in scope.
     public func run(selected: Set<FunctionKey>? = nil) -> CheckReport {
         let scope = scope(selected: selected)
-        var findings = [Finding]()
-        var limited = 0
-        for index in scope {
-            var rules = RuleContext(check: self, index: index)
-            let checked = functions[index]
-            if checked.analysis.diagnostics.contains(where: { $0.kind == .allOnesFunction }) {
-                rules.report(
-                    .functionAllOnes, .warning, at: nil, [],
-                    "every byte reads 0xFF: the function is gone, in D3cold, or behind a link that is down; nothing else is checked"
-                )
-                findings += rules.findings
-                continue
-            }
-            if checked.function.space.readableLength < ConfigSpace.conventionalSize { limited += 1 }
-            rules.linkRules()
-            rules.payloadRules()
-            rules.errorRules()
-            rules.isolationRules()
-            rules.sriovRules()
-            rules.powerRules()
-            findings += rules.findings
+        return report(scope: scope, findings: scope.map(findings(at:)))
+    }
+
+    /// The findings about one function (every rule, or the one for an all-ones function).
+    /// Independent of every other function's, so callers may run them in parallel and pass
+    /// them to `report(scope:findings:)` in scope order.
+    public func findings(at index: Int) -> [Finding] {
+        var rules = RuleContext(check: self, index: index)
+        if functions[index].analysis.diagnostics.contains(where: { $0.kind == .allOnesFunction }) {
+            rules.report(
+                .functionAllOnes, .warning, at: nil, [],
+                "every byte reads 0xFF: the function is gone, in D3cold, or behind a link that is down; nothing else is checked"
+            )
+            return rules.findings
         }
+        rules.linkRules()
+        rules.payloadRules()
+        rules.errorRules()
+        rules.isolationRules()
+        rules.sriovRules()
+        rules.powerRules()
+        return rules.findings
+    }
+
+    /// The report of `scope` from each function's findings (in scope order), with the
+    /// findings about the source as a whole.
+    public func report(scope: [Int], findings perFunction: [[Finding]]) -> CheckReport {
+        var findings = perFunction.flatMap { $0 }
+        let limited = scope.filter { functions[$0].function.space.readableLength < ConfigSpace.conventionalSize }.count
         if limited > 0 {
             findings.append(
                 Finding(

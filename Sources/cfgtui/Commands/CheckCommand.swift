@@ -57,7 +57,17 @@ struct CheckCommand: ParsableCommand {
             throw ExitStatus.noMatch
         }
         let check = HealthCheck(Self.checked(all))
-        let report = check.run(selected: selected)
+        let scope = check.scope(selected: selected)
+        let perFunction = Mutex([[Finding]](repeating: [], count: scope.count))
+        DispatchQueue.concurrentPerform(iterations: max(1, min(scope.count, 64))) { part in
+            let chunk = (scope.count + 63) / 64
+            let lower = part * chunk
+            let upper = min(lower + chunk, scope.count)
+            guard lower < upper else { return }
+            let found = (lower..<upper).map { check.findings(at: scope[$0]) }
+            perFunction.withLock { $0.replaceSubrange(lower..<upper, with: found) }
+        }
+        let report = check.report(scope: scope, findings: perFunction.withLock { $0 })
         let status = Self.exitStatus(report.summary)
         var buffer = OutputBuffer(capacity: 1 << 16)
         if json {
