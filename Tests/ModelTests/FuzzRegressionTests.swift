@@ -45,4 +45,28 @@ import Testing
         #expect(again.map(\.address.description) == ["0000:00:00.0"])
         #expect(again.first?.space == functions[0].space)
     }
+
+    /// dump target, crash-3dbbb82c (a CI run): a hex line at 0x2c00 with no bytes after its
+    /// offset raised the function's end past 4096 and finishing it read past its buffers. A
+    /// line at or past 0x1000 is an error naming it, holding bytes or not.
+    @Test func anEmptyHexLinePastTheSpaceIsAnError() throws {
+        let text = Array("07:00.0 PCI bridge: PLX Technology, Inc. Device 8796 (rev ab)\n2c00: \n".utf8)
+        let error = try #require(throws: DumpError.self) { try LspciDump.read(text, file: "crash-3dbbb82c") }
+        #expect(error.line == 2)
+        #expect(error.problem == .offsetPastConfigSpace(0x2C00))
+    }
+
+    /// plan target, crash-1cad5cd9 (a CI run): linked in ascending order, a placement goes
+    /// after the capability below it, whose next pointer changes; the invariant check allowed
+    /// only the last capability's. The plan was right; the check now allows the relinked one.
+    @Test func ascendingLinkingRelinksTheCapabilityBelowThePlacement() throws {
+        let target = PlacementFixtures.endpoint([(0x100, 0x0001, 1, 0x200), (0x200, 0x0003, 1, 0)])
+        var request = PlacementFixtures.request(target, [.ats])
+        request.capabilities[0].explicitOffset = 0x180
+        request.linkOrder = .ascending
+        let plan = try PlacementPlanner.plan(request)
+        #expect(plan.placements.map(\.offset) == [0x180])
+        #expect(FunctionAnalysis(space: plan.virtualSpace).extendedCapabilities.map(\.offset) == [0x100, 0x180, 0x200])
+        #expect(plan.invariantViolations().isEmpty, "\(plan.invariantViolations())")
+    }
 }

@@ -294,6 +294,10 @@ private struct Parser {
     mutating func hexBytes(_ text: UnsafeBufferPointer<UInt8>, from start: Int, offset: Int, number: Int)
         throws(DumpError)
     {
+        // A line at or past 0x1000 is past the space whatever it holds (even nothing).
+        guard offset < ConfigSpace.extendedSize else {
+            throw DumpError(file: file, line: number, problem: .offsetPastConfigSpace(offset))
+        }
         var position = start
         var count = 0
         let length = text.count

@@ -61,6 +61,15 @@ extension PlacementPlan {
         if let last = before.extendedCapabilities.last {
             allowed.formUnion([last.offset.rawValue + 2, last.offset.rawValue + 3])
         }
+        // Linked in ascending order, a placement goes after the capability below it: that
+        // capability's next pointer is the one relinked, and it must point at a placement.
+        let placed = Set(placements.map(\.offset.rawValue))
+        for capability in before.extendedCapabilities {
+            let base = capability.offset.rawValue
+            if let header = virtualSpace.dword(at: base), placed.contains(Int(header >> 20) & 0xFFC) {
+                allowed.formUnion([base + 2, base + 3])
+            }
+        }
         for index in 0..<min(targetSpace.readableLength, virtualSpace.readableLength) where !allowed.contains(index) {
             if targetSpace.byte(at: index) != virtualSpace.byte(at: index) { violations.append(.byteChanged(index)) }
         }
