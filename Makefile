@@ -64,7 +64,7 @@ screenshots: test-deps release
 
 # libFuzzer (scripts/fuzz.sh): checks a trap, a leak and a hang are caught, then runs every
 # target for FUZZ_SECONDS and fails on any crash, hang, leak or sanitizer report.
-FUZZ_SECONDS ?= 45
+FUZZ_SECONDS ?= 30
 fuzz: deps
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh --self-test
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./scripts/fuzz.sh

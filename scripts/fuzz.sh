@@ -11,14 +11,14 @@
 #   scripts/fuzz.sh --build         build and seed only
 #   scripts/fuzz.sh --self-test     check that a trap, a leak and a hang each fail a run
 #
-# Environment: FUZZ_SECONDS (per target, default 45), FUZZ_TIMEOUT (seconds one input may take,
+# Environment: FUZZ_SECONDS (per target, default 30), FUZZ_TIMEOUT (seconds one input may take,
 # default 10), FUZZ_OPTIMIZATION (-O, or -Onone for a faster build), FUZZ_DIR (.build/fuzz).
 # Exit status: 0 when every target ran its time without a finding, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH=/opt/swift/usr/bin:$PATH
 
-FUZZ_SECONDS=${FUZZ_SECONDS:-45}
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
 FUZZ_OPTIMIZATION=${FUZZ_OPTIMIZATION:--O}
 FUZZ_DIR=$(mkdir -p "${FUZZ_DIR:-.build/fuzz}" && cd "${FUZZ_DIR:-.build/fuzz}" && pwd)
