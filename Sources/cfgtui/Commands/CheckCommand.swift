@@ -39,13 +39,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let names = PCINameDatabase()
-        let all: [PCIFunction]
-        do {
-            all = try SourceOptions.load(source.sourceKind, names: names)
-        } catch {
-            StandardOutput.error(ErrorText.message(error))
-            throw ExitStatus.sourceError
-        }
+        let all = try source.loadAllOrExit(names: names)
         let filter = source.filter
         let selected = filter.matchesEverything ? nil : Set(all.filter(filter.matches).map(\.key))
         if all.isEmpty || selected?.isEmpty == true {

@@ -137,13 +137,7 @@ struct PlanCommand: ParsableCommand {
 
     func run() throws {
         let names = PCINameDatabase()
-        let all: [PCIFunction]
-        do {
-            all = try SourceOptions.load(source.sourceKind, names: names)
-        } catch {
-            StandardOutput.error(ErrorText.message(error))
-            throw ExitStatus.sourceError
-        }
+        let all = try source.loadAllOrExit(names: names)
         let target = try source.selectOne(in: all, command: "plan")
         let (pf, pfSource) = try selectPhysicalFunction(of: target, in: all, names: names)
         let peerFunctions = try loadPeers(near: target, names: names)

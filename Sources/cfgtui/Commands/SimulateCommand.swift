@@ -168,13 +168,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let names = PCINameDatabase()
-        let all: [PCIFunction]
-        do {
-            all = try SourceOptions.load(source.sourceKind, names: names)
-        } catch {
-            StandardOutput.error(ErrorText.message(error))
-            throw ExitStatus.sourceError
-        }
+        let all = try source.loadAllOrExit(names: names)
         let target = try source.selectOne(in: all, command: "simulate")
         let physicalFunction = target.physicalFunction(in: all)
         try BARSizeOption.check(barSizeOptions, for: target, physicalFunction: physicalFunction)

@@ -130,6 +130,17 @@ extension SourceOptions {
         )
     }
 
+    /// Loads the whole source, -s/-d not applied (for commands that look at neighbours of the
+    /// selection), reporting an unreadable source on stderr as exit status 1.
+    func loadAllOrExit(names: PCINameDatabase) throws -> [PCIFunction] {
+        do {
+            return try Self.load(sourceKind, names: names)
+        } catch {
+            StandardOutput.error(ErrorText.message(error))
+            throw ExitStatus.sourceError
+        }
+    }
+
     /// Loads, reporting errors on stderr and turning them into exit statuses.
     func loadOrExit(names: PCINameDatabase, allowEmpty: Bool = false) throws -> [PCIFunction] {
         let functions: [PCIFunction]
