@@ -32,8 +32,9 @@ test: test-deps
 build: deps
 	swift build $(SWIFT_BUILD_FLAGS)
 
+# The binary that ships: the Swift runtime linked in, so a host needs only Debian's C libraries.
 release: deps
-	swift build -c release $(SWIFT_BUILD_FLAGS)
+	swift build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS)
 
 # Installs the Debian packages that are missing (apt-get update first, sudo when not root).
 test-deps: PACKAGES += $(TEST_PACKAGES)
