@@ -1,4 +1,3 @@
-import Foundation
 import Model
 import Views
 
@@ -51,8 +50,10 @@ struct EffectRunner {
         case .export(let files):
             var written = [String]()
             for file in files {
-                let path = FileManager.default.currentDirectoryPath + "/" + file.name
-                guard FileManager.default.createFile(atPath: path, contents: Data(file.bytes)) else {
+                let path = FileWriter.currentDirectory() + "/" + file.name
+                do {
+                    try FileWriter.write(file.bytes, to: path)
+                } catch {
                     return .exported(.failure(.cannotWrite(path: path)))
                 }
                 written.append(file.name)

@@ -1,6 +1,6 @@
 // cfgtui: a terminal explorer for PCI/PCIe configuration space. GPL-2.0-or-later.
 import ArgumentParser
-import Foundation
+import Glibc
 import Views
 
 // ArgumentParser's own main, except that its messages go through TerminalSafety: a usage

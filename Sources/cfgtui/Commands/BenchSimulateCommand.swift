@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Model
 import Views
 
@@ -62,12 +61,12 @@ struct BenchSimulateCommand: ParsableCommand {
             let total = seconds(simulated - started)
             let stepNanoseconds = seconds(simulated - resolved) * 1e9 / Double(max(1, accesses.count))
             print(
-                String(
-                    format:
-                        "%@: parse %.3f s, resolve %.3f s, simulate %.3f s (%.0f ns/step, %.1f M steps/s); total %.3f s for %d (target < 1 s)  [checksum %llx]",
-                    model.rawValue, seconds(parsed - started), seconds(resolved - parsed),
-                    seconds(simulated - resolved), stepNanoseconds, 1e3 / max(stepNanoseconds, 1e-9), total,
-                    accesses.count, checksum))
+                "\(model.rawValue): parse \(seconds(parsed - started).fixed(3)) s,"
+                    + " resolve \(seconds(resolved - parsed).fixed(3)) s,"
+                    + " simulate \(seconds(simulated - resolved).fixed(3)) s (\(stepNanoseconds.fixed(0)) ns/step,"
+                    + " \((1e3 / max(stepNanoseconds, 1e-9)).fixed(1)) M steps/s);"
+                    + " total \(total.fixed(3)) s for \(accesses.count) (target < 1 s)"
+                    + "  [checksum \(String(checksum, radix: 16))]")
         }
     }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Model
 import Views
 
@@ -31,11 +30,9 @@ struct BenchViewsCommand: ParsableCommand {
         var frame = AppView.frame(firstState)
         let firstFrame = clock.now
         print(
-            String(
-                format:
-                    "first frame on %d functions (load %.0f ms + state and render %.1f ms): %.0f ms  (target < 300 ms)",
-                functions.count, milliseconds(loaded - started), milliseconds(firstFrame - loaded),
-                milliseconds(firstFrame - started)))
+            "first frame on \(functions.count) functions (load \(milliseconds(loaded - started).fixed(0)) ms"
+                + " + state and render \(milliseconds(firstFrame - loaded).fixed(1)) ms):"
+                + " \(milliseconds(firstFrame - started).fixed(0)) ms  (target < 300 ms)")
 
         // The 4 KiB function with the most capabilities: the heaviest map.
         let heaviest = functions.indices.max { weight(functions[$0]) < weight(functions[$1]) }
@@ -131,9 +128,8 @@ struct BenchViewsCommand: ParsableCommand {
         var state = AppState(functions: many, sourceDescription: "bench", isLive: false, size: size, glyphs: .unicode)
         var frame = AppView.frame(state)
         print(
-            String(
-                format: "device tree of %d functions: state and first frame %.0f ms", many.count,
-                milliseconds(clock.now - begin)))
+            "device tree of \(many.count) functions: state and first frame \(milliseconds(clock.now - begin).fixed(0)) ms"
+        )
         var samples = [Double]()
         // Rows matched over every keystroke: equal between builds when the filter's answers are.
         var matched = 0
@@ -208,8 +204,7 @@ struct BenchViewsCommand: ParsableCommand {
         let median = sorted[sorted.count / 2]
         let p99 = sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
         print(
-            String(
-                format: "%@: median %.3f ms, p99 %.3f ms, max %.3f ms  (target < %.0f ms)", name, median, p99,
-                sorted[sorted.count - 1], target))
+            "\(name): median \(median.fixed(3)) ms, p99 \(p99.fixed(3)) ms,"
+                + " max \(sorted[sorted.count - 1].fixed(3)) ms  (target < \(target.fixed(0)) ms)")
     }
 }

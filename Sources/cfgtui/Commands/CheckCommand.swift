@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dispatch
-import Foundation
 import Model
 import Synchronization
 import Views
@@ -80,7 +79,7 @@ struct CheckCommand: ParsableCommand {
 
     /// Analyzes and decodes every function on all cores.
     static func checked(_ functions: [PCIFunction]) -> [CheckedFunction] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let workers = ProcessEnvironment.processorCount
         let chunk = max(1, (functions.count + workers * 4 - 1) / (workers * 4))
         let chunks = (functions.count + chunk - 1) / chunk
         let results = Mutex([[CheckedFunction]](repeating: [], count: chunks))

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Model
 import Views
 
@@ -188,9 +187,9 @@ struct PlanCommand: ParsableCommand {
                     (address: target.address, title: FunctionText.title(target), space: plan.virtualSpace)
                 ])
                 do {
-                    try Data(text).write(to: URL(fileURLWithPath: emitDump))
+                    try FileWriter.write(text, to: emitDump)
                 } catch {
-                    StandardOutput.error("\(emitDump): cannot write: \(error.localizedDescription)")
+                    StandardOutput.error("\(emitDump): cannot write: \(error.reason)")
                     throw ExitStatus.sourceError
                 }
             } else {

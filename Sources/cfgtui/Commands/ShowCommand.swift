@@ -1,6 +1,5 @@
 import ArgumentParser
 import Dispatch
-import Foundation
 import Model
 import Synchronization
 import Views
@@ -96,7 +95,7 @@ enum ParallelReport {
         _ functions: [PCIFunction], separator: String?,
         render: @escaping @Sendable (PCIFunction, inout OutputBuffer) -> Void
     ) {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let workers = ProcessEnvironment.processorCount
         let chunks = workers * 2
         let roundSize = 512
         let buffers = Mutex([OutputBuffer](repeating: OutputBuffer(capacity: 1 << 20), count: chunks))

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Model
 import Views
 
@@ -124,7 +123,7 @@ extension SimulateCommand {
         if !trace && !json && summary.warnings > 0 {
             var line = OutputBuffer(capacity: 128)
             SimulationReport.appendSummary(summary, to: &line)
-            StandardOutput.notice(line.text.trimmingCharacters(in: .newlines))
+            StandardOutput.notice(String(line.text.drop { $0.isNewline }.reversed().drop { $0.isNewline }.reversed()))
         }
         if let failure {
             StandardOutput.error(failure.message)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Model
 import Views
 
@@ -217,9 +216,9 @@ struct SimulateCommand: ParsableCommand {
         for case (let kind, let path?, let space) in dumps {
             let text = LspciDump.write([(address: target.address, title: FunctionText.title(target), space: space)])
             do {
-                try Data(text).write(to: URL(fileURLWithPath: path))
+                try FileWriter.write(text, to: path)
             } catch {
-                return SimulationFailure(kind: kind, message: "\(path): cannot write: \(error.localizedDescription)")
+                return SimulationFailure(kind: kind, message: "\(path): cannot write: \(error.reason)")
             }
         }
         return nil
@@ -269,7 +268,7 @@ struct SimulateCommand: ParsableCommand {
         }
         let planFile: PlanFile
         do {
-            planFile = try JSONDecoder().decode(PlanFile.self, from: Data(bytes))
+            planFile = try PlanFileDecoder.decode(bytes)
         } catch {
             throw fail(PlanFileError(file: path, decoding: error))
         }

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 
 /// Reads whole files into bytes with plain read(2) into uninitialized storage: no Data copy
 /// and no zero fill, so a 56 MB dump costs 56 MB and one pass.

@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Views
 
 /// Writes report bytes to stdout and messages to stderr.
@@ -17,19 +17,7 @@ enum StandardOutput {
     }
 
     private static func writeAll(_ bytes: [UInt8]) {
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Foundation.write(1, raw.baseAddress.map { $0 + offset }, raw.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
-        }
+        let failure = writeAll(bytes, to: 1)
         guard failure != 0 else { return }
         if failure == EPIPE {
             signal(SIGPIPE, SIG_DFL)
@@ -39,15 +27,37 @@ enum StandardOutput {
         exit(writeFailed)
     }
 
+    /// Writes all bytes to a descriptor, looping over short writes and interrupted calls; the
+    /// errno of a failed write, or 0.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) -> Int32 {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = Glibc.write(descriptor, raw.baseAddress.map { $0 + offset }, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return 0
+        }
+    }
+
+    /// Bytes on stderr; a failure there has nowhere to be reported, so it is dropped.
+    private static func standardError(_ bytes: [UInt8]) {
+        _ = writeAll(bytes, to: 2)
+    }
+
     /// `cfgtui: message` on stderr: control characters in it (from a file name or a dump) are
     /// escaped; its own line breaks (a script error's excerpt and caret) stay.
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data(("cfgtui: " + escapedLines(message) + "\n").utf8))
+        standardError(Array(("cfgtui: " + escapedLines(message) + "\n").utf8))
     }
 
     /// A notice on stderr (kept off stdout so output stays parseable), escaped as `error`.
     static func notice(_ message: String) {
-        FileHandle.standardError.write(Data(("cfgtui: " + escapedLines(message) + "\n").utf8))
+        standardError(Array(("cfgtui: " + escapedLines(message) + "\n").utf8))
     }
 
     private static func escapedLines(_ message: String) -> String {
@@ -57,12 +67,12 @@ enum StandardOutput {
 
     /// Text already made safe, on stderr as it is.
     static func raw(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        standardError(Array(text.utf8))
     }
 
     /// Report lines for stderr (several lines), with control characters other than line
     /// feeds escaped.
     static func errorReport(_ bytes: [UInt8]) {
-        FileHandle.standardError.write(Data(TerminalSafety.escapedReport(bytes) ?? bytes))
+        standardError(TerminalSafety.escapedReport(bytes) ?? bytes)
     }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import Model
 
 /// A function's IOMMU group from sysfs: the `iommu_group` link in its directory names the group
@@ -11,12 +10,12 @@ enum IOMMUGroupFile {
 
     static func group(ofDeviceAt directory: String) -> IOMMUGroup? {
         let link = directory + "/iommu_group"
-        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: link),
-            let number = Int((target as NSString).lastPathComponent), number >= 0
+        guard let target = FileSystem.linkTarget(link),
+            let number = Int(FileSystem.lastComponent(of: target)), number >= 0
         else { return nil }
-        let listed = (try? FileManager.default.contentsOfDirectory(atPath: link + "/devices")) ?? []
-        var members = Array(listed.sorted().prefix(memberLimit))
-        let own = (directory as NSString).lastPathComponent
+        let listed = FileSystem.entries(of: link + "/devices", limit: memberLimit) ?? []
+        var members = listed.sorted()
+        let own = FileSystem.lastComponent(of: directory)
         if !members.contains(own) { members.append(own) }
         return IOMMUGroup(number: number, members: members)
     }

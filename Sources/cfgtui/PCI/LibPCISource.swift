@@ -2,7 +2,7 @@
 // from the PCI ID database. Read-only: the access is created with `writeable = 0`, and no
 // code path writes configuration space.
 import CPCI
-import Foundation
+import Glibc
 import Model
 
 /// Reads this host's PCI functions through libpci's sysfs back end.
@@ -26,10 +26,9 @@ struct LibPCISource: ConfigSpaceSource {
             sysfsPath = "/sys/bus/pci"
             return
         }
-        let manager = FileManager.default
-        if manager.fileExists(atPath: root + "/bus/pci/devices") {
+        if FileSystem.exists(root + "/bus/pci/devices") {
             sysfsPath = root + "/bus/pci"
-        } else if manager.fileExists(atPath: root + "/devices") {
+        } else if FileSystem.exists(root + "/devices") {
             sysfsPath = root
         } else {
             throw .sysfsRootNotFound(root)
@@ -43,7 +42,7 @@ struct LibPCISource: ConfigSpaceSource {
     /// One stat when the function's directory is gone (the explorer asks every interval while
     /// a gone function is selected), a libpci scan otherwise.
     func reread(_ address: PCIAddress) throws(SourceError) -> PCIFunction? {
-        guard SysfsFile.exists(sysfsPath + "/devices/" + address.description) else { throw .functionGone(address) }
+        guard FileSystem.exists(sysfsPath + "/devices/" + address.description) else { throw .functionGone(address) }
         guard let function = try scan(only: address).first else { throw .functionGone(address) }
         return function
     }
@@ -62,7 +61,7 @@ struct LibPCISource: ConfigSpaceSource {
     /// without the call that failed. Every pass that ends early records a failure or finishes a
     /// function, so the passes end.
     private func scan(only wanted: PCIAddress?) throws(SourceError) -> [PCIFunction] {
-        guard FileManager.default.fileExists(atPath: sysfsPath + "/devices") else { return [] }
+        guard FileSystem.exists(sysfsPath + "/devices") else { return [] }
         var scan = Scan()
         while try !readPass(only: wanted, into: &scan) {}
         var functions = scan.functions
@@ -180,10 +179,10 @@ struct LibPCISource: ConfigSpaceSource {
 
         var relation = FunctionRelation.none
         let physfn = directory + "/physfn"
-        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: physfn),
-            let pf = PCIAddress(parsing: (target as NSString).lastPathComponent)
+        if let target = FileSystem.linkTarget(physfn),
+            let pf = PCIAddress(parsing: FileSystem.lastComponent(of: target))
         {
-            if SysfsFile.exists(physfn) {
+            if FileSystem.exists(physfn) {
                 relation = .virtualFunction(physicalFunction: pf)
             } else {
                 note(physfn, .danglingLink(target: target))

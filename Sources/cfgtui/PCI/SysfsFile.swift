@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Model
 
 /// Looks at a function's sysfs files before libpci opens them. libpci opens `config`,
@@ -40,11 +40,5 @@ enum SysfsFile {
             return .unusable(.unreadable(reason: String(cString: strerror(errno))))
         }
         return .regular(size: Int(info.st_size))
-    }
-
-    /// Whether anything is at `path` (one stat, following links).
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0
     }
 }

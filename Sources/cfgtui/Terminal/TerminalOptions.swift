@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Views
 
 /// How the explorer's terminal session is set up: colours, mouse, line-drawing glyphs.
@@ -64,7 +64,7 @@ struct TerminalOptions: Hashable, Sendable {
 
     /// Whether a codeset name means UTF-8 (glibc says `UTF-8`; `utf8` is accepted too).
     static func isUTF8(codeset: String) -> Bool {
-        codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+        codeset.uppercased().filter { $0 != "-" } == "UTF8"
     }
 
     // MARK: - Environment
@@ -78,5 +78,5 @@ struct TerminalOptions: Hashable, Sendable {
     }
 
     /// The value of `NO_COLOR` in this process's environment.
-    static var noColorEnvironment: String? { ProcessInfo.processInfo.environment["NO_COLOR"] }
+    static var noColorEnvironment: String? { ProcessEnvironment.value("NO_COLOR") }
 }

@@ -1,5 +1,5 @@
 import CCurses
-import Foundation
+import Glibc
 import Views
 
 /// A scoped ncurses session: sets the terminal up, hands a `CursesTerminal` to a closure, and
@@ -24,10 +24,9 @@ import Views
 enum TerminalSession {
     /// Runs `body` with the real terminal (stdin/stdout, `TERM` from the environment).
     static func run<T>(options: TerminalOptions, body: (inout CursesTerminal) throws -> T) throws -> T {
-        let environment = ProcessInfo.processInfo.environment
         if let problem = interactivityProblem(
             stdinIsTerminal: isatty(STDIN_FILENO) == 1, stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
-            term: environment["TERM"])
+            term: ProcessEnvironment.value("TERM"))
         {
             throw problem
         }
@@ -36,8 +35,8 @@ enum TerminalSession {
         }
         let codeset = TerminalOptions.adoptUserLocale()
         let setup = Setup(
-            terminalName: nil, displayName: environment["TERM"] ?? "", output: output, input: input,
-            options: options, noColor: environment["NO_COLOR"], codeset: codeset)
+            terminalName: nil, displayName: ProcessEnvironment.value("TERM") ?? "", output: output, input: input,
+            options: options, noColor: ProcessEnvironment.value("NO_COLOR"), codeset: codeset)
         return try open(setup, body: body)
     }
 

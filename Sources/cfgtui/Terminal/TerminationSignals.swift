@@ -1,4 +1,4 @@
-import Foundation
+import Glibc
 import Synchronization
 
 /// SIGTERM, SIGHUP, SIGQUIT and SIGINT during a terminal session (in `raw()` mode Ctrl-C and
