@@ -49,12 +49,4 @@ enum FileSystem {
         let trimmed = path.reversed().drop { $0 == "/" }
         return String(trimmed.prefix { $0 != "/" }.reversed())
     }
-
-    /// Everything before the last component, without the slash: `.` when there is none, `/`
-    /// for a file at the root.
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        let head = path[..<slash]
-        return head.isEmpty ? "/" : String(head)
-    }
 }
