@@ -1,7 +1,10 @@
 # cfgtui: two commands do all the set-up on a fresh Debian machine with Swift at /opt/swift.
 #   make run    install what is missing, build, run cfgtui on this host (demo set when nothing is readable)
 #   make test   install what is missing, build, run every test (what CI runs)
-# Other targets: make build, make bench, make screenshots, make fuzz, make lint, make deps.
+# Installing: make deb (.build/deb/cfgtui_VERSION_amd64.deb), make install / make uninstall
+# (PREFIX=/usr/local, DESTDIR=): the static release binary, man pages and shell completions.
+# Other targets: make build, make release, make dist, make bench, make screenshots, make fuzz,
+# make lint, make deps.
 
 SHELL := /bin/bash
 export PATH := /opt/swift/usr/bin:$(PATH)
@@ -14,16 +17,34 @@ PACKAGES := libncursesw5-dev libpci-dev pciutils pci.ids
 # scripts/qemu_vfio_oracle.py (QEMU's vfio-pci inside that guest, the qemu model's oracle) gcc
 # and libc6-dev for its static qtest driver, zstd for a zstd-compressed kernel; strace watches
 # every command's system calls to prove cfgtui never writes configuration space (ReadOnlyTests).
-TEST_PACKAGES := tmux qemu-system-x86 linux-image-amd64 busybox-static gcc libc6-dev zstd strace
+# lintian checks the .deb and jq runs the man pages' examples (PackageTests).
+TEST_PACKAGES := tmux qemu-system-x86 linux-image-amd64 busybox-static gcc libc6-dev zstd strace \
+	lintian jq
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: run test build release deps test-deps lint bench screenshots fuzz clean
+.PHONY: run test build release dist install uninstall deb deps test-deps lint bench screenshots fuzz clean
+
+# Where make install puts things (DESTDIR for staging). zsh completions go to Debian's
+# vendor-completions under /usr, to site-functions elsewhere (zsh's default fpath).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(PREFIX)/bin
+MAN1DIR := $(PREFIX)/share/man/man1
+BASH_COMPLETION_DIR := $(PREFIX)/share/bash-completion/completions
+ZSH_COMPLETION_DIR := $(PREFIX)/share/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
+FISH_COMPLETION_DIR := $(PREFIX)/share/fish/vendor_completions.d
+RELEASE_BINARY := .build/release/cfgtui
+# Build outputs, never committed: the man pages (gzip -9n) and completions from the release binary.
+DIST := .build/dist
+# One page per docs/man fragment (scripts/manpages.sh fails unless they match the subcommands).
+MAN_PAGES := cfgtui.1.gz $(patsubst %,cfgtui-%.1.gz,$(filter-out cfgtui,$(basename $(notdir $(wildcard docs/man/*.mdoc)))))
 
 run: deps release
 	./.build/release/cfgtui $(ARGS)
 
 test: test-deps
+	$(MAKE) --no-print-directory deb
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	swift test --skip-build $(SWIFT_BUILD_FLAGS)
 	$(MAKE) --no-print-directory lint
@@ -35,6 +56,36 @@ build: deps
 # The binary that ships: the Swift runtime linked in, so a host needs only Debian's C libraries.
 release: deps
 	swift build -c release --static-swift-stdlib $(SWIFT_BUILD_FLAGS)
+
+# Man pages (scripts/manpages.sh: generate-manual plus docs/man/*.mdoc) and completions (the
+# bash one without its #!: it is sourced, not run).
+dist: release
+	rm -rf $(DIST) && mkdir -p $(DIST)/man1 $(DIST)/completions
+	scripts/manpages.sh $(RELEASE_BINARY) $(DIST)/man1
+	gzip -9n $(DIST)/man1/*.1
+	$(RELEASE_BINARY) --generate-completion-script bash | sed '1{/^#!/d}' > $(DIST)/completions/cfgtui
+	$(RELEASE_BINARY) --generate-completion-script zsh > $(DIST)/completions/_cfgtui
+	$(RELEASE_BINARY) --generate-completion-script fish > $(DIST)/completions/cfgtui.fish
+
+install: dist
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MAN1DIR) $(DESTDIR)$(BASH_COMPLETION_DIR) \
+		$(DESTDIR)$(ZSH_COMPLETION_DIR) $(DESTDIR)$(FISH_COMPLETION_DIR)
+	install -m 755 -s $(RELEASE_BINARY) $(DESTDIR)$(BINDIR)/cfgtui
+	install -m 644 $(addprefix $(DIST)/man1/,$(MAN_PAGES)) $(DESTDIR)$(MAN1DIR)/
+	install -m 644 $(DIST)/completions/cfgtui $(DESTDIR)$(BASH_COMPLETION_DIR)/cfgtui
+	install -m 644 $(DIST)/completions/_cfgtui $(DESTDIR)$(ZSH_COMPLETION_DIR)/_cfgtui
+	install -m 644 $(DIST)/completions/cfgtui.fish $(DESTDIR)$(FISH_COMPLETION_DIR)/cfgtui.fish
+
+# Removes exactly the files install puts there (same PREFIX and DESTDIR); directories stay.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/cfgtui $(addprefix $(DESTDIR)$(MAN1DIR)/,$(MAN_PAGES)) \
+		$(DESTDIR)$(BASH_COMPLETION_DIR)/cfgtui $(DESTDIR)$(ZSH_COMPLETION_DIR)/_cfgtui \
+		$(DESTDIR)$(FISH_COMPLETION_DIR)/cfgtui.fish
+
+# The Debian package (scripts/deb.sh): .build/deb/cfgtui_$(VERSION)_amd64.deb, checked by lintian.
+deb: PACKAGES += dpkg-dev
+deb: dist
+	scripts/deb.sh $(RELEASE_BINARY) $(DIST) .build/deb
 
 # Installs the Debian packages that are missing (apt-get update first, sudo when not root).
 test-deps: PACKAGES += $(TEST_PACKAGES)
