@@ -23,6 +23,11 @@ enum Requirement: Sendable, CustomStringConvertible {
     case pciSysfs
     /// ../shared/tools/vfio_oracle with what it boots: a Debian kernel and busybox-static.
     case vfioOracle
+    /// The .deb `make deb` builds (.build/deb/cfgtui_VERSION_ARCH.deb).
+    case debPackage
+    case lintian
+    /// jq, which the man pages' examples pipe JSON into.
+    case jq
 
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
@@ -41,6 +46,9 @@ enum Requirement: Sendable, CustomStringConvertible {
                 && ((try? FileManager.default.contentsOfDirectory(atPath: "/boot")) ?? []).contains {
                     $0.hasPrefix("vmlinuz-")
                 }
+        case .debPackage: Tooling.debPackage.map { FileManager.default.fileExists(atPath: $0.path) } ?? false
+        case .lintian: FileManager.default.isExecutableFile(atPath: Tooling.lintianPath)
+        case .jq: FileManager.default.isExecutableFile(atPath: Tooling.jqPath)
         }
     }
 
@@ -55,6 +63,9 @@ enum Requirement: Sendable, CustomStringConvertible {
         case .pciSysfs: "/sys/bus/pci/devices"
         case .vfioOracle:
             "\(Tooling.vfioOraclePath), /boot/vmlinuz-* and /bin/busybox (Debian packages linux-image-amd64, busybox-static)"
+        case .debPackage: "\(Tooling.debPackage?.path ?? ".build/deb/cfgtui_VERSION_ARCH.deb") (make deb first)"
+        case .lintian: "\(Tooling.lintianPath) (Debian package lintian)"
+        case .jq: "\(Tooling.jqPath) (Debian package jq)"
         }
     }
 
