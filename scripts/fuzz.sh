@@ -12,7 +12,8 @@
 #   scripts/fuzz.sh --self-test     check that a trap, a leak and a hang each fail a run
 #
 # Environment: FUZZ_SECONDS (per target, default 30), FUZZ_TIMEOUT (seconds one input may take,
-# default 10), FUZZ_OPTIMIZATION (-O, or -Onone for a faster build), FUZZ_DIR (.build/fuzz).
+# default 10), FUZZ_JOBS (targets run at once, default one per core), FUZZ_OPTIMIZATION (-O,
+# or -Onone for a faster build), FUZZ_DIR (.build/fuzz).
 # Exit status: 0 when every target ran its time without a finding, 1 otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +21,7 @@ export PATH=/opt/swift/usr/bin:$PATH
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 FUZZ_TIMEOUT=${FUZZ_TIMEOUT:-10}
+FUZZ_JOBS=${FUZZ_JOBS:-$(nproc)}
 FUZZ_OPTIMIZATION=${FUZZ_OPTIMIZATION:--O}
 FUZZ_DIR=$(mkdir -p "${FUZZ_DIR:-.build/fuzz}" && cd "${FUZZ_DIR:-.build/fuzz}" && pwd)
 TARGETS=(dump show plan setpci write-device write-vfio write-qemu plan-file)
@@ -148,15 +150,42 @@ if [ "$mode" = self-test ]; then
     exit $failed
 fi
 
-for target in "${selected[@]}"; do
-    echo "fuzz: $target for ${FUZZ_SECONDS} s"
+# Each target is one single-threaded libFuzzer process: FUZZ_JOBS of them run at once (one per
+# core by default), each for its full FUZZ_SECONDS, so two cores halve the wall time.
+run_and_record() {
+    local target=$1
     run_target "$target" "$FUZZ_SECONDS" "$FUZZ_TIMEOUT"
+    printf '%-13s %10s %8s  %-36s %s\n' "$target" "${runs:-?}" "${speed:-?}" "$coverage" "$result" \
+        > "$FUZZ_DIR/logs/$target.summary"
     if [ "$result" != ok ]; then
-        failed=1
-        echo "fuzz: $target: $result, log $FUZZ_DIR/logs/$target.log${artifact:+, input $artifact}"
-        grep -m5 -e 'invariant broken' -e 'ERROR:' -e 'Fatal error' "$FUZZ_DIR/logs/$target.log" | sed 's/^/    /' || true
+        {
+            echo "fuzz: $target: $result, log $FUZZ_DIR/logs/$target.log${artifact:+, input $artifact}"
+            grep -m5 -e 'invariant broken' -e 'ERROR:' -e 'Fatal error' "$FUZZ_DIR/logs/$target.log" | sed 's/^/    /' || true
+        } > "$FUZZ_DIR/logs/$target.failure"
     fi
-    summary+=("$(printf '%-13s %10s %8s  %-36s %s' "$target" "${runs:-?}" "${speed:-?}" "$coverage" "$result")")
+}
+
+mkdir -p "$FUZZ_DIR/logs"
+for target in "${selected[@]}"; do
+    rm -f "$FUZZ_DIR/logs/$target.summary" "$FUZZ_DIR/logs/$target.failure"
+done
+for target in "${selected[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$FUZZ_JOBS" ]; do wait -n || true; done
+    echo "fuzz: $target for ${FUZZ_SECONDS} s"
+    run_and_record "$target" &
+done
+wait
+for target in "${selected[@]}"; do
+    if [ -f "$FUZZ_DIR/logs/$target.failure" ]; then
+        failed=1
+        cat "$FUZZ_DIR/logs/$target.failure"
+    fi
+    if [ -f "$FUZZ_DIR/logs/$target.summary" ]; then
+        summary+=("$(cat "$FUZZ_DIR/logs/$target.summary")")
+    else
+        failed=1
+        summary+=("$(printf '%-13s %s' "$target" "no result (the run did not finish)")")
+    fi
 done
 echo
 printf '%-13s %10s %8s  %-36s %s\n' target runs exec/s "coverage start -> end" result
