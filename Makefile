@@ -99,13 +99,17 @@ deps:
 	fi
 	@command -v swift >/dev/null || { echo "swift not found (expected /opt/swift/usr/bin/swift)"; exit 1; }
 
-# Style and layer checks: swift-format, and C modules imported only at the edges.
+# Style and layer checks: swift-format, C modules imported only at the edges, and no Foundation
+# in Sources beyond PlanFileDecoder's JSON (ICU and the Foundation runtime stay out of the binary).
 lint:
 	swift format lint --strict -r Sources Tests Fuzz
 	@bad=$$(grep -rl '^import CCurses' Sources | grep -v '^Sources/cfgtui/Terminal/' || true); \
 	if [ -n "$$bad" ]; then echo "import CCurses outside Sources/cfgtui/Terminal: $$bad"; exit 1; fi
 	@bad=$$(grep -rl '^import CPCI' Sources | grep -v '^Sources/cfgtui/PCI/LibPCISource.swift$$' || true); \
 	if [ -n "$$bad" ]; then echo "import CPCI outside Sources/cfgtui/PCI/LibPCISource.swift: $$bad"; exit 1; fi
+	@bad=$$(grep -rlE '^(@[A-Za-z_]+ )*import (Foundation|FoundationEssentials|FoundationInternationalization)\b' Sources \
+		| grep -v '^Sources/cfgtui/IO/PlanFileDecoder.swift$$' || true); \
+	if [ -n "$$bad" ]; then echo "Foundation imported in Sources (the shipped binary runs on Glibc; only PlanFileDecoder uses FoundationEssentials): $$bad"; exit 1; fi
 	@echo "lint: ok"
 
 bench: test-deps release
