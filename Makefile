@@ -1,8 +1,9 @@
 # cfgtui: two commands do all the set-up on a fresh Debian machine with Swift at /opt/swift.
 #   make run    install what is missing, build, run cfgtui on this host (demo set when nothing is readable)
 #   make test   install what is missing, build, run every test (what CI runs)
-# Installing: make deb (.build/deb/cfgtui_VERSION_amd64.deb), make install / make uninstall
-# (PREFIX=/usr/local, DESTDIR=): the static release binary, man pages and shell completions.
+# Installing: make deb (.build/deb/cfgtui_VERSION_amd64.deb, VERSION as cfgtui --version prints),
+# make install / make uninstall (PREFIX=/usr/local, DESTDIR=): the static release binary, man pages
+# and shell completions.
 # Other targets: make build, make release, make dist, make bench, make screenshots, make fuzz,
 # make lint, make deps.
 
@@ -82,7 +83,7 @@ uninstall:
 		$(DESTDIR)$(BASH_COMPLETION_DIR)/cfgtui $(DESTDIR)$(ZSH_COMPLETION_DIR)/_cfgtui \
 		$(DESTDIR)$(FISH_COMPLETION_DIR)/cfgtui.fish
 
-# The Debian package (scripts/deb.sh): .build/deb/cfgtui_$(VERSION)_amd64.deb, checked by lintian.
+# The Debian package (scripts/deb.sh): .build/deb/cfgtui_VERSION_amd64.deb (PackageTests run lintian on it).
 deb: PACKAGES += dpkg-dev
 deb: dist
 	scripts/deb.sh $(RELEASE_BINARY) $(DIST) .build/deb

@@ -2,8 +2,8 @@
 # The Debian package: scripts/deb.sh BINARY DIST OUTDIR writes OUTDIR/cfgtui_VERSION_ARCH.deb
 # from the static release binary and `make dist`'s man pages and completions.
 #
-# VERSION is the top-level VERSION file (a native package: no Debian revision), and the staged
-# binary must print it for --version. Depends comes from dpkg-shlibdeps on the binary (with a
+# VERSION is what the binary prints for --version (Version.current in Sources, the one place it
+# is written; a native package: no Debian revision). Depends comes from dpkg-shlibdeps on the binary (with a
 # throwaway debian/control, as it needs one), plus pci.ids for the names. Files are root:root
 # (dpkg-deb --root-owner-group), directories 755, the binary 755, the rest 644. DEB_MAINTAINER
 # overrides the Maintainer field; SOURCE_DATE_EPOCH (else the last commit) dates the changelog.
@@ -14,8 +14,8 @@ umask 022
 binary=${1:?usage: $0 BINARY DIST OUTDIR}
 dist=${2:?usage: $0 BINARY DIST OUTDIR}
 outdir=${3:?usage: $0 BINARY DIST OUTDIR}
-version=$(tr -d '[:space:]' <VERSION)
-[[ $version =~ ^[0-9]+(\.[0-9]+)*$ ]] || { echo "deb: VERSION '$version' is not a version" >&2; exit 1; }
+version=$("$binary" --version)
+[[ $version =~ ^[0-9]+(\.[0-9]+)*$ ]] || { echo "deb: $binary --version says '$version', not a version" >&2; exit 1; }
 architecture=$(dpkg --print-architecture)
 maintainer=${DEB_MAINTAINER:-cfgtui maintainers <maintainers@users.noreply.h-seed-3b2730e5.example>}
 if [[ -n ${SOURCE_DATE_EPOCH:-} ]]; then
@@ -26,15 +26,15 @@ fi
 
 root=$outdir/root
 package=$outdir/cfgtui_${version}_${architecture}.deb
-rm -rf "$root" "$package"
+rm -rf "$root" "$outdir"/cfgtui_*.deb
 mkdir -p "$root/DEBIAN"
 
 # The binary, stripped as dh_strip does (symbols not needed for relocation, the .comment
-# section), then checked: it must still run and print VERSION.
+# section), then checked: it must still run and print the same version.
 install -D -m 755 "$binary" "$root/usr/bin/cfgtui"
 strip --strip-unneeded --remove-section=.comment "$root/usr/bin/cfgtui"
 printed=$("$root/usr/bin/cfgtui" --version)
-[[ $printed == "$version" ]] || { echo "deb: cfgtui --version says '$printed', VERSION says '$version'" >&2; exit 1; }
+[[ $printed == "$version" ]] || { echo "deb: stripped, cfgtui --version says '$printed', not '$version'" >&2; exit 1; }
 
 install -d "$root/usr/share/man/man1"
 install -m 644 "$dist"/man1/*.1.gz "$root/usr/share/man/man1/"

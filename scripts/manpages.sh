@@ -77,7 +77,7 @@ fi
 
 binary=${1:?usage: $0 BINARY OUTDIR}
 outdir=${2:?usage: $0 BINARY OUTDIR}
-version=$(cat VERSION)
+version=$("$binary" --version)
 
 checkout=.build/checkouts/swift-argument-parser
 [[ -d $checkout ]] || { echo "manpages: $checkout missing (swift build resolves it)" >&2; exit 1; }

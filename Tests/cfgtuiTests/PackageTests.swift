@@ -2,22 +2,18 @@ import Foundation
 import Glibc
 import Testing
 
+@testable import cfgtui
+
 extension Tooling {
     static let lintianPath = "/usr/bin/lintian"
     static let jqPath = "/usr/bin/jq"
     static let unsharePath = "/usr/bin/unshare"
     static let swiftToolchain = "/opt/swift"
 
-    /// The top-level VERSION file, trimmed.
-    static var version: String? {
-        guard let data = FileManager.default.contents(atPath: packageRoot.appendingPathComponent("VERSION").path)
-        else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    /// What `make deb` builds: .build/deb/cfgtui_VERSION_ARCH.deb.
+    /// What `make deb` builds from this tree: .build/deb/cfgtui_VERSION_ARCH.deb, VERSION being
+    /// `Version.current` (deb.sh asks the binary).
     static var debPackage: URL? {
-        guard let version else { return nil }
+        let version = Version.current
         let directory = packageRoot.appendingPathComponent(".build/deb")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return names.sorted().first { $0.hasPrefix("cfgtui_\(version)_") && $0.hasSuffix(".deb") }
@@ -227,10 +223,10 @@ extension Tooling {
         #expect(run.text.contains("examples ran"), "\(run.text)")
     }
 
-    @Test(.requires(.root, .debPackage)) func versionIsTheVersionFile() throws {
+    @Test(.requires(.root, .debPackage)) func versionIsTheBinarysVersion() throws {
         try Requirement.check(.root, .debPackage)
         let unpacked = try Unpacked()
-        let version = try #require(Tooling.version)
+        let version = Version.current
         let printed = try Self.bareHost([unpacked.binary, "--version"])
         #expect(printed.status == 0)
         #expect(printed.text.trimmingCharacters(in: .newlines) == version)
@@ -271,6 +267,56 @@ extension Tooling {
         let binarySize = try #require(
             try FileManager.default.attributesOfItem(atPath: package.path)[.size] as? Int)
         #expect(installedSize * 1024 > binarySize, "Installed-Size \(installedSize) KiB is below the .deb's size")
+    }
+
+    /// `make install` into a staging DESTDIR with the PREFIX an operator would use, then
+    /// `make uninstall` with the same: every file lands where the shells and man look, the
+    /// installed binary runs, its bash completion loads, and uninstall leaves no file behind.
+    /// `make -o dist` installs what `make deb` already built rather than building again.
+    @Test(.requires(.debPackage), arguments: ["/usr/local", "/usr"])
+    func makeInstallThenUninstallLeavesNothing(prefix: String) throws {
+        try Requirement.check(.debPackage)
+        let stage = FileManager.default.temporaryDirectory.appendingPathComponent("cfgtui-install-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: stage) }
+        let variables = ["DESTDIR=\(stage.path)", "PREFIX=\(prefix)"]
+        let make = ["--no-print-directory", "-C", Tooling.packageRoot.path, "-o", "dist"]
+        let install = try Tooling.run("/usr/bin/make", make + ["install"] + variables)
+        try #require(install.status == 0, "make install: \(install.stderr)")
+
+        let root = stage.path + prefix
+        let zsh = prefix == "/usr" ? "share/zsh/vendor-completions" : "share/zsh/site-functions"
+        var expected: Set<String> = [
+            "bin/cfgtui", "share/bash-completion/completions/cfgtui", "\(zsh)/_cfgtui",
+            "share/fish/vendor_completions.d/cfgtui.fish",
+        ]
+        let package = try #require(Tooling.debPackage)
+        let pages = try Tooling.run("/usr/bin/dpkg-deb", ["-c", package.path]).text.split(separator: "\n")
+            .compactMap { $0.split(separator: "/").last.map(String.init) }.filter { $0.hasSuffix(".1.gz") }
+        #expect(pages.count == 8, "the package's man pages: \(pages)")
+        for page in pages { expected.insert("share/man/man1/\(page)") }
+        let found = try Tooling.run("/usr/bin/find", [root, "-type", "f", "-printf", "%P %m\n"])
+        var modes = [String: String]()
+        for line in found.text.split(separator: "\n") {
+            let words = line.split(separator: " ").map(String.init)
+            if words.count == 2 { modes[words[0]] = words[1] }
+        }
+        #expect(Set(modes.keys) == expected, "installed under \(prefix): \(modes.keys.sorted())")
+        #expect(modes["bin/cfgtui"] == "755")
+        #expect(modes.filter { $0.key != "bin/cfgtui" }.values.allSatisfy { $0 == "644" }, "\(modes)")
+
+        let binary = root + "/bin/cfgtui"
+        let version = try Tooling.run(binary, ["--version"])
+        #expect(version.text == Version.current + "\n", "\(version.stderr)")
+        let file = try Tooling.run("/usr/bin/file", [binary])
+        #expect(file.text.contains("stripped") && !file.text.contains("not stripped"), "\(file.text)")
+        let completion = root + "/share/bash-completion/completions/cfgtui"
+        let bash = try Tooling.run("/usr/bin/bash", ["-c", "source \"$0\" && complete -p cfgtui", completion])
+        #expect(bash.status == 0 && bash.text.contains("cfgtui"), "bash completion: \(bash.text)\(bash.stderr)")
+
+        let uninstall = try Tooling.run("/usr/bin/make", make + ["uninstall"] + variables)
+        try #require(uninstall.status == 0, "make uninstall: \(uninstall.stderr)")
+        let left = try Tooling.run("/usr/bin/find", [stage.path, "-not", "-type", "d"])
+        #expect(left.text.isEmpty, "make uninstall left \(left.text)")
     }
 
     @Test(.requires(.debPackage, .lintian)) func lintianReportsNoErrors() throws {

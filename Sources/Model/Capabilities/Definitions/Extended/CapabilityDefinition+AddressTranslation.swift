@@ -123,7 +123,7 @@ extension RegisterCatalog {
             "Most page requests the function can have outstanding", .number),
         whole(
             0x0C, width: 4, "Outstanding Page Request Allocation", .readWrite,
-            "Page requests software allows to be outstanding", .number),
+            "Most page requests software lets the function have outstanding", .number),
     ]
 
     /// PASID (VFs must not implement it; the PF's configuration is shared by its VFs).
