@@ -110,7 +110,8 @@ for command in cfgtui "${commands[@]}"; do
     [[ -f $generated/$source ]] || { echo "manpages: generate-manual made no $source" >&2; exit 1; }
     [[ -f $fragments/$command.mdoc ]] || { echo "manpages: $fragments/$command.mdoc missing" >&2; exit 1; }
     # .Dt CFGTUI.LIST -> CFGTUI-LIST (the file's name); .Os names the package and version; NAME
-    # says cfgtui-list (whatis/lexgrog take no spaces there) and SYNOPSIS cfgtui list; an empty
+    # says cfgtui-list (whatis/lexgrog take no spaces there) and SYNOPSIS cfgtui list; .Nd loses
+    # the quotes generate-manual puts round it (mandoc drops them, whatis would show them); an empty
     # line (between help paragraphs) is .Pp; `code` from the help text becomes quoted;
     # everything from the generated EXIT STATUS on (it and SEE ALSO) gives way to the fragment.
     {
@@ -120,6 +121,7 @@ for command in cfgtui "${commands[@]}"; do
             command != "cfgtui" && section == "NAME" && $0 == ".Nm \"cfgtui " command "\"" { $0 = ".Nm cfgtui-" command }
             command != "cfgtui" && section == "SYNOPSIS" && $0 == ".Nm" { $0 = ".Nm cfgtui Cm " command }
             /^\.Dt / { gsub(/\./, "-", $2); $0 = ".Dt " $2 " " $3 }
+            /^\.Nd "/ { sub(/^\.Nd "/, ".Nd "); sub(/"$/, "") }
             /^\.Os/ { $0 = ".Os cfgtui " version }
             /^$/ { print ".Pp"; next }
             { while (match($0, /`[^`]+`/)) $0 = substr($0, 1, RSTART - 1) "\\(lq" substr($0, RSTART + 1, RLENGTH - 2) "\\(rq" substr($0, RSTART + RLENGTH) }

@@ -208,6 +208,11 @@ extension Tooling {
             let command = page == "cfgtui.1.gz" ? "cfgtui" : "cfgtui " + page.dropFirst(7).dropLast(5)
             #expect(man.text.contains("     $ \(command)"), "\(page) has an example of \(command)")
             #expect(man.text.contains("     0     "), "\(page) lists exit status 0")
+            // whatis and apropos read NAME through lexgrog: "cfgtui-check - Triage: ...".
+            let name = page == "cfgtui.1.gz" ? "cfgtui" : String(page.dropLast(5))
+            let whatis = try Tooling.run("/usr/bin/lexgrog", [path])
+            #expect(whatis.text.hasPrefix("\(path): \"\(name) - "), "\(page): lexgrog says \(whatis.text)")
+            #expect(!whatis.text.contains(" - \"") && !whatis.text.contains("\"\"\n"), "\(page): \(whatis.text)")
             for leftover in ["\\(", "\\f", "`", "\n."] {
                 #expect(!man.text.contains(leftover), "\(page) renders a raw '\(leftover)'")
             }
