@@ -94,6 +94,18 @@ public struct SetpciProgram: Sendable {
         return String(decoding: utf8[start..<end], as: UTF8.self)
     }
 
+    /// The expression at `place`'s UTF-8 bytes, without making a String (empty when the place
+    /// is not in its source).
+    public func withText<Result>(of place: Place, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = sources[Int(place.source)].text
+        return text.withUTF8 { utf8 in
+            guard place.start >= 0, Int(place.end) <= utf8.count, place.start <= place.end else {
+                return body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+            return body(UnsafeBufferPointer(rebasing: utf8[Int(place.start)..<Int(place.end)]))
+        }
+    }
+
     /// The expression the access at `index` came from, as written.
     public func expression(ofAccess index: Int) -> String {
         text(of: place(ofAccess: index))

@@ -217,16 +217,18 @@ public struct WriteEmulator: Sendable {
 
     /// The guest's view of `count` (1-4) bytes at `offset`.
     public func guestValue(at offset: Int, count: Int) -> UInt32 {
-        if let qemuLayer { return qemuLayer.guestValue(at: offset, count: count) }
-        if let vfioModel { return vfioModel.guestValue(at: offset, count: count) }
+        // Optional chaining reads the model in place; `if let` would copy the whole model
+        // (and retain everything in it) on every access.
+        if let value = qemuLayer?.guestValue(at: offset, count: count) { return value }
+        if let value = vfioModel?.guestValue(at: offset, count: count) { return value }
         return deviceModel?.value(at: offset, count: count) ?? 0
     }
 
     /// The device's `count` (1-4) bytes at `offset`.
     public func deviceValue(at offset: Int, count: Int) -> UInt32 {
-        // Not through kernelModel: that would copy the model on every access.
-        if let vfioModel { return vfioModel.device.value(at: offset, count: count) }
-        if let qemuLayer { return qemuLayer.vfio.device.value(at: offset, count: count) }
+        // Not through kernelModel (nor `if let`): either would copy the model on every access.
+        if let value = vfioModel?.device.value(at: offset, count: count) { return value }
+        if let value = qemuLayer?.vfio.device.value(at: offset, count: count) { return value }
         return deviceModel?.value(at: offset, count: count) ?? 0
     }
 

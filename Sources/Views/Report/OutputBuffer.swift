@@ -100,15 +100,14 @@ public struct OutputBuffer: Sendable {
             bytes.append(0x30 + UInt8(value))
             return
         }
-        var digits = [UInt8](repeating: 0, count: 20)
-        var index = 20
+        // Least significant digit first, then turned round in place: no scratch array.
+        let start = bytes.count
         var rest = value
         while rest > 0 {
-            index -= 1
-            digits[index] = 0x30 + UInt8(rest % 10)
+            bytes.append(0x30 + UInt8(rest % 10))
             rest /= 10
         }
-        bytes.append(contentsOf: digits[index...])
+        bytes[start...].reverse()
     }
 
     /// A JSON string literal, escaped.

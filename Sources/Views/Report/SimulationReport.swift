@@ -90,15 +90,45 @@ public enum SimulationReport {
         _ step: SimulationStep, minimum: DiagnosticSeverity, to buffer: inout OutputBuffer
     ) {
         for note in step.record.notes where note.severity >= minimum {
-            buffer.append(location(step))
-            buffer.append(": ")
-            buffer.append(step.expression)
-            buffer.append(": ")
-            buffer.append(DiagnosticText.severity(note.severity))
-            buffer.append(": ")
-            buffer.append(message(note))
-            buffer.newline()
+            appendNote(note, source: step.source, line: step.line, column: step.column, to: &buffer) {
+                $0.append(step.expression)
+            }
         }
+    }
+
+    /// The same lines for the access at `index` of `program`, straight from the program's text:
+    /// the plain `simulate` output, where a million warnings must not cost a String each.
+    public static func appendNotes(
+        of record: WriteRecord, program: SetpciProgram, access index: Int, minimum: DiagnosticSeverity,
+        to buffer: inout OutputBuffer
+    ) {
+        let place = program.place(ofAccess: index)
+        for note in record.notes where note.severity >= minimum {
+            appendNote(
+                note, source: program.label(of: place), line: Int(place.line), column: Int(place.column), to: &buffer
+            ) { buffer in
+                program.withText(of: place) { buffer.bytes.append(contentsOf: $0) }
+            }
+        }
+    }
+
+    /// `source:line:column: expression: severity: message`, the one layout of a note's line.
+    private static func appendNote(
+        _ note: WriteNote, source: String, line: Int, column: Int, to buffer: inout OutputBuffer,
+        expression: (inout OutputBuffer) -> Void
+    ) {
+        buffer.append(source)
+        buffer.append(0x3A)
+        buffer.appendDecimal(line)
+        buffer.append(0x3A)
+        buffer.appendDecimal(column)
+        buffer.append(": ")
+        expression(&buffer)
+        buffer.append(": ")
+        buffer.append(DiagnosticText.severity(note.severity))
+        buffer.append(": ")
+        appendMessage(note, to: &buffer)
+        buffer.newline()
     }
 
     static func location(_ step: SimulationStep) -> String {
@@ -411,8 +441,30 @@ public enum SimulationReport {
     // MARK: - Messages
 
     /// The text of a note.
+    /// `message(note)` into the buffer; the notes a script can give on every line are written
+    /// in place, the rest through their String.
+    public static func appendMessage(_ note: WriteNote, to buffer: inout OutputBuffer) {
+        switch note {
+        case .reservedBitsWritten(let mask):
+            buffer.append(
+                "reserved bits written with a value they do not read (RsvdP) or with ones (RsvdZ): mask ")
+            buffer.appendHexLiteral(UInt64(mask))
+        case .pasidFeatureUnsupported(let mask):
+            buffer.append(
+                "Execute/Privileged Mode Enable written 1 without the matching Supported bit: they stay 0 (mask ")
+            buffer.appendHexLiteral(UInt64(mask))
+            buffer.append(0x29)
+        default:
+            buffer.append(message(note))
+        }
+    }
+
     public static func message(_ note: WriteNote) -> String {
         switch note {
+        case .reservedBitsWritten, .pasidFeatureUnsupported:
+            var buffer = OutputBuffer(capacity: 128)
+            appendMessage(note, to: &buffer)
+            return buffer.text
         case .gap(let span, let suspected):
             return "\(range(span)) lies outside every structure (a gap)"
                 + (suspected ? "; the gap held non-zero bytes: suspected hidden registers" : "")
@@ -426,9 +478,6 @@ public enum SimulationReport {
             return "no field layout is catalogued for \(range(span)): the write is dropped"
         case .aliasedSpace(let span):
             return "\(range(span)) repeats the conventional space (aliased): the write is dropped"
-        case .reservedBitsWritten(let mask):
-            return
-                "reserved bits written with a value they do not read (RsvdP) or with ones (RsvdZ): mask \(HexFormat.literal(UInt64(mask)))"
         case .barSizeUnknown(let slot):
             let hint: String
             switch slot {
@@ -464,9 +513,6 @@ public enum SimulationReport {
                 ? "VF Enable set: \(count) VF\(count == 1 ? "" : "s")" : "VF Enable cleared: the VFs are gone"
         case .systemPageSizeInvalid(let value):
             return "System Page Size \(HexFormat.literal(UInt64(value))) must have exactly one supported page size set"
-        case .pasidFeatureUnsupported(let mask):
-            return
-                "Execute/Privileged Mode Enable written 1 without the matching Supported bit: they stay 0 (mask \(HexFormat.literal(UInt64(mask))))"
         case .physicalFunctionCapability(let id, let enabled):
             let name = capabilityName(id)
             switch enabled {

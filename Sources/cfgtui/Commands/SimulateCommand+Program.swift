@@ -77,6 +77,9 @@ extension SimulateCommand {
         var summary = SimulationSummary()
         if trace { SimulationReport.appendHeader(context, setup: setup, to: &buffer) }
         var jsonSteps = [SimulationStep]()
+        // The flags read once: an option's getter costs more than a simulated write.
+        let trace = self.trace
+        let json = self.json
         for (index, access) in program.accesses.enumerated() {
             let record: WriteRecord
             do {
@@ -92,8 +95,8 @@ extension SimulateCommand {
                 // The plain output: setpci's read values; warnings, with their place, on stderr.
                 if record.isRead { SimulationReport.appendReadValue(record, to: &buffer) }
                 if summary.warnings > warningsBefore {
-                    let step = SimulationStep(record: record, program: program, access: index)
-                    SimulationReport.appendNotes(step, minimum: .warning, to: &errors)
+                    SimulationReport.appendNotes(
+                        of: record, program: program, access: index, minimum: .warning, to: &errors)
                 }
             } else if trace {
                 let step = SimulationStep(record: record, program: program, access: index)
