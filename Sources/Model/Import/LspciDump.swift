@@ -44,19 +44,9 @@ public enum LspciDump {
     /// no control bytes is text without functions, and the rest is a binary config file of
     /// 64 to 4096 bytes.
     public static func read(_ bytes: [UInt8], file: String) throws(DumpError) -> [DumpedFunction] {
-        guard !bytes.isEmpty else { throw DumpError(file: file, problem: .empty) }
-        let functions = try parseFunctions(bytes, file: file)
-        if !functions.isEmpty { return functions }
-        if looksLikeText(bytes) { throw DumpError(file: file, problem: .noFunctions) }
-        guard bytes.count >= ConfigSpace.headerLength else {
-            throw DumpError(file: file, problem: .binaryTooSmall(bytes.count))
-        }
-        guard bytes.count <= ConfigSpace.extendedSize else {
-            throw DumpError(file: file, problem: .binaryTooLarge(bytes.count))
-        }
-        let address = addressInPath(file) ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)
-        guard let address else { throw DumpError(file: file, problem: .noFunctions) }
-        return [DumpedFunction(address: address, space: ConfigSpace(bytes: bytes), title: "", line: 0)]
+        let stream = LspciDumpStream(file: file)
+        try stream.consume(bytes)
+        return try stream.finish()
     }
 
     /// Whether content without functions is text: it has a line end and no control bytes other
@@ -92,43 +82,9 @@ public enum LspciDump {
 
     /// The functions in dump text, possibly none.
     static func parseFunctions(_ bytes: [UInt8], file: String) throws(DumpError) -> [DumpedFunction] {
-        // Scratch storage for the function being filled, allocated once for the whole file.
-        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: ConfigSpace.extendedSize)
-        let present = UnsafeMutableBufferPointer<Bool>.allocate(capacity: ConfigSpace.extendedSize)
-        let line = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: ConfigSpace.extendedSize)
-        scratch.initialize(repeating: 0)
-        present.initialize(repeating: false)
-        line.initialize(repeating: 0)
-        defer {
-            scratch.deallocate()
-            present.deallocate()
-            line.deallocate()
-        }
-        var parser = Parser(file: file, bytes: scratch, present: present, line: line)
-        let result: Result<Void, DumpError> = bytes.withUnsafeBufferPointer { buffer in
-            // A UTF-8 byte order mark before the first line is not part of it.
-            var lineStart = buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF ? 3 : 0
-            var lineNumber = 0
-            let count = buffer.count
-            while lineStart < count {
-                var lineEnd = lineStart
-                while lineEnd < count && buffer[lineEnd] != 0x0A { lineEnd += 1 }
-                lineNumber += 1
-                var contentEnd = lineEnd
-                if contentEnd > lineStart && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
-                do throws(DumpError) {
-                    try parser.consume(UnsafeBufferPointer(rebasing: buffer[lineStart..<contentEnd]), line: lineNumber)
-                } catch {
-                    return .failure(error)
-                }
-                lineStart = lineEnd + 1
-            }
-            return .success(())
-        }
-        if case .failure(let error) = result { throw error }
-        parser.finishFunction()
-        parser.noteStrayLines()
-        return parser.functions
+        let stream = LspciDumpStream(file: file)
+        try stream.consume(bytes)
+        return try stream.finishText()
     }
 
     // MARK: - Writing
@@ -185,6 +141,136 @@ public enum LspciDump {
     private static func hexDigit(_ value: Int) -> UInt8 {
         let nibble = UInt8(value & 0xF)
         return nibble < 10 ? 0x30 + nibble : 0x57 + nibble
+    }
+}
+
+// MARK: - Reading a piece at a time
+
+/// `LspciDump.read` fed a piece at a time, so a command reading a 56 MB dump never holds the
+/// file's text whole: the pieces may split a line anywhere (the part before a split waits for
+/// the rest), and the result is what `LspciDump.read` gives for the same bytes at once, text
+/// or binary.
+///
+/// ```
+/// let stream = LspciDumpStream(file: "big.txt")
+/// for piece in pieces { try stream.consume(piece) }
+/// let functions = try stream.finish()
+/// ```
+public final class LspciDumpStream {
+    private var parser: Parser
+    private let scratch: UnsafeMutableBufferPointer<UInt8>
+    private let present: UnsafeMutableBufferPointer<Bool>
+    private let lineScratch: UnsafeMutableBufferPointer<UInt8>
+    /// A line whose end has not come yet.
+    private var pending: [UInt8] = []
+    private var lineNumber = 0
+    /// The first bytes, up to one more than a config space holds: a binary file is decided on
+    /// them when no function is found.
+    private var head: [UInt8] = []
+    /// The bytes consumed so far.
+    public private(set) var byteCount = 0
+    /// Whether the content so far has a line end, and whether it has a byte text never holds
+    /// (checked only while no function has been found: with one, the content is text).
+    private var sawLineEnd = false
+    private var sawBinaryByte = false
+
+    public init(file: String) {
+        scratch = .allocate(capacity: ConfigSpace.extendedSize)
+        present = .allocate(capacity: ConfigSpace.extendedSize)
+        lineScratch = .allocate(capacity: ConfigSpace.extendedSize)
+        scratch.initialize(repeating: 0)
+        present.initialize(repeating: false)
+        lineScratch.initialize(repeating: 0)
+        parser = Parser(file: file, bytes: scratch, present: present, line: lineScratch)
+    }
+
+    deinit {
+        scratch.deallocate()
+        present.deallocate()
+        lineScratch.deallocate()
+    }
+
+    public func consume(_ bytes: [UInt8]) throws(DumpError) {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(DumpError) in try consume(buffer) }
+    }
+
+    /// Reads the lines `piece` ends, keeping the part after its last line end for the next.
+    public func consume(_ piece: UnsafeBufferPointer<UInt8>) throws(DumpError) {
+        guard !piece.isEmpty else { return }
+        let count = piece.count
+        if head.count <= ConfigSpace.extendedSize {
+            head.append(
+                contentsOf: UnsafeBufferPointer(rebasing: piece.prefix(ConfigSpace.extendedSize + 1 - head.count)))
+        }
+        byteCount += count
+        if parser.functions.isEmpty && !sawBinaryByte {
+            for byte in piece {
+                if byte == 0x0A { sawLineEnd = true }
+                if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C) || byte == 0x7F {
+                    sawBinaryByte = true
+                    break
+                }
+            }
+        }
+        var start = 0
+        while start < count {
+            var end = start
+            while end < count && piece[end] != 0x0A { end += 1 }
+            guard end < count else {
+                pending.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start...]))
+                return
+            }
+            if pending.isEmpty {
+                try line(UnsafeBufferPointer(rebasing: piece[start..<end]))
+            } else {
+                pending.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start..<end]))
+                try pending.withUnsafeBufferPointer { (buffer) throws(DumpError) in try line(buffer) }
+                pending.removeAll(keepingCapacity: true)
+            }
+            start = end + 1
+        }
+    }
+
+    /// One line without its LF: a CR before it is dropped, and a UTF-8 byte order mark before
+    /// the first line.
+    private func line(_ text: UnsafeBufferPointer<UInt8>) throws(DumpError) {
+        lineNumber += 1
+        var lower = 0
+        var upper = text.count
+        if lineNumber == 1 && upper >= 3 && text[0] == 0xEF && text[1] == 0xBB && text[2] == 0xBF { lower = 3 }
+        if upper > lower && text[upper - 1] == 0x0D { upper -= 1 }
+        try parser.consume(UnsafeBufferPointer(rebasing: text[lower..<upper]), line: lineNumber)
+    }
+
+    /// The functions in the text, possibly none (the last line needs no line end).
+    func finishText() throws(DumpError) -> [DumpedFunction] {
+        if !pending.isEmpty {
+            let last = pending
+            pending.removeAll()
+            try last.withUnsafeBufferPointer { (buffer) throws(DumpError) in try line(buffer) }
+        }
+        parser.finishFunction()
+        parser.noteStrayLines()
+        return parser.functions
+    }
+
+    /// What `LspciDump.read` says of the whole content: its functions, or the binary config
+    /// file it is, or why it is neither.
+    public func finish() throws(DumpError) -> [DumpedFunction] {
+        let file = parser.file
+        guard byteCount > 0 else { throw DumpError(file: file, problem: .empty) }
+        let functions = try finishText()
+        if !functions.isEmpty { return functions }
+        if sawLineEnd && !sawBinaryByte { throw DumpError(file: file, problem: .noFunctions) }
+        guard byteCount >= ConfigSpace.headerLength else {
+            throw DumpError(file: file, problem: .binaryTooSmall(byteCount))
+        }
+        guard byteCount <= ConfigSpace.extendedSize else {
+            throw DumpError(file: file, problem: .binaryTooLarge(byteCount))
+        }
+        let address = LspciDump.addressInPath(file) ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)
+        guard let address else { throw DumpError(file: file, problem: .noFunctions) }
+        return [DumpedFunction(address: address, space: ConfigSpace(bytes: head), title: "", line: 0)]
     }
 }
 

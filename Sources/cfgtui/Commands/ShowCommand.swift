@@ -97,7 +97,10 @@ enum ParallelReport {
     ) {
         let workers = ProcessEnvironment.processorCount
         let chunks = workers * 2
-        let roundSize = 512
+        // 16 functions per worker buffer and round: a function's text is up to ~50 KB (its
+        // JSON twice that), so the buffers stay a few MB instead of holding a large part of
+        // the output; a round costs one dispatch, far less than rendering 16 functions.
+        let roundSize = chunks * 16
         let buffers = Mutex([OutputBuffer](repeating: OutputBuffer(capacity: 1 << 20), count: chunks))
         var start = 0
         while start < functions.count {

@@ -23,22 +23,67 @@ enum FileReader {
     /// The bound for one sysfs `config` file: a configuration space is at most 4096 bytes.
     static let configLimit = 4096
 
-    static func readAll(_ path: String, limit: Int = inputLimit) throws(Failure) -> [UInt8] {
+    /// Opens `path` for reading if it is a file or a pipe (not a directory or a device):
+    /// the descriptor, blocking again, and its fstat.
+    private static func openForReading(_ path: String) throws(Failure) -> (descriptor: Int32, status: stat) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { throw Failure(reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw Failure(reason: String(cString: strerror(errno))) }
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            throw Failure(reason: reason)
+        }
         let kind = status.st_mode & S_IFMT
-        if kind == S_IFDIR { throw Failure(reason: "is a directory") }
-        if kind == S_IFCHR || kind == S_IFBLK { throw Failure(reason: "is a device, not a file") }
-        if kind != S_IFREG && kind != S_IFIFO && kind != S_IFSOCK {
-            throw Failure(reason: "is not a regular file or a pipe")
+        var refusal: String?
+        if kind == S_IFDIR {
+            refusal = "is a directory"
+        } else if kind == S_IFCHR || kind == S_IFBLK {
+            refusal = "is a device, not a file"
+        } else if kind != S_IFREG && kind != S_IFIFO && kind != S_IFSOCK {
+            refusal = "is not a regular file or a pipe"
+        }
+        if let refusal {
+            close(descriptor)
+            throw Failure(reason: refusal)
         }
         // Opened without blocking so a FIFO's open cannot wait for a writer; reads block again,
         // as `cat` would, so a pipe from a slow producer is read to its end.
         let flags = fcntl(descriptor, F_GETFL)
         if flags >= 0 { _ = fcntl(descriptor, F_SETFL, flags & ~O_NONBLOCK) }
+        return (descriptor, status)
+    }
+
+    /// Reads `path` a piece of at most `pieceSize` bytes at a time into `body`, with
+    /// `readAll`'s checks and bound (a file past `limit` fails after the pieces before it):
+    /// a big dump is parsed as it is read instead of being held whole. `body` returns false
+    /// to stop early (the caller keeps its own reason).
+    static func readPieces(
+        _ path: String, limit: Int = inputLimit, pieceSize: Int = 1 << 20,
+        _ body: (UnsafeBufferPointer<UInt8>) -> Bool
+    ) throws(Failure) {
+        let (descriptor, _) = try openForReading(path)
+        defer { close(descriptor) }
+        let piece = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(pieceSize, 1))
+        defer { piece.deallocate() }
+        var total = 0
+        while true {
+            let count = read(descriptor, piece.baseAddress, piece.count)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw Failure(reason: String(cString: strerror(errno)))
+            }
+            if count == 0 { return }
+            total += count
+            if total > limit { throw Failure(reason: "larger than \(describe(limit)) (cfgtui reads at most that)") }
+            guard body(UnsafeBufferPointer(rebasing: piece[0..<count])) else { return }
+        }
+    }
+
+    static func readAll(_ path: String, limit: Int = inputLimit) throws(Failure) -> [UInt8] {
+        let (descriptor, status) = try openForReading(path)
+        defer { close(descriptor) }
+        let kind = status.st_mode & S_IFMT
 
         // Regular files: one read of the size fstat gives, plus one byte to notice growth (and
         // the 0 that /proc reports). Others: chunks until the end or the bound.

@@ -14,15 +14,26 @@ struct DumpFileSource: ConfigSpaceSource {
                 StandardOutput.notice("warning: \(path) is given more than once; read once")
                 continue
             }
-            let bytes: [UInt8]
+            // Parsed as it is read: the text of a 56 MB dump is never held whole.
+            let stream = LspciDumpStream(file: path)
+            var parseError: DumpError?
             do {
-                bytes = try FileReader.readAll(path)
+                try FileReader.readPieces(path) { piece in
+                    do throws(DumpError) {
+                        try stream.consume(piece)
+                        return true
+                    } catch {
+                        parseError = error
+                        return false
+                    }
+                }
             } catch {
                 throw .dump(DumpError(file: path, problem: .unreadable(error.reason)))
             }
+            if let parseError { throw .dump(parseError) }
             let dumped: [DumpedFunction]
             do {
-                dumped = try LspciDump.read(bytes, file: path)
+                dumped = try stream.finish()
             } catch {
                 throw .dump(error)
             }
