@@ -157,22 +157,10 @@ public enum LspciDump {
 /// let functions = try stream.finish()
 /// ```
 public final class LspciDumpStream {
-    private var parser: Parser
+    private var state: Lines
     private let scratch: UnsafeMutableBufferPointer<UInt8>
     private let present: UnsafeMutableBufferPointer<Bool>
     private let lineScratch: UnsafeMutableBufferPointer<UInt8>
-    /// A line whose end has not come yet.
-    private var pending: [UInt8] = []
-    private var lineNumber = 0
-    /// The first bytes, up to one more than a config space holds: a binary file is decided on
-    /// them when no function is found.
-    private var head: [UInt8] = []
-    /// The bytes consumed so far.
-    public private(set) var byteCount = 0
-    /// Whether the content so far has a line end, and whether it has a byte text never holds
-    /// (checked only while no function has been found: with one, the content is text).
-    private var sawLineEnd = false
-    private var sawBinaryByte = false
 
     public init(file: String) {
         scratch = .allocate(capacity: ConfigSpace.extendedSize)
@@ -181,7 +169,7 @@ public final class LspciDumpStream {
         scratch.initialize(repeating: 0)
         present.initialize(repeating: false)
         lineScratch.initialize(repeating: 0)
-        parser = Parser(file: file, bytes: scratch, present: present, line: lineScratch)
+        state = Lines(parser: Parser(file: file, bytes: scratch, present: present, line: lineScratch))
     }
 
     deinit {
@@ -190,12 +178,63 @@ public final class LspciDumpStream {
         lineScratch.deallocate()
     }
 
+    /// The bytes consumed so far.
+    public var byteCount: Int { state.byteCount }
+
     public func consume(_ bytes: [UInt8]) throws(DumpError) {
-        try bytes.withUnsafeBufferPointer { (buffer) throws(DumpError) in try consume(buffer) }
+        try bytes.withUnsafeBufferPointer { (buffer) throws(DumpError) in try state.consume(buffer) }
     }
 
     /// Reads the lines `piece` ends, keeping the part after its last line end for the next.
     public func consume(_ piece: UnsafeBufferPointer<UInt8>) throws(DumpError) {
+        try state.consume(piece)
+    }
+
+    /// The functions in the text, possibly none (the last line needs no line end).
+    func finishText() throws(DumpError) -> [DumpedFunction] {
+        try state.finishText()
+    }
+
+    /// What `LspciDump.read` says of the whole content: its functions, or the binary config
+    /// file it is, or why it is neither.
+    public func finish() throws(DumpError) -> [DumpedFunction] {
+        let file = state.parser.file
+        let byteCount = state.byteCount
+        guard byteCount > 0 else { throw DumpError(file: file, problem: .empty) }
+        let functions = try state.finishText()
+        if !functions.isEmpty { return functions }
+        if state.sawLineEnd && !state.sawBinaryByte { throw DumpError(file: file, problem: .noFunctions) }
+        guard byteCount >= ConfigSpace.headerLength else {
+            throw DumpError(file: file, problem: .binaryTooSmall(byteCount))
+        }
+        guard byteCount <= ConfigSpace.extendedSize else {
+            throw DumpError(file: file, problem: .binaryTooLarge(byteCount))
+        }
+        let address = LspciDump.addressInPath(file) ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)
+        guard let address else { throw DumpError(file: file, problem: .noFunctions) }
+        return [DumpedFunction(address: address, space: ConfigSpace(bytes: state.head), title: "", line: 0)]
+    }
+}
+
+/// The stream's state, a value the stream changes once per piece (a class's stored property
+/// is checked for exclusive access on every change; per line that cost a tenth of `list`).
+private struct Lines {
+    var parser: Parser
+    /// A line whose end has not come yet.
+    var pending: [UInt8] = []
+    var lineNumber = 0
+    /// The first bytes, up to one more than a config space holds: a binary file is decided on
+    /// them when no function is found.
+    var head: [UInt8] = []
+    var byteCount = 0
+    /// Whether the content so far has a line end, and whether it has a byte text never holds
+    /// (checked only while no function has been found: with one, the content is text).
+    var sawLineEnd = false
+    var sawBinaryByte = false
+
+    init(parser: Parser) { self.parser = parser }
+
+    mutating func consume(_ piece: UnsafeBufferPointer<UInt8>) throws(DumpError) {
         guard !piece.isEmpty else { return }
         let count = piece.count
         if head.count <= ConfigSpace.extendedSize {
@@ -214,8 +253,7 @@ public final class LspciDumpStream {
         }
         var start = 0
         while start < count {
-            var end = start
-            while end < count && piece[end] != 0x0A { end += 1 }
+            let end = Self.lineEnd(in: piece, from: start)
             guard end < count else {
                 pending.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start...]))
                 return
@@ -224,16 +262,37 @@ public final class LspciDumpStream {
                 try line(UnsafeBufferPointer(rebasing: piece[start..<end]))
             } else {
                 pending.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start..<end]))
-                try pending.withUnsafeBufferPointer { (buffer) throws(DumpError) in try line(buffer) }
+                let text = pending
                 pending.removeAll(keepingCapacity: true)
+                try text.withUnsafeBufferPointer { (buffer) throws(DumpError) in try line(buffer) }
             }
             start = end + 1
         }
     }
 
+    /// The index of the first LF at or after `start`, or the piece's count: eight bytes at a
+    /// time (a word's zero bytes after XOR with LFs mark them; the lowest marked byte is the
+    /// first LF, whatever the bytes above it), then byte by byte.
+    static func lineEnd(in piece: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let count = piece.count
+        var index = start
+        if let base = piece.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= count {
+                let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                let flipped = word ^ 0x0A0A_0A0A_0A0A_0A0A
+                let marks = (flipped &- 0x0101_0101_0101_0101) & ~flipped & 0x8080_8080_8080_8080
+                if marks != 0 { return index + marks.trailingZeroBitCount / 8 }
+                index += 8
+            }
+        }
+        while index < count && piece[index] != 0x0A { index += 1 }
+        return index
+    }
+
     /// One line without its LF: a CR before it is dropped, and a UTF-8 byte order mark before
     /// the first line.
-    private func line(_ text: UnsafeBufferPointer<UInt8>) throws(DumpError) {
+    mutating func line(_ text: UnsafeBufferPointer<UInt8>) throws(DumpError) {
         lineNumber += 1
         var lower = 0
         var upper = text.count
@@ -242,8 +301,7 @@ public final class LspciDumpStream {
         try parser.consume(UnsafeBufferPointer(rebasing: text[lower..<upper]), line: lineNumber)
     }
 
-    /// The functions in the text, possibly none (the last line needs no line end).
-    func finishText() throws(DumpError) -> [DumpedFunction] {
+    mutating func finishText() throws(DumpError) -> [DumpedFunction] {
         if !pending.isEmpty {
             let last = pending
             pending.removeAll()
@@ -252,25 +310,6 @@ public final class LspciDumpStream {
         parser.finishFunction()
         parser.noteStrayLines()
         return parser.functions
-    }
-
-    /// What `LspciDump.read` says of the whole content: its functions, or the binary config
-    /// file it is, or why it is neither.
-    public func finish() throws(DumpError) -> [DumpedFunction] {
-        let file = parser.file
-        guard byteCount > 0 else { throw DumpError(file: file, problem: .empty) }
-        let functions = try finishText()
-        if !functions.isEmpty { return functions }
-        if sawLineEnd && !sawBinaryByte { throw DumpError(file: file, problem: .noFunctions) }
-        guard byteCount >= ConfigSpace.headerLength else {
-            throw DumpError(file: file, problem: .binaryTooSmall(byteCount))
-        }
-        guard byteCount <= ConfigSpace.extendedSize else {
-            throw DumpError(file: file, problem: .binaryTooLarge(byteCount))
-        }
-        let address = LspciDump.addressInPath(file) ?? PCIAddress(domain: 0, bus: 0, device: 0, function: 0)
-        guard let address else { throw DumpError(file: file, problem: .noFunctions) }
-        return [DumpedFunction(address: address, space: ConfigSpace(bytes: head), title: "", line: 0)]
     }
 }
 
