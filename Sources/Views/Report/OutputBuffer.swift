@@ -110,34 +110,44 @@ public struct OutputBuffer: Sendable {
         bytes[start...].reverse()
     }
 
-    /// A JSON string literal, escaped.
+    /// A JSON string literal, escaped: runs of bytes that need no escape are copied whole.
     public mutating func appendJSONString(_ text: String) {
         bytes.append(0x22)
         var text = text
         text.withUTF8 { utf8 in
+            let count = utf8.count
+            var runStart = 0
             var index = 0
-            while index < utf8.count {
+            while index < count {
                 let byte = utf8[index]
-                index += 1
+                if byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C || byte >= 0x80 && byte != 0xC2 {
+                    index += 1
+                    continue
+                }
+                let isC1 = byte == 0xC2 && index + 1 < count && (0x80...0x9F).contains(utf8[index + 1])
+                if byte == 0xC2 && !isC1 {
+                    index += 1
+                    continue
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
                 switch byte {
                 case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
                 case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
                 case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
                 case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
                 case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
-                case 0..<0x20, 0x7F:
+                default:
+                    // Other C0 controls, DEL, and C1 controls (U+0080-U+009F), so no JSON string
+                    // carries one raw.
+                    let value = isC1 ? utf8[index + 1] : byte
                     bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
-                    bytes.append(Self.hexDigits[Int(byte >> 4)])
-                    bytes.append(Self.hexDigits[Int(byte & 0xF)])
-                case 0xC2 where index < utf8.count && (0x80...0x9F).contains(utf8[index]):
-                    // C1 controls (U+0080-U+009F) escaped too, so no JSON string carries one raw.
-                    bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30])
-                    bytes.append(Self.hexDigits[Int(utf8[index] >> 4)])
-                    bytes.append(Self.hexDigits[Int(utf8[index] & 0xF)])
-                    index += 1
-                default: bytes.append(byte)
+                    bytes.append(Self.hexDigits[Int(value >> 4)])
+                    bytes.append(Self.hexDigits[Int(value & 0xF)])
                 }
+                index += isC1 ? 2 : 1
+                runStart = index
             }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count]))
         }
         bytes.append(0x22)
     }

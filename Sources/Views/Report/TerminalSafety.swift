@@ -50,16 +50,35 @@ public enum TerminalSafety {
 
     private static func firstUnsafe(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices {
-                let byte = buffer[index]
-                if byte >= 0x20 && byte < 0x7F { continue }
-                if byte == 0x0A || byte == 0x09 { continue }
-                if byte == 0xC2 {
-                    if index + 1 < buffer.count, (0x80...0x9F).contains(buffer[index + 1]) { return index }
-                    continue
+            guard let base = buffer.baseAddress else { return nil }
+            let raw = UnsafeRawPointer(base)
+            let count = buffer.count
+            var index = 0
+            while index < count {
+                // Eight bytes at a time past words of printable ASCII (0x20-0x7E): no byte
+                // with its top bit set, none below 0x20, none equal to 0x7F.
+                if index + 8 <= count {
+                    let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                    let high = word & 0x8080_8080_8080_8080
+                    let below = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
+                    let delete = word ^ 0x7F7F_7F7F_7F7F_7F7F
+                    let deletes = (delete &- 0x0101_0101_0101_0101) & ~delete & 0x8080_8080_8080_8080
+                    if high | below | deletes == 0 {
+                        index += 8
+                        continue
+                    }
                 }
-                if byte >= 0x80 { continue }
-                return index
+                let byte = buffer[index]
+                let isUnsafe: Bool
+                if byte >= 0x20 && byte < 0x7F || byte == 0x0A || byte == 0x09 {
+                    isUnsafe = false
+                } else if byte == 0xC2 {
+                    isUnsafe = index + 1 < count && (0x80...0x9F).contains(buffer[index + 1])
+                } else {
+                    isUnsafe = byte < 0x80
+                }
+                if isUnsafe { return index }
+                index += 1
             }
             return nil
         }
