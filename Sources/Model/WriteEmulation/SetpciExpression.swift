@@ -79,7 +79,7 @@ public struct SetpciExpression: Hashable, Sendable {
         var source = text
         let failure: SetpciError? = source.withUTF8 { bytes in
             do throws(SetpciError) {
-                try Parser.parse(bytes, each: body)
+                try SetpciParser.parse(bytes, each: body)
                 return nil
             } catch {
                 return error
@@ -95,9 +95,29 @@ public struct SetpciExpression: Hashable, Sendable {
 }
 
 /// A byte-level parser: scripts can have millions of lines.
-private enum Parser {
+enum SetpciParser {
     static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, each body: (SetpciExpression) throws(SetpciError) -> Void
+    ) throws(SetpciError) {
+        try scan(bytes) { (start, end, line, column) throws(SetpciError) in
+            try body(try expression(bytes, from: start, to: end, line: line, column: column))
+        }
+    }
+
+    /// The expression in `bytes[start..<end]` (one word of a script) at `line` and `column`.
+    static func expression(
+        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line: Int, column: Int
+    ) throws(SetpciError) -> SetpciExpression {
+        var expression = try operation(bytes, from: start, to: end, line: line, column: column)
+        expression.byteRange = start..<end
+        return expression
+    }
+
+    /// Finds each expression's word (its byte range, line and column), skipping blanks and
+    /// comments, without parsing it.
+    static func scan(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        each body: (_ start: Int, _ end: Int, _ line: Int, _ column: Int) throws(SetpciError) -> Void
     ) throws(SetpciError) {
         var index = 0
         var line = 1
@@ -127,9 +147,7 @@ private enum Parser {
                 }
                 end += 1
             }
-            var expression = try operation(bytes, from: index, to: end, line: line, column: index - lineStart + 1)
-            expression.byteRange = index..<end
-            try body(expression)
+            try body(index, end, line, index - lineStart + 1)
             index = end
         }
     }

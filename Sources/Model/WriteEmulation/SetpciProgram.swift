@@ -45,33 +45,69 @@ public struct SetpciProgram: Sendable {
 
     public init() {}
 
+    /// The most distinct expressions one `append` remembers resolved (a hostile script of
+    /// all-different lines only stops being remembered, never grows this without bound).
+    static let resolvedCacheLimit = 1 << 16
+
     /// Parses and resolves every expression of `source`, after those already in the program.
     /// An error names the source; the expressions before the bad one stay in the program.
+    ///
+    /// An expression's accesses depend on its text alone, so a text seen before in the same
+    /// source reuses them instead of being parsed and resolved again (a million-line script
+    /// of a few distinct lines parses a few lines).
     public mutating func append(_ source: Source, resolver: SetpciResolver) throws(SetpciProgramError) {
         let sourceIndex = Int32(clamping: sources.count)
         sources.append(source)
-        do {
-            try SetpciExpression.parse(source.text) { (expression) throws(SetpciError) in
-                let first = accesses.count
-                do throws(SetpciError) {
-                    try resolver.resolve(expression, into: &accesses)
-                } catch {
-                    // A bad value after good ones (`0x44.B=ff,0x4411`): the expression's
-                    // accesses go too, so every access keeps an expression.
-                    accesses.removeSubrange(first...)
-                    throw error
+        var text = source.text
+        let failure: SetpciError? = text.withUTF8 { bytes in
+            // About one expression a line: room for them up front, instead of a million-line
+            // script copying its arrays each time they double.
+            let lines = bytes.reduce(into: 1) { count, byte in if byte == 0x0A { count += 1 } }
+            places.reserveCapacity(places.count + lines)
+            accesses.reserveCapacity(accesses.count + lines)
+            expressionOfAccess.reserveCapacity(expressionOfAccess.count + lines)
+            var resolved = [Word: [ConfigAccess]]()
+            do throws(SetpciError) {
+                try SetpciParser.scan(bytes) { (start, end, line, column) throws(SetpciError) in
+                    let first = accesses.count
+                    let word = Word(bytes: Array(UnsafeBufferPointer(rebasing: bytes[start..<end])))
+                    if let known = resolved[word] {
+                        accesses.append(contentsOf: known)
+                    } else {
+                        let expression = try SetpciParser.expression(
+                            bytes, from: start, to: end, line: line, column: column)
+                        do throws(SetpciError) {
+                            try resolver.resolve(expression, into: &accesses)
+                        } catch {
+                            // A bad value after good ones (`0x44.B=ff,0x4411`): the expression's
+                            // accesses go too, so every access keeps an expression.
+                            accesses.removeSubrange(first...)
+                            throw error
+                        }
+                        if resolved.count < Self.resolvedCacheLimit { resolved[word] = Array(accesses[first...]) }
+                    }
+                    let expressionIndex = Int32(clamping: places.count)
+                    places.append(
+                        Place(
+                            source: sourceIndex, line: Int32(clamping: line), column: Int32(clamping: column),
+                            start: Int32(clamping: start), end: Int32(clamping: end)))
+                    for _ in first..<accesses.count { expressionOfAccess.append(expressionIndex) }
                 }
-                let expressionIndex = Int32(clamping: places.count)
-                places.append(
-                    Place(
-                        source: sourceIndex, line: Int32(clamping: expression.line),
-                        column: Int32(clamping: expression.column),
-                        start: Int32(clamping: expression.byteRange.lowerBound),
-                        end: Int32(clamping: expression.byteRange.upperBound)))
-                for _ in first..<accesses.count { expressionOfAccess.append(expressionIndex) }
+                return nil
+            } catch {
+                return error
             }
-        } catch {
-            throw SetpciProgramError(source: source, error: error)
+        }
+        if let failure { throw SetpciProgramError(source: source, error: failure) }
+    }
+
+    /// An expression's text as a dictionary key, hashed in one call over its bytes (an array
+    /// of bytes hashes them one at a time).
+    private struct Word: Hashable {
+        var bytes: [UInt8]
+
+        func hash(into hasher: inout Hasher) {
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
         }
     }
 

@@ -216,6 +216,21 @@ public struct WriteEmulator: Sendable {
     public var accessibleLength: Int { guestAnalysis.space.readableLength }
 
     /// The guest's view of `count` (1-4) bytes at `offset`.
+    /// `guestValue` and `deviceValue` for `apply`: the same reads through a mutating access,
+    /// which reaches the model where it is stored; the non-mutating ones copy the whole
+    /// optional model first (measured: a third of a clean simulated write).
+    private mutating func currentGuestValue(at offset: Int, count: Int) -> UInt32 {
+        if let value = qemuLayer?.guestValue(at: offset, count: count) { return value }
+        if let value = vfioModel?.guestValue(at: offset, count: count) { return value }
+        return deviceModel?.value(at: offset, count: count) ?? 0
+    }
+
+    private mutating func currentDeviceValue(at offset: Int, count: Int) -> UInt32 {
+        if let value = vfioModel?.device.value(at: offset, count: count) { return value }
+        if let value = qemuLayer?.vfio.device.value(at: offset, count: count) { return value }
+        return deviceModel?.value(at: offset, count: count) ?? 0
+    }
+
     public func guestValue(at offset: Int, count: Int) -> UInt32 {
         // Optional chaining reads the model in place; `if let` would copy the whole model
         // (and retain everything in it) on every access.
@@ -264,8 +279,8 @@ public struct WriteEmulator: Sendable {
         }
         let offset = access.offset
         let count = access.width.byteCount
-        let guestBefore = guestValue(at: offset, count: count)
-        let deviceBefore = deviceValue(at: offset, count: count)
+        let guestBefore = currentGuestValue(at: offset, count: count)
+        let deviceBefore = currentDeviceValue(at: offset, count: count)
         defer { stepCount += 1 }
         guard case .write(let requested, let mask) = access.operation else {
             return WriteRecord(
@@ -298,8 +313,8 @@ public struct WriteEmulator: Sendable {
         }
         return WriteRecord(
             step: stepCount, access: access, value: value, guestBefore: guestBefore,
-            guestAfter: guestValue(at: offset, count: count), deviceBefore: deviceBefore,
-            deviceAfter: deviceValue(at: offset, count: count), bits: bits, deviceWriteBytes: deviceWriteBytes,
+            guestAfter: currentGuestValue(at: offset, count: count), deviceBefore: deviceBefore,
+            deviceAfter: currentDeviceValue(at: offset, count: count), bits: bits, deviceWriteBytes: deviceWriteBytes,
             deviceWriteValue: deviceWriteValue, notes: notes)
     }
 
