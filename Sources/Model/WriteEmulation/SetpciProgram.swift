@@ -70,7 +70,7 @@ public struct SetpciProgram: Sendable {
             do throws(SetpciError) {
                 try SetpciParser.scan(bytes) { (start, end, line, column) throws(SetpciError) in
                     let first = accesses.count
-                    let word = Word(bytes: Array(UnsafeBufferPointer(rebasing: bytes[start..<end])))
+                    let word = Word(bytes: UnsafeBufferPointer(rebasing: bytes[start..<end]))
                     if let known = resolved[word] {
                         accesses.append(contentsOf: known)
                     } else {
@@ -101,13 +101,17 @@ public struct SetpciProgram: Sendable {
         if let failure { throw SetpciProgramError(source: source, error: failure) }
     }
 
-    /// An expression's text as a dictionary key, hashed in one call over its bytes (an array
-    /// of bytes hashes them one at a time).
+    /// An expression's text as a dictionary key: its bytes in the source text, not a copy (the
+    /// dictionary lives only while the text is borrowed), hashed in one call.
     private struct Word: Hashable {
-        var bytes: [UInt8]
+        var bytes: UnsafeBufferPointer<UInt8>
 
         func hash(into hasher: inout Hasher) {
-            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
+        }
+
+        static func == (left: Word, right: Word) -> Bool {
+            left.bytes.elementsEqual(right.bytes)
         }
     }
 
