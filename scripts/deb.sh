@@ -3,8 +3,8 @@
 # from the static release binary and `make dist`'s man pages and completions.
 #
 # VERSION is what the binary prints for --version (Version.current in Sources, the one place it
-# is written; a native package: no Debian revision). Depends comes from dpkg-shlibdeps on the binary (with a
-# throwaway debian/control, as it needs one), plus pci.ids for the names. Files are root:root
+# is written; a native package: no Debian revision). Depends comes from dpkg-shlibdeps on the
+# binary (with a throwaway debian/control, as it needs one), plus pci.ids for the names. Files are root:root
 # (dpkg-deb --root-owner-group), directories 755, the binary 755, the rest 644. DEB_MAINTAINER
 # overrides the Maintainer field; SOURCE_DATE_EPOCH (else the last commit) dates the changelog.
 set -euo pipefail

@@ -438,10 +438,11 @@ enum Strace {
         }
     }
 
-    /// Runs `executable` under strace, logging to LOG.<tid>. A run in which strace lost a call (a thread killed by its
-    /// process's exit before strace could read which call it was in: strace writes `???(`) has
-    /// an observation missing, not a wrong one, so the command runs again, up to three times in
-    /// all; after that the lost calls stay in `unparsed` and fail the test.
+    /// Runs `executable` under strace, logging to LOG.<tid>. A run in which strace lost a call
+    /// (a thread killed by its process's exit before strace could read which call it was in:
+    /// strace writes `???(`) has an observation missing, not a wrong one, so the command runs
+    /// again, up to three times in all; after that the lost calls stay in `unparsed` and fail
+    /// the test.
     static func run(_ executable: String, _ arguments: [String], log: URL) throws -> (Tooling.Output, Run) {
         var attempt = 1
         while true {

@@ -49,18 +49,11 @@ public enum LspciDump {
         return try stream.finish()
     }
 
-    /// Whether content without functions is text: it has a line end and no control bytes other
-    /// than tab, CR, LF and form feed (bytes from 0x80 up are text: UTF-8 or Latin-1).
-    public static func looksLikeText(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { buffer in
-            var sawLineEnd = false
-            for byte in buffer {
-                if byte == 0x0A { sawLineEnd = true }
-                if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C { return false }
-                if byte == 0x7F { return false }
-            }
-            return sawLineEnd
-        }
+    /// Whether a byte never appears in text: a control byte other than tab, CR, LF and form
+    /// feed, or DEL (bytes from 0x80 up are text: UTF-8 or Latin-1). Content without functions
+    /// is text when it has a line end and no such byte.
+    static func neverInText(_ byte: UInt8) -> Bool {
+        (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C) || byte == 0x7F
     }
 
     /// The last path component that is a PCI address (`.../0000:03:00.0/config`), if any.
@@ -245,7 +238,7 @@ private struct Lines {
         if parser.functions.isEmpty && !sawBinaryByte {
             for byte in piece {
                 if byte == 0x0A { sawLineEnd = true }
-                if (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D && byte != 0x0C) || byte == 0x7F {
+                if LspciDump.neverInText(byte) {
                     sawBinaryByte = true
                     break
                 }
@@ -262,9 +255,12 @@ private struct Lines {
                 try line(UnsafeBufferPointer(rebasing: piece[start..<end]))
             } else {
                 pending.append(contentsOf: UnsafeBufferPointer(rebasing: piece[start..<end]))
-                let text = pending
-                pending.removeAll(keepingCapacity: true)
+                // Out of `pending` while it is read (line changes self), its storage kept.
+                var text = [UInt8]()
+                swap(&text, &pending)
                 try text.withUnsafeBufferPointer { (buffer) throws(DumpError) in try line(buffer) }
+                text.removeAll(keepingCapacity: true)
+                pending = text
             }
             start = end + 1
         }

@@ -152,11 +152,7 @@ public struct SetpciProgram: Sendable {
 
     /// The expression at `place`, as written.
     public func text(of place: Place) -> String {
-        let utf8 = sources[Int(place.source)].text.utf8
-        guard place.start >= 0, Int(place.end) <= utf8.count, place.start <= place.end else { return "" }
-        let start = utf8.index(utf8.startIndex, offsetBy: Int(place.start))
-        let end = utf8.index(start, offsetBy: Int(place.end - place.start))
-        return String(decoding: utf8[start..<end], as: UTF8.self)
+        withText(of: place) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The expression at `place`'s UTF-8 bytes, without making a String (empty when the place

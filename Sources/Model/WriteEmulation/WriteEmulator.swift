@@ -215,7 +215,6 @@ public struct WriteEmulator: Sendable {
     /// them included).
     public var accessibleLength: Int { guestAnalysis.space.readableLength }
 
-    /// The guest's view of `count` (1-4) bytes at `offset`.
     /// `guestValue` and `deviceValue` for `apply`: the same reads through a mutating access,
     /// which reaches the model where it is stored; the non-mutating ones copy the whole
     /// optional model first (measured: a third of a clean simulated write).
@@ -231,9 +230,8 @@ public struct WriteEmulator: Sendable {
         return deviceModel?.value(at: offset, count: count) ?? 0
     }
 
+    /// The guest's view of `count` (1-4) bytes at `offset`.
     public func guestValue(at offset: Int, count: Int) -> UInt32 {
-        // Optional chaining reads the model in place; `if let` would copy the whole model
-        // (and retain everything in it) on every access.
         if let value = qemuLayer?.guestValue(at: offset, count: count) { return value }
         if let value = vfioModel?.guestValue(at: offset, count: count) { return value }
         return deviceModel?.value(at: offset, count: count) ?? 0
@@ -241,7 +239,7 @@ public struct WriteEmulator: Sendable {
 
     /// The device's `count` (1-4) bytes at `offset`.
     public func deviceValue(at offset: Int, count: Int) -> UInt32 {
-        // Not through kernelModel (nor `if let`): either would copy the model on every access.
+        // Not through kernelModel: that would copy the model on every access.
         if let value = vfioModel?.device.value(at: offset, count: count) { return value }
         if let value = qemuLayer?.vfio.device.value(at: offset, count: count) { return value }
         return deviceModel?.value(at: offset, count: count) ?? 0

@@ -440,7 +440,6 @@ public enum SimulationReport {
 
     // MARK: - Messages
 
-    /// The text of a note.
     /// `message(note)` into the buffer; the notes a script can give on every line are written
     /// in place, the rest through their String.
     public static func appendMessage(_ note: WriteNote, to buffer: inout OutputBuffer) {
@@ -459,6 +458,7 @@ public enum SimulationReport {
         }
     }
 
+    /// The text of a note.
     public static func message(_ note: WriteNote) -> String {
         switch note {
         case .reservedBitsWritten, .pasidFeatureUnsupported:
